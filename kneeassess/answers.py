@@ -1,0 +1,208 @@
+"""The answers: one flat object, question id -> value (product brief §3).
+
+The pydantic model is built from the questionnaire data file, so the questions, the validation, the JSON
+Schema and the screens share one definition.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+
+from kneeassess.content import Question, questionnaire
+
+KM_PER_MILE = 1.609344
+
+
+class AnswerProblem(BaseModel):
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+    def message_for_people(self) -> str:
+        """The message as shown next to a field on screen."""
+        if self.message == "is required":
+            return "Please answer this question."
+        return self.message[:1].upper() + self.message[1:] + "."
+
+
+class InvalidAnswers(ValueError):
+    def __init__(self, problems: list[AnswerProblem]):
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+def _field_type(q: Question) -> Any:
+    desc = q.label
+    if q.kind == "choice":
+        values = tuple(o.value for o in q.options)
+        return Annotated[Literal[values], Field(description=desc)]  # type: ignore[valid-type]
+    if q.kind == "multi":
+        values = tuple(o.value for o in q.options)
+        return Annotated[list[Literal[values]], Field(description=desc)]  # type: ignore[valid-type]
+    if q.kind == "bool":
+        return Annotated[bool, Field(strict=True, description=desc)]
+    if q.kind == "pain":
+        return Annotated[int, Field(strict=True, ge=0, le=10, description=desc + " (0-10)")]
+    if q.kind == "int":
+        return Annotated[int, Field(strict=True, ge=int(q.min), le=int(q.max), description=desc)]
+    # number, distance (kilometres)
+    unit = " (km)" if q.kind == "distance" else ""
+    return Annotated[float, Field(strict=True, ge=q.min, le=q.max, description=desc + unit)]
+
+
+def _normalise_choice(q: Question, value: Any) -> Any:
+    """Accept ``"5"`` for 5 and ``0`` for ``"0"`` in choices whose option values are unambiguous."""
+    if isinstance(value, bool):
+        return str(value).lower()  # never let True/False pass as 1/0
+    values = [o.value for o in q.options]
+    if value in values:
+        return value
+    for v in values:
+        if str(v) == str(value):
+            return v
+    return value
+
+
+class _AnswersBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _before(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError("answers must be a JSON object of question id -> value")
+        out = dict(data)
+        qn = questionnaire()
+        for key, value in data.items():
+            try:
+                q = qn.question(key)
+            except KeyError:
+                continue
+            if q.kind == "choice":
+                out[key] = _normalise_choice(q, value)
+            elif q.kind == "multi" and isinstance(value, list):
+                out[key] = [_normalise_choice(q, v) for v in value]
+            elif q.kind in ("number", "distance") and isinstance(value, int) and not isinstance(value, bool):
+                out[key] = float(value)
+        return out
+
+
+
+@cache
+def answers_model() -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for q in questionnaire().questions:
+        for aid in q.answer_ids:
+            fields[aid] = (_field_type(q) | None, None)
+    return create_model("Answers", __base__=_AnswersBase, **fields)
+
+
+def _problems(exc: ValidationError) -> list[AnswerProblem]:
+    out = []
+    for e in exc.errors():
+        if e["loc"]:
+            field = str(e["loc"][0])
+            if e["type"] == "extra_forbidden":
+                msg = "is not a question of this questionnaire"
+            elif e["type"] == "literal_error":
+                msg = e["msg"].replace("Input should be", "must be one of")
+            else:
+                msg = e["msg"].replace("Input should be", "must be")
+            out.append(AnswerProblem(field=field, message=msg))
+        else:  # model-level: our own lines "field: message", or "answers must be an object"
+            text = str(e["ctx"]["error"]) if "ctx" in e and "error" in e["ctx"] else e["msg"]
+            for line in text.splitlines():
+                field, _, msg = line.partition(": ")
+                if msg:
+                    out.append(AnswerProblem(field=field, message=msg))
+                else:
+                    out.append(AnswerProblem(field="(answers)", message=line))
+    # one line per field and problem, stable order
+    seen, unique = set(), []
+    for p in out:
+        if (p.field, p.message) not in seen:
+            seen.add((p.field, p.message))
+            unique.append(p)
+    return unique
+
+
+def missing_required(raw: dict[str, Any]) -> list[AnswerProblem]:
+    """Safety items may not be skipped; rf_child_hip_limp only when it is asked (age under 16)."""
+    out = []
+    for q in questionnaire().questions:
+        if not (q.required or q.ask_when):
+            continue
+        if q.ask_when and not all(raw.get(k) in allowed for k, allowed in q.ask_when.items()):
+            continue
+        out += [AnswerProblem(field=a, message="is required") for a in q.answer_ids if raw.get(a) is None]
+    return out
+
+
+def multi_problems(raw: dict[str, Any]) -> list[AnswerProblem]:
+    """A multi-choice lists each choice once, and its 'none' option alone."""
+    out = []
+    for q in questionnaire().questions:
+        if q.kind != "multi":
+            continue
+        for aid in q.answer_ids:
+            chosen = raw.get(aid)
+            if not isinstance(chosen, list):
+                continue
+            if q.exclusive in chosen and len(chosen) > 1:
+                out.append(AnswerProblem(field=aid, message=f"'{q.exclusive}' cannot be combined with other choices"))
+            if len(set(map(str, chosen))) != len(chosen):
+                out.append(AnswerProblem(field=aid, message="a choice is listed twice"))
+    return out
+
+
+def check(raw: dict[str, Any], only: set[str] | None = None) -> list[AnswerProblem]:
+    """Every problem with these answers; with ``only``, just those of the given answer ids (one step)."""
+    problems = missing_required(raw) + multi_problems(raw)
+    try:
+        answers_model().model_validate(raw)
+    except ValidationError as exc:
+        problems = _problems(exc) + problems
+    return [p for p in problems if only is None or p.field in only]
+
+
+def validate_answers(raw: Any) -> dict[str, Any]:
+    """Return the answers with skipped (None) items dropped, or raise :class:`InvalidAnswers`."""
+    if not isinstance(raw, dict):
+        raise InvalidAnswers([AnswerProblem(field="(answers)", message="must be a JSON object of id -> value")])
+    problems = check(raw)
+    if problems:
+        raise InvalidAnswers(problems)
+    model = answers_model().model_validate(raw)
+    return {k: v for k, v in model.model_dump().items() if v is not None}
+
+
+def answers_schema() -> dict[str, Any]:
+    schema = answers_model().model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "KneeAssess answers"
+    schema["description"] = (
+        "Screening answers: one flat object, question id -> value. Items asked per leg end in _left/_right. "
+        "Every item except the safety screen (rf_*) may be left out; rf_child_hip_limp is required only when "
+        "age_band is under_16. Kujala (akps_*) values are the points of the chosen option. Distances in km."
+    )
+    required = [
+        aid for q in questionnaire().questions if q.required for aid in q.answer_ids
+    ]
+    schema["required"] = required
+    schema["additionalProperties"] = False
+    schema["if"] = {"properties": {"age_band": {"const": "under_16"}}, "required": ["age_band"]}
+    schema["then"] = {"required": ["rf_child_hip_limp"]}
+    return schema
+
+
+def miles_to_km(miles: float) -> float:
+    return round(miles * KM_PER_MILE, 2)
+
+
+def km_to_miles(km: float) -> float:
+    return round(km / KM_PER_MILE, 2)

@@ -1,0 +1,426 @@
+"""Loads and validates the content in ``data/``: questionnaire, weak-link rules, exercises, clinic settings.
+
+Every file is validated with pydantic at load. A broken file raises :class:`ContentError` whose message
+names the file, the item (by its id where it has one) and the problem, so the clinic can fix it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DATA_DIR = Path(os.environ.get("KNEEASSESS_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+
+SIDES = ("left", "right")
+LINKS = ("foot", "hamstring", "hip")
+PHASES = ("settle", "build", "progress")
+TRIAGE_LEVELS = ("self_care", "see_clinician", "urgent")  # least to most severe
+
+Link = Literal["foot", "hamstring", "hip"]
+Phase = Literal["settle", "build", "progress"]
+Triage = Literal["self_care", "see_clinician", "urgent"]
+
+
+class ContentError(Exception):
+    """A data file is missing or invalid. The message names the file, the item and the problem."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Questionnaire
+# --------------------------------------------------------------------------------------------------
+
+
+class Option(Strict):
+    value: str | int
+    label: str
+    hint: str | None = None
+
+
+QuestionKind = Literal["choice", "multi", "bool", "int", "number", "distance", "pain"]
+
+
+class Question(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: QuestionKind
+    label: str
+    help: str | None = None
+    options: list[Option] = []
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+    per_side: bool = False
+    required: bool = False
+    exclusive: str | None = None  # in a multi: the option that cannot be combined with others ("none")
+    ask_when: dict[str, list[str]] | None = None  # e.g. {age_band: [under_16]}
+    triage: Triage | None = None  # safety items only
+    urgent_advice: str | None = None
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> Question:
+        if self.kind in ("choice", "multi"):
+            if len(self.options) < 2:
+                raise ValueError(f"a '{self.kind}' question needs at least two options")
+            values = [o.value for o in self.options]
+            if len(set(values)) != len(values):
+                raise ValueError("option values must be unique within the question")
+        elif self.options:
+            raise ValueError(f"a '{self.kind}' question takes no options")
+        if self.kind in ("int", "number", "distance") and (self.min is None or self.max is None):
+            raise ValueError(f"a '{self.kind}' question needs min and max")
+        if self.exclusive is not None and self.exclusive not in [o.value for o in self.options]:
+            raise ValueError(f"exclusive option '{self.exclusive}' is not one of the options")
+        return self
+
+    @property
+    def answer_ids(self) -> list[str]:
+        """The ids this question writes into the answers: one, or one per side."""
+        return [f"{self.id}_{s}" for s in SIDES] if self.per_side else [self.id]
+
+    def option_label(self, value: Any) -> str:
+        for o in self.options:
+            if o.value == value:
+                return o.label
+        return str(value)
+
+
+class Section(Strict):
+    id: str | None = None
+    title: str | None = None
+    how_to: list[str] = []
+    safety: str | None = None
+    questions: list[Question]
+
+
+class Step(Strict):
+    id: str
+    title: str
+    intro: str | None = None
+    optional: bool = True
+    sections: list[Section]
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+
+class Questionnaire(Strict):
+    steps: list[Step]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Questionnaire:
+        seen: set[str] = set()
+        for q in self.questions:
+            for aid in q.answer_ids:
+                if aid in seen:
+                    raise ValueError(f"answer id '{aid}' is used twice")
+                seen.add(aid)
+        for q in self.questions:
+            for dep in (q.ask_when or {}):
+                if dep not in seen:
+                    raise ValueError(f"question '{q.id}': ask_when refers to unknown id '{dep}'")
+        return self
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for s in self.steps for q in s.questions]
+
+    def step(self, step_id: str) -> Step:
+        return next(s for s in self.steps if s.id == step_id)
+
+    def question(self, qid: str) -> Question:
+        """The question for a question id or an answer id (``heel_raise_reps_left``)."""
+        for q in self.questions:
+            if qid in (q.id, *q.answer_ids):
+                return q
+        raise KeyError(qid)
+
+
+# --------------------------------------------------------------------------------------------------
+# Weak-link rules
+# --------------------------------------------------------------------------------------------------
+
+CompareOp = Literal["lt", "le", "gt", "ge", "eq", "ne", "in", "contains_any", "is_true"]
+
+
+class Compare(Strict):
+    """``answer OP value``. In a per-side rule, ``{side}`` in ``answer`` is replaced by left/right."""
+
+    answer: str
+    op: CompareOp
+    value: Any = None
+
+
+class Asymmetry(Strict):
+    """The weaker side is more than ``gt_pct`` % below the stronger side (needs both sides answered)."""
+
+    asymmetry: str  # answer id without the side: heel_raise_reps
+    gt_pct: float
+
+
+class AllOf(Strict):
+    all: list[Condition]
+
+
+class AnyOf(Strict):
+    any: list[Condition]
+
+
+Condition = Annotated[Compare | Asymmetry | AllOf | AnyOf, Field(union_mode="left_to_right")]
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
+class Rule(Strict):
+    id: str
+    link: Link
+    points: int = Field(ge=0, le=100)
+    text: str  # may use {sides}: "left", "right" or "left and right"
+    per_side: bool = False
+    when: Condition
+    source: str
+
+
+class LinkInfo(Strict):
+    name: str
+    what: str
+    self_tests: list[str]  # answer ids without side: a link is "tested" when any of them was answered
+    evidence: str
+
+
+class Levels(Strict):
+    likely: int = 60
+    possible: int = 30
+
+
+class RuleBook(Strict):
+    levels: Levels
+    links: dict[Link, LinkInfo]
+    rules: list[Rule]
+
+    @model_validator(mode="after")
+    def _all_links(self) -> RuleBook:
+        missing = set(LINKS) - set(self.links)
+        if missing:
+            raise ValueError(f"links missing: {', '.join(sorted(missing))}")
+        ids = [r.id for r in self.rules]
+        if len(set(ids)) != len(ids):
+            raise ValueError("rule ids must be unique")
+        return self
+
+
+# --------------------------------------------------------------------------------------------------
+# Exercises
+# --------------------------------------------------------------------------------------------------
+
+
+class Dose(Strict):
+    sets: int = Field(ge=1, le=20)
+    reps: int | None = Field(default=None, ge=1, le=100)
+    seconds: int | None = Field(default=None, ge=1, le=600)
+    seconds_max: int | None = None
+    rest_seconds: int | None = None
+    per_side: bool = True
+    load: str | None = None
+    text: str  # how the dose reads to a runner: "12 × 3 each leg"
+
+    @model_validator(mode="after")
+    def _reps_or_seconds(self) -> Dose:
+        if (self.reps is None) == (self.seconds is None):
+            raise ValueError("a dose has either reps or seconds")
+        return self
+
+
+class Exercise(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    summary: str
+    origin: Literal["article", "addition"]
+    links: list[Link]
+    include: Literal["matching", "always"] = "matching"
+    hip_dominant: bool = False
+    knee_targeted: bool = False
+    phases: list[Phase]
+    levels: dict[int, Dose]
+    steps: list[str]
+    cues: list[str]
+    mistakes: list[str]
+    equipment: str | None = None
+    source: str
+    evidence_note: str | None = None
+    links_url: list[str] = []
+
+    @field_validator("levels")
+    @classmethod
+    def _levels(cls, v: dict[int, Dose]) -> dict[int, Dose]:
+        if 1 not in v:
+            raise ValueError("level 1 is required")
+        if set(v) - {1, 2}:
+            raise ValueError("levels are 1 and 2")
+        return v
+
+
+class PhaseInfo(Strict):
+    title: str
+    running: str
+    exercise: str
+    rule: str
+
+
+class Catalogue(Strict):
+    sessions_per_week: int = Field(ge=1, le=7)
+    sessions_note: str
+    phases: dict[Phase, PhaseInfo]
+    exercises: list[Exercise]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Catalogue:
+        ids = [e.id for e in self.exercises]
+        if len(set(ids)) != len(ids):
+            raise ValueError("exercise ids must be unique")
+        return self
+
+    def get(self, exercise_id: str) -> Exercise:
+        return next(e for e in self.exercises if e.id == exercise_id)
+
+
+# --------------------------------------------------------------------------------------------------
+# Clinic settings
+# --------------------------------------------------------------------------------------------------
+
+
+class Colours(Strict):
+    primary: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+    background: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+    text: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class Clinic(Strict):
+    name: str = Field(min_length=1)
+    tagline: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    booking_url: str = ""
+    website: str = ""
+    logo: str = ""  # path relative to the config file, or empty
+    colours: Colours
+
+    @field_validator("booking_url", "website")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if v and not v.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// or http://")
+        return v
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.phone or self.email or self.booking_url)
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------------
+
+
+def _describe(err: ValidationError, raw: Any) -> list[str]:
+    """One line per problem: the path into the file with ids where items have one."""
+    lines = []
+    for e in err.errors():
+        parts: list[str] = []
+        node = raw
+        for loc in e["loc"]:
+            if isinstance(loc, int) and isinstance(node, list) and loc < len(node):
+                node = node[loc]
+                ident = node.get("id") if isinstance(node, dict) else None
+                parts.append(f"[{loc}]" + (f" (id={ident})" if ident else ""))
+            else:
+                node = node.get(loc) if isinstance(node, dict) else None
+                # pydantic adds union member names ("Compare") to the location: skip those
+                if isinstance(loc, str) and loc[:1].isupper():
+                    continue
+                parts.append(f".{loc}" if parts else str(loc))
+        where = "".join(parts) or "(top level)"
+        lines.append(f"{where}: {e['msg']}")
+    return lines
+
+
+def _read(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ContentError(f"{path}: file not found") from exc
+    try:
+        if path.suffix == ".toml":
+            return tomllib.loads(text)
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        raise ContentError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from exc
+
+
+def load_model(model: type[BaseModel], path: Path) -> Any:
+    raw = _read(path)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems = "\n  ".join(_describe(exc, raw))
+        raise ContentError(f"{path}: invalid content\n  {problems}") from exc
+
+
+def clinic_path() -> Path:
+    return Path(os.environ.get("KNEEASSESS_CLINIC_FILE", DATA_DIR / "clinic.toml"))
+
+
+@cache
+def questionnaire() -> Questionnaire:
+    return load_model(Questionnaire, DATA_DIR / "questionnaire.yaml")
+
+
+@cache
+def rulebook() -> RuleBook:
+    book: RuleBook = load_model(RuleBook, DATA_DIR / "rules.yaml")
+    known = {aid for q in questionnaire().questions for aid in q.answer_ids} | {
+        q.id for q in questionnaire().questions
+    }
+    for rule in book.rules:
+        for name in _answers_named(rule.when):
+            if name.replace("{side}", "left") not in known and name not in known:
+                raise ContentError(
+                    f"{DATA_DIR / 'rules.yaml'}: rule '{rule.id}' refers to unknown answer '{name}'"
+                )
+    return book
+
+
+def _answers_named(cond: Any) -> list[str]:
+    if isinstance(cond, Compare):
+        return [cond.answer]
+    if isinstance(cond, Asymmetry):
+        return [f"{cond.asymmetry}_left"]
+    return [n for c in (cond.all if isinstance(cond, AllOf) else cond.any) for n in _answers_named(c)]
+
+
+@cache
+def catalogue() -> Catalogue:
+    return load_model(Catalogue, DATA_DIR / "exercises.yaml")
+
+
+@cache
+def clinic() -> Clinic:
+    return load_model(Clinic, clinic_path())
+
+
+def load_all() -> None:
+    """Load every content file once, so a broken file stops the app at start with its message."""
+    questionnaire()
+    rulebook()
+    catalogue()
+    clinic()

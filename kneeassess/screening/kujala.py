@@ -1,0 +1,45 @@
+"""Kujala Anterior Knee Pain Scale (clinical-reference §1.1): 13 items, total 0-100, higher is better."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kneeassess.content import questionnaire
+from kneeassess.models import KujalaResult
+
+MCID = 10  # Crossley 2004: a change of 10 points is clinically important
+
+
+def item_ids() -> list[str]:
+    return [q.id for q in questionnaire().step("knee_score").questions]
+
+
+def kujala(answers: dict[str, Any]) -> KujalaResult:
+    ids = item_ids()
+    answered = [i for i in ids if answers.get(i) is not None]
+    if len(answered) < len(ids):
+        return KujalaResult(
+            total=None,
+            answered=len(answered),
+            meaning=(
+                f"You answered {len(answered)} of {len(ids)} knee-score questions. The score is only "
+                "worked out when all are answered."
+            ),
+        )
+    total = sum(int(answers[i]) for i in ids)
+    return KujalaResult(total=total, answered=len(ids), meaning=meaning(total))
+
+
+def meaning(total: int) -> str:
+    """What the total means, told against published reference points rather than invented bands."""
+    if total >= 100:
+        where = "That is the best possible score, the score people without knee trouble usually get."
+    else:
+        where = (
+            "People without knee trouble usually score 100. Young people with runner's knee averaged about 62 "
+            "in one study, and adults starting treatment often score somewhere around 65 to 80."
+        )
+    return (
+        f"{total} out of 100 (higher is better). {where} Repeat it in a few weeks: a change of {MCID} points "
+        "or more is a real change, not chance (Crossley 2004)."
+    )

@@ -1,0 +1,93 @@
+"""Training-load findings (product brief §5; clinical-reference §3). Descriptive, never an injury prediction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kneeassess.models import LoadFindings
+
+BIG_RATIO = 1.5  # Gabbett 2016 "danger zone" (team sports); shown only as "consider easing off"
+BIG_TWO_WEEK_RISE_PCT = 30.0  # Nielsen 2014: > 30% over two weeks
+
+
+def change_pct(last: float, before: Sequence[float]) -> float | None:
+    """Change of ``last`` against the mean of ``before``, in %; None when that mean is 0."""
+    base = sum(before) / len(before)
+    if base == 0:
+        return None
+    return round((last - base) / base * 100, 1)
+
+
+def uncoupled_acwr(last: float, before: Sequence[float]) -> float | None:
+    """Last 7 days against the mean of the previous weeks (days 8-28): 3A/B for three weeks."""
+    base = sum(before) / len(before)
+    if base == 0:
+        return None
+    return round(last / base, 2)
+
+
+def ewma(daily_loads: Sequence[float], n: int) -> list[float]:
+    """Exponentially weighted moving average, λ = 2/(N+1), seeded with the first day (Williams 2017)."""
+    lam = 2 / (n + 1)
+    out: list[float] = []
+    for i, load in enumerate(daily_loads):
+        out.append(load if i == 0 else lam * load + (1 - lam) * out[-1])
+    return out
+
+
+def ewma_acwr(daily_loads: Sequence[float], acute: int = 7, chronic: int = 28) -> float | None:
+    """EWMA acute:chronic ratio for logged daily data; None before 28 days of data or with no load."""
+    if len(daily_loads) < chronic:
+        return None
+    a, c = ewma(daily_loads, acute)[-1], ewma(daily_loads, chronic)[-1]
+    return None if c == 0 else round(a / c, 2)
+
+
+def load_findings(answers: dict[str, Any]) -> LoadFindings:
+    weeks = [answers.get(f"km_week_{i}") for i in (3, 2, 1, 0)]  # oldest to newest
+    flags: list[str] = []
+    findings: list[str] = []
+    change = wow = acwr = None
+    if all(w is not None for w in weeks):
+        w3, w2, w1, w0 = (float(w) for w in weeks)  # type: ignore[arg-type]
+        change = change_pct(w0, [w1, w2, w3])
+        acwr = uncoupled_acwr(w0, [w1, w2, w3])
+        wow = change_pct(w0, [w1])
+        if change is not None:
+            findings.append(
+                f"Last week you ran {w0:g} km, {abs(change):g}% {'more' if change >= 0 else 'less'} than your "
+                f"average of {round((w1 + w2 + w3) / 3, 1):g} km over the three weeks before."
+            )
+        elif w0 > 0:
+            findings.append("You started running again last week after three weeks without running.")
+        if (acwr is not None and acwr > BIG_RATIO) or (wow is not None and wow > BIG_TWO_WEEK_RISE_PCT):
+            flags.append("big_jump")
+            findings.append(
+                "That is a large jump in distance. Consider easing off for a week or two and building up more "
+                "gradually. (A big jump is not a prediction that you will get injured; large, sudden increases "
+                "are simply the most common training change before running pain.)"
+            )
+    else:
+        findings.append("You did not give all four weeks of distance, so we could not look at your training load.")
+    if answers.get("easy_share") == "almost_all" and answers.get("speed_work") == "none":
+        flags.append("steady_only")
+        findings.append(
+            "Almost all your running is at one steady pace. The clinic's approach is to add short, fast efforts "
+            "(15 seconds or less, with up to 90 seconds rest) once your knee allows; that rule is the clinic's "
+            "own, not from research."
+        )
+    if "returned_after_break" in (answers.get("recent_changes") or []) or answers.get("onset_after_change"):
+        flags.append("build_back_gradually")
+        findings.append(
+            "Your pain began after a change in your running. Build back gradually: runner's knee often follows a "
+            "recent increase in distance or speed (Esculier 2018)."
+        )
+    return LoadFindings(
+        weekly_km=[None if w is None else round(float(w), 2) for w in weeks],
+        change_pct=change,
+        week_on_week_pct=wow,
+        acwr=acwr,
+        flags=flags,
+        findings=findings,
+    )

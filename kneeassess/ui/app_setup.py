@@ -1,0 +1,31 @@
+"""What the entrypoint needs: content loaded (a broken file stops the app with its message) and the theme."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit import config as st_config
+
+from kneeassess.content import Clinic, ContentError, clinic, load_all
+
+
+def theme_options(c: Clinic) -> dict[str, str]:
+    """Streamlit theme options from the clinic's colours (also passed as flags by ``dev.py app``)."""
+    return {
+        "theme.primaryColor": c.colours.primary,
+        "theme.backgroundColor": c.colours.background,
+        "theme.textColor": c.colours.text,
+    }
+
+
+def load_content_or_stop() -> Clinic:
+    try:
+        load_all()
+    except ContentError as exc:
+        st.error("**KneeAssess cannot start: a content file is broken.**")
+        st.code(str(exc), language=None)
+        st.stop()
+    c = clinic()
+    for key, value in theme_options(c).items():
+        if st_config.get_option(key) != value:
+            st_config.set_option(key, value)
+    return c

@@ -1,0 +1,36 @@
+"""One exercise of the catalogue, as a card."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kneeassess.content import Exercise, LinkInfo, PhaseInfo
+
+ORIGIN_BADGE = {"article": ":blue-badge[From the clinic's article]", "addition": ":violet-badge[Addition]"}
+
+
+def exercise_card(ex: Exercise, links: dict[str, LinkInfo], phases: dict[str, PhaseInfo]) -> None:
+    with st.container(border=True):
+        st.subheader(ex.name)
+        st.markdown(ORIGIN_BADGE[ex.origin])
+        st.write(ex.summary)
+        served = ", ".join(links[lk].name for lk in ex.links) or "Every plan in these phases (knee-targeted)"
+        st.markdown(f"**Trains:** {served}")
+        st.markdown("**Phases:** " + ", ".join(phases[p].title for p in ex.phases))
+        cols = st.columns(len(ex.levels))
+        for col, (lvl, dose) in zip(cols, sorted(ex.levels.items()), strict=True):
+            col.metric(f"Level {lvl}", dose.text)
+        with st.expander("How to do it"):
+            for i, line in enumerate(ex.steps, 1):
+                st.markdown(f"{i}. {line}")
+            if ex.equipment:
+                st.markdown(f"**You need:** {ex.equipment}")
+            st.markdown("**Cues**")
+            for cue in ex.cues:
+                st.markdown(f"- {cue}")
+            st.markdown("**Mistakes to avoid**")
+            for m in ex.mistakes:
+                st.markdown(f"- {m}")
+            st.caption(f"Source: {ex.source}")
+            if ex.evidence_note:
+                st.caption(f"Evidence: {ex.evidence_note}")

@@ -1,0 +1,133 @@
+"""The screening steps: one form per step, Back keeps answers, optional steps can be skipped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from kneeassess.answers import check
+from kneeassess.content import Question, Step, questionnaire
+from kneeassess.screening.triage import red_flags, triage_level
+from kneeassess.ui import questions
+from kneeassess.ui.state import TOTAL_STEPS, Screening
+
+RESULTS_PAGE = "pages/results.py"
+NONE_KEY = "safety_none"
+
+
+def header(number: int, title: str) -> None:
+    st.caption(f"Step {number} of {TOTAL_STEPS}")
+    st.progress(number / TOTAL_STEPS)
+    st.header(title)
+
+
+def asked(q: Question, answers: dict[str, Any]) -> bool:
+    return not q.ask_when or all(answers.get(k) in allowed for k, allowed in q.ask_when.items())
+
+
+def safety_form(step: Step, s: Screening) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for q in step.questions:
+        if not asked(q, s.answers):
+            continue
+        out[q.id] = st.checkbox(q.label, value=bool(s.answers.get(q.id)), key=f"w_{q.id}", help=q.help)
+    st.divider()
+    s.safety_none = st.checkbox(
+        "None of these apply to me", value=s.safety_none, key=f"w_{NONE_KEY}"
+    )
+    if NONE_KEY in s.errors:
+        st.error(s.errors[NONE_KEY], icon=":material/error:")
+    return out
+
+
+def safety_problem(values: dict[str, Any], none_ticked: bool) -> str | None:
+    ticked = any(values.values())
+    if not ticked and not none_ticked:
+        return "Tick every sign that applies to you, or tick 'None of these apply to me'."
+    if ticked and none_ticked:
+        return "You ticked a sign and 'None of these apply to me'. Please untick one of them."
+    return None
+
+
+def step_ids(step: Step, answers: dict[str, Any]) -> list[str]:
+    return [aid for q in step.questions if asked(q, answers) for aid in q.answer_ids]
+
+
+def save(step: Step, s: Screening, values: dict[str, Any]) -> None:
+    for q in step.questions:
+        for aid in q.answer_ids:
+            value = values.get(aid) if asked(q, {**s.answers, **values}) else None
+            if value is None:
+                s.answers.pop(aid, None)
+            else:
+                s.answers[aid] = value
+
+
+def validate(step: Step, s: Screening, values: dict[str, Any]) -> dict[str, str]:
+    merged = {**s.answers, **values}
+    ids = set(step_ids(step, merged))
+    errors = {p.field: p.message_for_people() for p in check(merged, only=ids)}
+    if not step.optional and (problem := safety_problem(values, s.safety_none)):
+        errors[NONE_KEY] = problem
+    return errors
+
+
+def draw_step(s: Screening) -> None:
+    step = s.current
+    number = s.step + 1
+    header(number, step.title)
+    if step.intro:
+        st.write(step.intro)
+    if step.id == "training":
+        s.unit = st.segmented_control(
+            "Distances in", ["km", "mi"], default=s.unit, key="w_unit",
+            format_func=lambda u: "kilometres" if u == "km" else "miles",
+        ) or s.unit
+
+    with st.form(f"form_{step.id}", border=False):
+        values: dict[str, Any] = {}
+        if step.id == "safety":
+            values = safety_form(step, s)
+        else:
+            for sec in step.sections:
+                if sec.title:
+                    st.subheader(sec.title)
+                    for line in sec.how_to:
+                        st.markdown(f"- {line}")
+                    if sec.safety:
+                        st.info(sec.safety, icon=":material/health_and_safety:")
+                values |= questions.section(sec, s)
+                if sec.title:
+                    st.divider()
+        cols = st.columns(3 if step.optional else 2)
+        go_next = cols[0].form_submit_button("Next", type="primary", width="stretch")
+        go_back = cols[1].form_submit_button("Back", disabled=s.step == 0, width="stretch")
+        skip = step.optional and cols[2].form_submit_button("Skip this step", width="stretch")
+
+    if go_back:
+        errors = validate(step, s, values)
+        save(step, s, {k: v for k, v in values.items() if k not in errors})
+        s.errors = {}
+        s.step -= 1
+        st.rerun()
+    if skip:
+        save(step, s, {})
+        advance(s)
+    if go_next:
+        s.errors = validate(step, s, values)
+        if s.errors:
+            st.rerun()
+        save(step, s, values)
+        advance(s)
+
+
+def advance(s: Screening) -> None:
+    s.errors = {}
+    steps = questionnaire().steps
+    urgent = triage_level(red_flags(s.answers)) == "urgent"
+    if urgent or s.step + 1 >= len(steps):
+        s.finished = True
+        st.switch_page(RESULTS_PAGE)
+    s.step += 1
+    st.rerun()

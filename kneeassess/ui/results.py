@@ -1,0 +1,167 @@
+"""Pieces of the results screen. Each draws one part of an Assessment; none computes anything clinical."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kneeassess.answers import km_to_miles
+from kneeassess.charts import weekly_km_figure
+from kneeassess.content import Clinic, catalogue, clinic, rulebook
+from kneeassess.models import Assessment, PlanItem, WeakLink
+
+LEVEL_WORDS = {"likely": "Likely weak link", "possible": "Possible weak link", "unlikely": "Unlikely"}
+LEVEL_ICONS = {"likely": "🔴", "possible": "🟠", "unlikely": "🟢"}
+
+
+def triage_banner(a: Assessment) -> None:
+    if a.triage == "urgent":
+        st.error("**Get medical help today.** Do not start exercises for this knee.", icon=":material/emergency:")
+        st.markdown(
+            "Go to urgent care or A&E today, or call your doctor or NHS 111 now. If you cannot get there "
+            "safely, call 999."
+        )
+        st.markdown("**Why:**")
+        for f in a.red_flag_details:
+            if f.triage == "urgent":
+                st.markdown(f"- {f.text}. {f.advice or ''}")
+    elif a.triage == "see_clinician":
+        st.warning(
+            "**See a physiotherapist or doctor before you rely on self-help.** One of your answers is a sign "
+            "that needs a clinician's examination.",
+            icon=":material/warning:",
+        )
+        for f in a.red_flag_details:
+            st.markdown(f"- {f.text}")
+    else:
+        st.success(
+            "**Safe to start with self-care.** None of the warning signs in the safety check applied to you.",
+            icon=":material/check_circle:",
+        )
+
+
+def notes(a: Assessment) -> None:
+    for n in a.notes[1 if a.triage != "self_care" else 0 :]:
+        st.info(n, icon=":material/info:")
+
+
+def weak_link_card(w: WeakLink) -> None:
+    info = rulebook().links[w.link]
+    with st.container(border=True):
+        st.markdown(f"**{info.name}**")
+        st.markdown(f"{LEVEL_ICONS[w.level]} {LEVEL_WORDS[w.level]} · **{w.score}**/100")
+        st.progress(w.score / 100)
+        if w.untested_note:
+            st.caption(w.untested_note)
+        with st.expander("Why?"):
+            if w.reasons:
+                for r in w.reasons:
+                    st.markdown(f"- {r.text} (+{r.points})")
+                    st.caption(f"Source: {r.source}")
+            else:
+                st.markdown("None of your answers pointed to this link.")
+            st.caption(info.what)
+            st.caption(f"What the evidence says: {info.evidence}")
+
+
+def weak_links(a: Assessment) -> None:
+    st.subheader("Your weak links")
+    st.caption("Scored from your answers and self-tests. Each point has a reason; tap “Why?” to see them.")
+    for w in a.weak_links:
+        weak_link_card(w)
+
+
+def knee_score(a: Assessment) -> None:
+    st.subheader("Knee score (Kujala)")
+    if a.kujala.total is not None:
+        st.metric("Your score", f"{a.kujala.total} / 100")
+    st.write(a.kujala.meaning)
+
+
+def training_load(a: Assessment, primary: str, unit: str) -> None:
+    st.subheader("Your running load")
+    km = a.load.weekly_km
+    if all(v is not None for v in km):
+        shown = [km_to_miles(v) for v in km] if unit == "mi" else km  # type: ignore[arg-type]
+        st.plotly_chart(
+            weekly_km_figure(shown, primary, unit), width="stretch", config={"displayModeBar": False}
+        )
+    for f in a.load.findings:
+        st.markdown(f"- {f}")
+    if a.load.acwr is not None:
+        st.caption(
+            f"Last 7 days ÷ average of the 3 weeks before = {a.load.acwr:g}. This ratio only describes your "
+            "training; it cannot predict injury (Impellizzeri 2020)."
+        )
+
+
+def plan_item(p: PlanItem) -> None:
+    ex = catalogue().get(p.exercise)
+    with st.container(border=True):
+        st.markdown(f"**{p.name}** · level {p.level}")
+        st.markdown(f"### {p.dose}")
+        st.caption(p.why)
+        with st.expander("How to do it"):
+            for i, line in enumerate(ex.steps, 1):
+                st.markdown(f"{i}. {line}")
+            st.markdown("**Cues:** " + " · ".join(ex.cues))
+            st.markdown("**Avoid:** " + " · ".join(ex.mistakes))
+            st.caption(f"Source: {ex.source}")
+            if ex.evidence_note:
+                st.caption(f"Evidence: {ex.evidence_note}")
+
+
+def phase_and_plan(a: Assessment) -> None:
+    cat = catalogue()
+    info = cat.phases[a.phase]  # type: ignore[index]
+    st.subheader(f"This week: {info.title}")
+    st.write(a.phase_reason)
+    st.markdown(f"**Running:** {info.running}")
+    st.markdown(f"**Exercises:** {info.exercise}")
+    st.caption(f"Pain rule: {info.rule}")
+    st.markdown(f"#### Your plan: {cat.sessions_per_week} sessions this week")
+    st.caption(cat.sessions_note)
+    for p in a.plan:
+        plan_item(p)
+    st.info(
+        "Pain guides the dose: during and after exercise, up to 5 out of 10 is acceptable if it has settled by "
+        "the next morning. Never push through pain above 5 out of 10.",
+        icon=":material/monitor_heart:",
+    )
+
+
+def not_judged(a: Assessment) -> None:
+    if a.not_judged:
+        with st.expander("What we could not judge"):
+            for line in a.not_judged:
+                st.markdown(f"- {line}")
+
+
+def contact_lines(c: Clinic) -> list[str]:
+    lines = []
+    if c.phone:
+        lines.append(f"Phone: [{c.phone}](tel:{c.phone.replace(' ', '')})")
+    if c.email:
+        lines.append(f"Email: [{c.email}](mailto:{c.email})")
+    if c.address:
+        lines.append(f"Address: {c.address}")
+    if c.booking_url:
+        lines.append(f"Book online: [{c.booking_url}]({c.booking_url})")
+    return lines
+
+
+def clinic_contact(key: str = "book") -> None:
+    c = clinic()
+    st.subheader(f"Talk to {c.name}")
+    st.write(f"{c.name} offers a free consultation if you are unsure whether physiotherapy is right for you.")
+    if st.button("Book a free consultation", type="primary", key=key, width="stretch"):
+        st.session_state[f"{key}_open"] = True
+    if st.session_state.get(f"{key}_open"):
+        lines = contact_lines(c)
+        if lines:
+            st.markdown("  \n".join(lines))
+        else:
+            st.info(
+                f"{c.name}'s contact details have not been set up in this app yet. Please contact the clinic "
+                "directly.",
+                icon=":material/info:",
+            )

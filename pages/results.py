@@ -1,0 +1,53 @@
+"""Step 7 of 7: the results of the screening and this week's plan."""
+
+import streamlit as st
+
+from kneeassess.content import clinic
+from kneeassess.ui import flow, results
+from kneeassess.ui.session_results import current_assessment
+from kneeassess.ui.state import TOTAL_STEPS, restart, screening
+
+s = screening()
+a = current_assessment(s)
+if a is None:
+    st.title("Your results")
+    st.info("You have not finished a knee check yet.", icon=":material/info:")
+    if st.button("Start the knee check", type="primary"):
+        st.switch_page("pages/screening.py")
+    st.stop()
+
+flow.header(TOTAL_STEPS, "Your results")
+results.triage_banner(a)
+if a.triage == "urgent":
+    results.clinic_contact()
+    st.caption(a.disclaimer)
+else:
+    results.notes(a)
+    results.weak_links(a)
+    results.knee_score(a)
+    results.training_load(a, clinic().colours.primary, s.unit)
+    if a.triage == "see_clinician" and not s.show_plan_anyway:
+        st.warning("Your exercise plan is hidden because one of your answers needs a clinician's check first.")
+        s.show_plan_anyway = st.button("I understand, show me general exercises anyway")
+        if s.show_plan_anyway:
+            st.rerun()
+    else:
+        if a.triage == "see_clinician":
+            st.warning(
+                "Reminder: see a physiotherapist or doctor about the warning sign above. These are general "
+                "exercises only.",
+                icon=":material/warning:",
+            )
+        results.phase_and_plan(a)
+    results.not_judged(a)
+    st.caption(a.disclaimer)
+    results.clinic_contact()
+
+st.divider()
+left, right = st.columns(2)
+if left.button("Change my answers", width="stretch"):
+    s.finished = False
+    st.switch_page("pages/screening.py")
+if right.button("Start again", width="stretch"):
+    restart()
+    st.switch_page("pages/screening.py")
