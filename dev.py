@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""The project's two commands. Needs only Python 3.11+; everything else is installed on first use.
+
+    python3 dev.py app     # run the app on http://localhost:8501
+    python3 dev.py test    # run the whole test suite (unit, AppTest, PostgreSQL, browser)
+
+Extra arguments go to streamlit / pytest, e.g. ``python3 dev.py test -k kujala``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".kneeassess-installed"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def say(msg: str) -> None:
+    print(f"[dev] {msg}", flush=True)
+
+
+def _stamp(extras: str) -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest() + ":" + extras
+
+
+def ensure_env(extras: str) -> None:
+    """Create .venv and install the project (with ``extras``) when pyproject.toml has changed."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"KneeAssess needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    if not PY.exists():
+        say("creating .venv")
+        venv.create(VENV, with_pip=True)
+    want = _stamp(extras)
+    have = STAMP.read_text().strip() if STAMP.exists() else ""
+    if have == want or have == _stamp("test"):  # the test install includes the app's dependencies
+        return
+    say(f"installing dependencies{' (' + extras + ')' if extras else ''} into .venv")
+    target = f".[{extras}]" if extras else "."
+    subprocess.run([PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([PY, "-m", "pip", "install", "--quiet", "-e", target], check=True, cwd=ROOT)
+    STAMP.write_text(want)
+
+
+def theme_flags() -> list[str]:
+    """The clinic's colours as Streamlit theme flags (the app also applies them itself)."""
+    code = (
+        "from kneeassess.content import clinic; from kneeassess.ui.app_setup import theme_options;"
+        "print(' '.join(f'--{k}={v}' for k, v in theme_options(clinic()).items()))"
+    )
+    out = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    return out.stdout.split() if out.returncode == 0 else []
+
+
+def ensure_chromium() -> None:
+    """Debian's Chromium for the browser tests; installed with apt-get when we are root."""
+    if Path(CHROMIUM).exists():
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        say("installing Debian's chromium for the browser tests")
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False)
+    if not Path(CHROMIUM).exists():
+        say(f"{CHROMIUM} not found: browser tests will be skipped (install Debian's 'chromium' package)")
+
+
+def app(args: list[str]) -> int:
+    ensure_env("")
+    cmd = [PY, "-m", "streamlit", "run", "app.py", "--server.port", "8501", *theme_flags(), *args]
+    say("KneeAssess on http://localhost:8501 (Ctrl+C to stop)")
+    return subprocess.call(cmd, cwd=ROOT)
+
+
+def test(args: list[str]) -> int:
+    ensure_env("test")
+    ensure_chromium()
+    return subprocess.call([PY, "-m", "pytest", *args], cwd=ROOT)
+
+
+def main() -> int:
+    commands = {"app": app, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

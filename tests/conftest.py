@@ -1,0 +1,40 @@
+"""Shared test policy: missing set-up (Chromium, PostgreSQL) skips locally but fails in CI."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+_saved: list[Path] = []
+
+
+def missing_setup(reason: str) -> None:
+    """Skip for a missing tool on a developer's machine; fail when CI is set (nothing may be skipped there)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set but the test set-up is missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def artifacts(request: pytest.FixtureRequest) -> Path:
+    """A folder for this test's screenshots; the run lists it at the end."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1])
+    folder = ARTIFACTS / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    _saved.append(folder)
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _saved:
+        terminalreporter.section("screenshots")
+        for folder in _saved:
+            count = len(list(folder.glob("*.png")))
+            terminalreporter.write_line(f"{count:3d} screenshots in {folder.relative_to(ROOT)}/")

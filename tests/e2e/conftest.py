@@ -1,0 +1,133 @@
+"""Real-browser fixtures: the app as a subprocess, Debian's Chromium through Playwright, a phone-sized page.
+
+Every test in this folder is marked ``e2e``. Screenshots go to the ``artifacts`` folder (tests/conftest.py); the
+server's log goes to ``test-artifacts/e2e-server.log`` and must not contain a Python traceback.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARTIFACTS, ROOT, missing_setup
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+START_TIMEOUT_S = 60
+IDLE_TIMEOUT_MS = 30_000
+PHONE = {"width": 390, "height": 844}
+
+APP = '[data-testid="stApp"]'
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.status == 200 and resp.read().decode().strip() == "ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free port; yield its URL; stop it and check its log for tracebacks."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS / "e2e-server.log"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    python = ROOT / ".venv" / "bin" / "python"
+    if python.exists():
+        cmd[0] = str(python)
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not _healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    why = f"exited with {proc.returncode}" if proc.poll() is not None else "not healthy in time"
+                    pytest.fail(
+                        f"streamlit {why} ({' '.join(cmd)}); its log:\n{log_path.read_text()}", pytrace=False
+                    )
+                time.sleep(0.25)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+    text = log_path.read_text()
+    assert "Traceback" not in text, f"the server logged a traceback ({log_path}):\n{text}"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        missing_setup("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def phone(browser, app_url: str) -> Iterator[object]:  # noqa: ANN001 - playwright types are imported lazily
+    """A fresh phone-sized tab (390×844, touch) with the app open and idle."""
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, base_url=app_url
+    )
+    context.set_default_timeout(IDLE_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def wait_idle(page) -> None:  # noqa: ANN001
+    """Wait until the app is connected, its script has finished and nothing is still loading."""
+    page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]', timeout=IDLE_TIMEOUT_MS)
+    page.wait_for_selector(f'{APP}[data-test-script-state="notRunning"]', timeout=IDLE_TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stSkeleton"]', state="detached", timeout=IDLE_TIMEOUT_MS)

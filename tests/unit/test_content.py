@@ -1,0 +1,112 @@
+"""A broken data file stops with a message naming the file, the item and the problem."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kneeassess import content
+from kneeassess.content import ContentError
+
+DATA = Path(content.DATA_DIR)
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    shutil.copytree(DATA, tmp_path / "data")
+    monkeypatch.setattr(content, "DATA_DIR", tmp_path / "data")
+    monkeypatch.delenv("KNEEASSESS_CLINIC_FILE", raising=False)
+    for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic):
+        f.cache_clear()
+    yield tmp_path / "data"
+    for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic):
+        f.cache_clear()
+
+
+def edit_yaml(path, change):
+    doc = yaml.safe_load(path.read_text())
+    change(doc)
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+
+
+def test_the_shipped_content_loads():
+    content.load_all()
+
+
+def test_bad_question_kind_names_file_item_and_field(data_copy):
+    def change(doc):
+        doc["steps"][2]["sections"][0]["questions"][2]["kind"] = "slider"
+
+    edit_yaml(data_copy / "questionnaire.yaml", change)
+    with pytest.raises(ContentError) as err:
+        content.load_all()
+    msg = str(err.value)
+    assert "questionnaire.yaml" in msg
+    assert "(id=symptoms)" in msg and "(id=pain_run_worst)" in msg and ".kind" in msg
+
+
+def test_duplicate_answer_id_is_refused(data_copy):
+    def change(doc):
+        doc["steps"][0]["sections"][0]["questions"][1]["id"] = "age_band"
+
+    edit_yaml(data_copy / "questionnaire.yaml", change)
+    with pytest.raises(ContentError, match="answer id 'age_band' is used twice"):
+        content.load_all()
+
+
+def test_exercise_without_level_1_is_refused(data_copy):
+    def change(doc):
+        del doc["exercises"][3]["levels"][1]
+
+    edit_yaml(data_copy / "exercises.yaml", change)
+    with pytest.raises(ContentError) as err:
+        content.load_all()
+    assert "exercises.yaml" in str(err.value) and "(id=side_plank)" in str(err.value)
+    assert "level 1 is required" in str(err.value)
+
+
+def test_rule_naming_an_unknown_answer_is_refused(data_copy):
+    def change(doc):
+        doc["rules"][0]["when"]["answer"] = "heel_raises_{side}"
+
+    edit_yaml(data_copy / "rules.yaml", change)
+    with pytest.raises(ContentError, match="rule 'foot_heel_raise_low' refers to unknown answer"):
+        content.load_all()
+
+
+def test_rule_with_points_out_of_range(data_copy):
+    def change(doc):
+        doc["rules"][2]["points"] = 500
+
+    edit_yaml(data_copy / "rules.yaml", change)
+    with pytest.raises(ContentError) as err:
+        content.load_all()
+    assert "(id=foot_heel_raise_asymmetry).points" in str(err.value)
+
+
+def test_yaml_syntax_error_names_the_file(data_copy):
+    (data_copy / "rules.yaml").write_text("levels: [unclosed\n")
+    with pytest.raises(ContentError, match="rules.yaml: not valid YAML"):
+        content.load_all()
+
+
+def test_clinic_colour_and_url_checked(data_copy):
+    path = data_copy / "clinic.toml"
+    path.write_text(path.read_text().replace('primary = "#0f6e6e"', 'primary = "teal"'))
+    with pytest.raises(ContentError) as err:
+        content.load_all()
+    assert "clinic.toml" in str(err.value) and "colours.primary" in str(err.value)
+
+
+def test_default_clinic_is_the_articles_with_no_invented_contact():
+    c = content.clinic()
+    assert c.name == "ReSync Physiotherapy"
+    assert (c.phone, c.email, c.address, c.booking_url) == ("", "", "", "")
+    assert not c.has_contact
+
+
+def test_missing_file(data_copy):
+    (data_copy / "exercises.yaml").unlink()
+    with pytest.raises(ContentError, match="exercises.yaml: file not found"):
+        content.load_all()
