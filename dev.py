@@ -35,8 +35,6 @@ def _stamp(extras: str) -> str:
 
 def ensure_env(extras: str) -> None:
     """Create .venv and install the project (with ``extras``) when pyproject.toml has changed."""
-    if sys.version_info < (3, 11):
-        sys.exit(f"KneeAssess needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PY.exists():
         say("creating .venv")
         venv.create(VENV, with_pip=True)

@@ -24,5 +24,7 @@ def phase_for(worst: int | None, morning: int | None) -> tuple[str, str]:
             "so we do not progress yet."
         )
     if worst > SAFE_MAX:
-        return "build", f"Your worst running pain was {worst}/10 (acceptable: 3 to 5) and it settled by the next morning."
+        return "build", (
+            f"Your worst running pain was {worst}/10 (acceptable: 3 to 5) and it settled by the next morning."
+        )
     return "progress", f"Your worst running pain was {worst}/10 (2 or less) and it settled by the next morning."

@@ -15,7 +15,7 @@ TABLE = {
 
 
 def test_items_in_the_brief_order_with_the_published_points():
-    assert AKPS == list(TABLE)
+    assert list(TABLE) == AKPS
     for q in questionnaire().step("knee_score").questions:
         assert [o.value for o in q.options] == TABLE[q.id]
 

@@ -16,7 +16,8 @@ def test_catalogue_has_the_article_five_with_brief_doses():
     fr = cat.get("floor_reach")
     assert (fr.levels[1].sets, fr.levels[1].reps, fr.levels[2].sets, fr.levels[2].reps) == (3, 12, 4, 12)
     assert "10 kg" in fr.levels[2].load
-    assert (cat.get("single_leg_hop_landing").levels[2].sets, cat.get("single_leg_hop_landing").levels[2].reps) == (5, 8)
+    hop = cat.get("single_leg_hop_landing").levels[2]
+    assert (hop.sets, hop.reps) == (5, 8)
     assert cat.get("reverse_lunge").levels[2].reps == 10
     assert set(cat.get("single_leg_hop_landing").links) == {"foot", "hip"}
 
