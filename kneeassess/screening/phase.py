@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 SAFE_MAX = 2  # 0-2: safe
 ACCEPTABLE_MAX = 5  # up to 5: acceptable if it settles by next morning; above 5: too much
 SETTLED_MAX = 2  # next-morning pain at or below this counts as settled
@@ -28,3 +31,114 @@ def phase_for(worst: int | None, morning: int | None) -> tuple[str, str]:
             f"Your worst running pain was {worst}/10 (acceptable: 3 to 5) and it settled by the next morning."
         )
     return "progress", f"Your worst running pain was {worst}/10 (2 or less) and it settled by the next morning."
+
+
+# --------------------------------------------------------------------------------------------------
+# Week by week from logged check-ins (brief §7): progress after two good weeks, drop back on a bad one.
+# --------------------------------------------------------------------------------------------------
+
+ORDER = ("settle", "build", "progress")
+MEANINGFUL_RISE = 2  # a change of 2 points on the 0-10 scale is meaningful for one person (Farrar 2001)
+
+
+@dataclass(frozen=True)
+class WeekPain:
+    week_start: date  # Monday
+    worst: int | None  # worst pain during or after runs that week
+    morning: int | None  # worst next-morning pain that week
+    mean: float | None  # mean of the during-run ratings
+
+
+@dataclass(frozen=True)
+class PhaseDecision:
+    week_start: date
+    phase: str
+    changed: bool
+    reason: str
+
+
+def monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def weekly_pain(checkins: list[tuple[date, int | None, int | None]]) -> list[WeekPain]:
+    """Check-ins (day, during, next morning) grouped into weeks, oldest first."""
+    weeks: dict[date, list[tuple[int | None, int | None]]] = {}
+    for day, during, morning in checkins:
+        weeks.setdefault(monday(day), []).append((during, morning))
+    out = []
+    for start in sorted(weeks):
+        during = [d for d, _ in weeks[start] if d is not None]
+        mornings = [m for _, m in weeks[start] if m is not None]
+        out.append(
+            WeekPain(
+                week_start=start,
+                worst=max(during) if during else None,
+                morning=max(mornings) if mornings else None,
+                mean=round(sum(during) / len(during), 2) if during else None,
+            )
+        )
+    return out
+
+
+def _drop_reason(week: WeekPain, before: WeekPain | None) -> str | None:
+    if week.worst is not None and week.worst > ACCEPTABLE_MAX:
+        return f"pain reached {week.worst}/10 during or after a run (above 5)"
+    if week.morning is not None and week.morning > SETTLED_MAX:
+        return f"next-morning pain was {week.morning}/10, so it did not settle overnight"
+    if before and before.mean is not None and week.mean is not None and week.mean - before.mean >= MEANINGFUL_RISE:
+        return f"your average running pain rose from {before.mean:g} to {week.mean:g} out of 10"
+    return None
+
+
+def _good_for(phase: str, week: WeekPain) -> bool:
+    """A week that counts towards moving up from ``phase``."""
+    if week.worst is None or week.morning is None:
+        return False  # both ratings are needed to know the pain settled
+    if phase == "settle":
+        return week.worst <= ACCEPTABLE_MAX and week.morning <= SETTLED_MAX
+    return week.worst <= SAFE_MAX and week.morning <= SETTLED_MAX
+
+
+def weekly_phases(start_phase: str, weeks: list[WeekPain], until: date) -> list[PhaseDecision]:
+    """Replay the weeks after the assessment: two good weeks in a row move up a phase, a bad week drops back.
+
+    Only complete weeks (ending before ``until``'s week) decide; the current week is still being lived.
+    """
+    phase, streak, before = start_phase, 0, None
+    decisions = []
+    for week in weeks:
+        if week.week_start >= monday(until):
+            break
+        if before and (week.week_start - before.week_start).days > 7:
+            streak, before = 0, None  # a week without check-ins breaks a run of good weeks
+        drop = _drop_reason(week, before)
+        if drop:
+            new = ORDER[max(0, ORDER.index(phase) - 1)]
+            reason = f"Week of {week.week_start:%d %b}: {drop}" + (
+                f", so back to {new}." if new != phase else f", so stay in {phase}."
+            )
+            decisions.append(PhaseDecision(week.week_start, new, new != phase, reason))
+            phase, streak = new, 0
+        elif _good_for(phase, week):
+            streak += 1
+            if streak >= 2 and phase != ORDER[-1]:
+                new = ORDER[ORDER.index(phase) + 1]
+                limit = "5" if phase == "settle" else "2"
+                decisions.append(PhaseDecision(
+                    week.week_start, new, True,
+                    f"Two weeks with running pain at or below {limit}/10 that settled overnight, so on to {new}.",
+                ))
+                phase, streak = new, 0
+            else:
+                decisions.append(PhaseDecision(
+                    week.week_start, phase, False, f"Week of {week.week_start:%d %b}: a good week ({streak} of 2)."
+                ))
+        else:
+            streak = 0
+            decisions.append(PhaseDecision(
+                week.week_start, phase, False,
+                f"Week of {week.week_start:%d %b}: pain was acceptable but not low enough to move on, so hold.",
+            ))
+        before = week
+    return decisions

@@ -38,11 +38,18 @@ def radio_input(page: Page, key: str, option: str) -> Locator:
 
 
 def pill(page: Page, key: str, option: str) -> None:
-    """Tap one pill (``option`` is the pill's text, or its start for long ones) and check it is now chosen."""
-    button = keyed(page, key).get_by_role("button", name=re.compile(rf"^{re.escape(option)}"))
+    """Tap the pill whose text is ``option`` and check it is now chosen.
+
+    Multi-select pills are toggle buttons (``aria-pressed``); single-select ones, like the 0-10 pain scales,
+    are radios (``aria-checked``).
+    """
+    text = re.compile(rf"^{re.escape(option)}$")
+    pills = keyed(page, key).locator('button[data-variant="pills"]')
+    button = pills.filter(has_text=text)
     expect(button).to_have_count(1)
     button.click()
-    expect(button).to_have_attribute("aria-pressed", "true")
+    chosen = pills.and_(page.locator('[aria-pressed="true"], [aria-checked="true"]')).filter(has_text=text)
+    expect(chosen).to_have_count(1)
 
 
 def tick(page: Page, key: str) -> None:
@@ -156,7 +163,7 @@ def test_hip_weak_link_runner_on_a_phone(phone: Page, artifacts: Path) -> None:
 
     expect_step(page, 6, "Self-tests")
     shoot(page, artifacts, "06-self-tests", view=True)
-    pill(page, "w_signs_right", "My knee drifted inwards")
+    pill(page, "w_signs_right", "My knee drifted inwards, towards the other leg")
     pill(page, "w_signs_right", "The hip on the other side dropped")
     pill(page, "w_signs_left", "None of these")
     type_number(page, "w_side_plank_seconds_left", 45)

@@ -1,0 +1,163 @@
+"""What the progress page shows, worked out from a profile's records. Pure: no Streamlit, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kneeassess.models import Assessment
+from kneeassess.records import CheckIn, ExerciseSession, Run, SavedAssessment
+from kneeassess.screening.load import ewma
+from kneeassess.screening.phase import PhaseDecision, monday, weekly_pain, weekly_phases
+from kneeassess.screening.plan import build_plan
+
+SELF_TESTS = {
+    "heel_raise_reps": "Heel raises",
+    "bridge_reps": "Hamstring bridges",
+    "side_plank_seconds": "Side plank (s)",
+}
+
+
+@dataclass(frozen=True)
+class CurrentPhase:
+    phase: str | None
+    reason: str
+    decisions: list[PhaseDecision]
+    since: date | None
+
+
+def latest(assessments: list[SavedAssessment]) -> tuple[SavedAssessment, Assessment] | None:
+    if not assessments:
+        return None
+    rec = assessments[-1]
+    return rec, Assessment.model_validate(rec.result)
+
+
+def current_phase(assessments: list[SavedAssessment], checkins: list[CheckIn], today: date) -> CurrentPhase:
+    """The latest assessment's phase, moved week by week by the check-ins logged since."""
+    found = latest(assessments)
+    if found is None:
+        return CurrentPhase(None, "No assessment yet.", [], None)
+    rec, a = found
+    if a.phase is None:
+        return CurrentPhase(None, "Your last check found an urgent warning sign: no exercise plan.", [], None)
+    start = rec.created_at.date()
+    after = [(c.day, c.during, c.next_morning) for c in checkins if monday(c.day) > monday(start)]
+    decisions = weekly_phases(a.phase, weekly_pain(after), today)
+    if not decisions:
+        return CurrentPhase(a.phase, a.phase_reason or "", [], start)
+    last_change = next((d for d in reversed(decisions) if d.changed), None)
+    reason = decisions[-1].reason if last_change is None else last_change.reason
+    return CurrentPhase(decisions[-1].phase, reason, decisions, last_change.week_start if last_change else start)
+
+
+def this_weeks_plan(assessments: list[SavedAssessment], phase: CurrentPhase):  # -> list[PlanItem]
+    found = latest(assessments)
+    if found is None or phase.phase is None:
+        return []
+    return build_plan(phase.phase, found[1].weak_links)
+
+
+@dataclass(frozen=True)
+class WeekLoad:
+    week_start: date
+    km: float
+    change_pct: float | None  # against the week before
+    runs: int
+    fast_minutes: float
+
+
+def weekly_load(runs: list[Run], today: date, weeks: int = 12) -> list[WeekLoad]:
+    """Weeks (Monday to Sunday) from the first logged run, at most ``weeks``, ending with this week."""
+    if not runs:
+        return []
+    first = max(monday(min(r.day for r in runs)), monday(today) - timedelta(weeks=weeks - 1))
+    out: list[WeekLoad] = []
+    start = first
+    while start <= monday(today):
+        inside = [r for r in runs if start <= r.day < start + timedelta(days=7)]
+        km = round(sum(r.km for r in inside), 2)
+        prev = out[-1].km if out else None
+        change = None if not prev else round((km - prev) / prev * 100, 1)
+        out.append(WeekLoad(start, km, change, len(inside), round(sum(r.fast_minutes for r in inside), 1)))
+        start += timedelta(days=7)
+    return out
+
+
+@dataclass(frozen=True)
+class DailyLoad:
+    days: list[date]
+    km: list[float]
+    acute: list[float]
+    chronic: list[float]
+    ratio: list[float | None]  # shown only from day 28 on (EWMA needs a warm-up)
+
+
+def daily_load(runs: list[Run], today: date) -> DailyLoad | None:
+    """Daily km with the EWMA acute (7) and chronic (28) loads and their ratio (Williams 2017)."""
+    if not runs:
+        return None
+    first = min(r.day for r in runs)
+    n = (today - first).days + 1
+    days = [first + timedelta(days=i) for i in range(n)]
+    per_day: dict[date, float] = {}
+    for r in runs:
+        per_day[r.day] = per_day.get(r.day, 0) + r.km
+    km = [round(per_day.get(d, 0.0), 2) for d in days]
+    acute, chronic = ewma(km, 7), ewma(km, 28)
+    ratio = [None if i < 27 or c == 0 else round(a / c, 2) for i, (a, c) in enumerate(zip(acute, chronic, strict=True))]
+    return DailyLoad(days, km, acute, chronic, ratio)
+
+
+@dataclass(frozen=True)
+class WeekSessions:
+    week_start: date
+    done: int  # days with at least one exercise session logged
+    planned: int
+
+
+def sessions_vs_planned(
+    sessions: list[ExerciseSession], planned: int, today: date, weeks: int = 8
+) -> list[WeekSessions]:
+    if not sessions:
+        return []
+    first = max(monday(min(s.day for s in sessions)), monday(today) - timedelta(weeks=weeks - 1))
+    out, start = [], first
+    while start <= monday(today):
+        days = {s.day for s in sessions if start <= s.day < start + timedelta(days=7)}
+        out.append(WeekSessions(start, len(days), planned))
+        start += timedelta(days=7)
+    return out
+
+
+def kujala_series(assessments: list[SavedAssessment]) -> list[tuple[date, int]]:
+    return [(a.created_at.date(), a.result["akps"]) for a in assessments if a.result.get("akps") is not None]
+
+
+def link_scores(assessments: list[SavedAssessment]) -> list[tuple[date, str, int]]:
+    return [(a.created_at.date(), w["link"], w["score"]) for a in assessments for w in a.result.get("weak_links", [])]
+
+
+@dataclass(frozen=True)
+class SideResult:
+    test: str
+    label: str
+    day: date
+    left: float | None
+    right: float | None
+
+    @property
+    def asymmetry_pct(self) -> float | None:
+        if self.left is None or self.right is None or max(self.left, self.right) == 0:
+            return None
+        return round(abs(self.left - self.right) / max(self.left, self.right) * 100, 1)
+
+
+def self_test_results(assessments: list[SavedAssessment]) -> list[SideResult]:
+    out = []
+    for a in assessments:
+        for test, label in SELF_TESTS.items():
+            left, right = a.answers.get(f"{test}_left"), a.answers.get(f"{test}_right")
+            if left is not None or right is not None:
+                out.append(SideResult(test, label, a.created_at.date(), left, right))
+    return out
