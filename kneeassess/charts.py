@@ -37,3 +37,99 @@ def weekly_km_figure(weekly_km: list[float | None], primary: str, unit: str = "k
         plot_bgcolor="rgba(0,0,0,0)",
     )
     return fig
+
+
+# --------------------------------------------------------------------------------------------------
+# Progress charts. Zones and levels are labelled in words as well as colours.
+# --------------------------------------------------------------------------------------------------
+
+ZONES = [(0, 2, "#e3f4e8", "0–2 safe"), (2, 5, "#fff3d6", "3–5 acceptable if settled by morning"),
+         (5, 10, "#fde2e0", "over 5: too much")]
+LINK_COLOURS = {"foot": "#1f77b4", "hamstring": "#9467bd", "hip": "#d62728"}
+
+
+def _layout(fig: go.Figure, height: int = 300, **kw) -> go.Figure:
+    fig.update_layout(
+        height=height, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="rgba(0,0,0,0)",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), **kw,
+    )
+    return fig
+
+
+def pain_figure(days: list, during: list, morning: list) -> go.Figure:
+    fig = go.Figure()
+    for low, high, colour, label in ZONES:
+        fig.add_hrect(y0=low, y1=high, fillcolor=colour, line_width=0, layer="below",
+                      annotation_text=label, annotation_position="top right", annotation_font_size=10)
+    fig.add_trace(go.Scatter(x=days, y=during, mode="lines+markers", name="During / after run",
+                             marker_symbol="circle", connectgaps=True, line_color="#1b2330"))
+    fig.add_trace(go.Scatter(x=days, y=morning, mode="lines+markers", name="Next morning",
+                             marker_symbol="square", connectgaps=True, line=dict(color="#52606d", dash="dot")))
+    return _layout(fig, yaxis=dict(range=[0, 10], title="pain 0–10", dtick=1))
+
+
+def weekly_distance_figure(weeks: list, distance: list[float], change_pct: list, unit: str, primary: str) -> go.Figure:
+    labels = ["" if c is None else f"{c:+.0f}%" for c in change_pct]
+    fig = go.Figure(go.Bar(
+        x=weeks, y=distance, marker_color=primary, name=f"{unit} per week",
+        text=labels, textposition="outside",
+        hovertemplate=f"week of %{{x|%d %b}}: %{{y:.1f}} {unit}<extra></extra>",
+    ))
+    top = max(distance + [1]) * 1.3
+    return _layout(fig, yaxis=dict(title=unit, range=[0, top]), xaxis=dict(tickformat="%d %b"), showlegend=False)
+
+
+def load_ratio_figure(days: list, acute: list, chronic: list, ratio: list, unit: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=days, y=acute, name=f"Recent load (7-day EWMA, {unit}/day)", line_color="#d97706"))
+    fig.add_trace(go.Scatter(x=days, y=chronic, name=f"Usual load (28-day EWMA, {unit}/day)", line_color="#52606d"))
+    fig.add_trace(go.Scatter(x=days, y=ratio, name="Ratio recent ÷ usual", yaxis="y2",
+                             line=dict(color="#111827", dash="dot")))
+    return _layout(fig, height=320, yaxis=dict(title=f"{unit} per day"),
+                   yaxis2=dict(title="ratio", overlaying="y", side="right", rangemode="tozero", showgrid=False))
+
+
+def sessions_figure(weeks: list, done: list[int], planned: list[int], primary: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=weeks, y=done, name="Sessions done", marker_color=primary, text=done,
+                         textposition="outside"))
+    fig.add_trace(go.Scatter(x=weeks, y=planned, name="Planned", mode="lines",
+                             line=dict(color="#52606d", dash="dash", shape="hv")))
+    return _layout(fig, yaxis=dict(title="sessions", rangemode="tozero", dtick=1), xaxis=dict(tickformat="%d %b"))
+
+
+def kujala_figure(days: list, totals: list[int], mcid: int = 10) -> go.Figure:
+    fig = go.Figure()
+    if totals:
+        base = totals[0]
+        fig.add_hrect(y0=max(0, base - mcid), y1=min(100, base + mcid), fillcolor="#eef2f7", line_width=0,
+                      layer="below", annotation_text=f"within {mcid} points of your first score: not a real change",
+                      annotation_position="bottom left", annotation_font_size=10)
+    fig.add_trace(go.Scatter(x=days, y=totals, mode="lines+markers+text", text=totals,
+                             textposition="top center", name="Kujala score", line_color="#1b2330"))
+    return _layout(fig, yaxis=dict(range=[0, 105], title="score /100"), showlegend=False)
+
+
+def self_tests_figure(rows: list[tuple[str, str, float | None, float | None, float | None]]) -> go.Figure:
+    """rows: (label, date text, left, right, asymmetry %), one group of two bars each."""
+    names = [f"{label}<br>{day}" for label, day, *_ in rows]
+    left = [r[2] for r in rows]
+    right = [r[3] for r in rows]
+    asym = ["" if r[4] is None else f"{r[4]:.0f}% apart" for r in rows]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=names, y=left, name="Left", marker_color="#52606d", marker_pattern_shape="/"))
+    fig.add_trace(go.Bar(x=names, y=right, name="Right", marker_color="#0f6e6e", text=asym, textposition="outside"))
+    return _layout(fig, height=340, barmode="group", yaxis=dict(rangemode="tozero"))
+
+
+def link_scores_figure(days: list, scores: dict[str, list[int]]) -> go.Figure:
+    fig = go.Figure()
+    fig.add_hrect(y0=60, y1=100, fillcolor="#fde2e0", line_width=0, layer="below", annotation_text="likely",
+                  annotation_position="top left", annotation_font_size=10)
+    fig.add_hrect(y0=30, y1=60, fillcolor="#fff3d6", line_width=0, layer="below", annotation_text="possible",
+                  annotation_position="top left", annotation_font_size=10)
+    symbols = {"foot": "circle", "hamstring": "diamond", "hip": "square"}
+    for link, ys in scores.items():
+        fig.add_trace(go.Scatter(x=days, y=ys, name=link, mode="lines+markers", marker_symbol=symbols[link],
+                                 line_color=LINK_COLOURS[link]))
+    return _layout(fig, yaxis=dict(range=[0, 100], title="score /100"))

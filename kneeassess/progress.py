@@ -161,3 +161,52 @@ def self_test_results(assessments: list[SavedAssessment]) -> list[SideResult]:
             if left is not None or right is not None:
                 out.append(SideResult(test, label, a.created_at.date(), left, right))
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# One-line readings of the charts, in words
+# --------------------------------------------------------------------------------------------------
+
+
+def weekly_pain_reading(checkins: list[CheckIn]) -> str:
+    weeks = weekly_pain([(c.day, c.during, c.next_morning) for c in checkins])
+    last = weeks[-1]
+    parts = []
+    if last.worst is not None:
+        zone = "safe (0–2)" if last.worst <= 2 else "acceptable (3–5)" if last.worst <= 5 else "too high (over 5)"
+        parts.append(f"worst running pain {last.worst}/10, {zone}")
+    if last.morning is not None:
+        parts.append("settled by the next morning" if last.morning <= 2 else f"next morning {last.morning}/10")
+    return f"Week of {last.week_start:%d %b}: " + (", ".join(parts) or "no ratings") + "."
+
+
+def distance_reading(weeks: list[WeekLoad], factor: float, unit: str) -> str:
+    last = weeks[-1]
+    text = f"This week so far: {last.km * factor:.1f} {unit} in {last.runs} runs"
+    if len(weeks) > 1:
+        prev = weeks[-2]
+        text += f"; last week {prev.km * factor:.1f} {unit}"
+        if prev.change_pct is not None:
+            text += f" ({prev.change_pct:+.0f}% on the week before)"
+    return text + "."
+
+
+def kujala_reading(series: list[tuple[date, int]]) -> str:
+    first, last = series[0][1], series[-1][1]
+    if len(series) == 1:
+        return f"Your score is {first}/100. Reassess in a few weeks: a change of 10 points or more is a real change."
+    change = last - first
+    verdict = "a real improvement" if change >= 10 else "a real worsening" if change <= -10 else "not yet a real change"
+    return f"From {first} to {last} ({change:+d} points): {verdict} (10 points is the smallest real change)."
+
+
+def self_test_reading(rows: list[SideResult]) -> str:
+    worst = max((r for r in rows if r.asymmetry_pct is not None), key=lambda r: r.asymmetry_pct or 0, default=None)
+    if worst is None:
+        return "Do both sides of a test to see the difference between them."
+    return f"Largest difference between sides: {worst.label.lower()}, {worst.asymmetry_pct:g}% ({worst.day:%d %b})."
+
+
+def links_reading(assessments: list[SavedAssessment]) -> str:
+    top = assessments[-1].result["weak_links"][0]
+    return f"At your last check, your most likely weak link was {top['link']} ({top['score']}/100)."

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kneeassess.content import clinic
-from kneeassess.ui import flow, results
+from kneeassess.ui import flow, results, saving
 from kneeassess.ui.session_results import current_assessment
 from kneeassess.ui.state import TOTAL_STEPS, restart, screening
 
@@ -41,6 +41,7 @@ else:
         results.phase_and_plan(a)
     results.not_judged(a)
     st.caption(a.disclaimer)
+    saving.save_box(s, a)
     results.clinic_contact()
 
 st.divider()

@@ -13,6 +13,13 @@ ARTIFACTS = ROOT / "test-artifacts"
 _saved: list[Path] = []
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_database(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The app under test (AppTest and the served app) writes to a throw-away SQLite file, not var/."""
+    if "KNEEASSESS_DATABASE_URL" not in os.environ:
+        os.environ["KNEEASSESS_VAR_DIR"] = str(tmp_path_factory.mktemp("var"))
+
+
 def missing_setup(reason: str) -> None:
     """Skip for a missing tool on a developer's machine; fail when CI is set (nothing may be skipped there)."""
     if os.environ.get("CI"):

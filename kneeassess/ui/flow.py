@@ -127,7 +127,7 @@ def advance(s: Screening) -> None:
     steps = questionnaire().steps
     urgent = triage_level(red_flags(s.answers)) == "urgent"
     if urgent or s.step + 1 >= len(steps):
-        s.finished = True
+        s.finished, s.saved = True, False
         st.switch_page(RESULTS_PAGE)
     s.step += 1
     st.rerun()

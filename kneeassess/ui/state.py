@@ -22,6 +22,9 @@ class Screening:
     safety_none: bool = False  # "none of these apply to me" on the safety screen
     show_plan_anyway: bool = False  # see_clinician: "I understand, show me general exercises anyway"
     finished: bool = False
+    saved: bool = False  # this screening's result is in the open profile
+    new_link: str | None = None  # the private link made when saving created the profile
+    kind: str = "screening"
 
     @property
     def current(self) -> Step:
@@ -38,3 +41,23 @@ def restart() -> None:
     st.session_state[KEY] = Screening()
     for k in [k for k in st.session_state if str(k).startswith("w_")]:
         del st.session_state[k]
+
+
+KEEP_ON_REASSESS = ("about", "symptoms", "training")  # prefilled; safety, knee score and self-tests asked afresh
+ASK_AFRESH = {"pain_run_worst", "pain_next_morning"}
+
+
+def start_reassessment(previous: list, logged_weeks: dict[str, float] | None = None) -> None:
+    """Start the screening again with the last answers where they still apply.
+
+    With runs logged, the four weeks of distance come from the log instead of the last answers.
+    """
+    restart()
+    s = screening()
+    s.kind = "reassessment"
+    if previous:
+        last = previous[-1].answers
+        keep = {aid for sid in KEEP_ON_REASSESS for q in questionnaire().step(sid).questions for aid in q.answer_ids}
+        s.answers = {k: v for k, v in last.items() if k in keep - ASK_AFRESH}
+    if logged_weeks:
+        s.answers |= logged_weeks

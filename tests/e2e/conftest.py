@@ -82,9 +82,7 @@ def app_url() -> Iterator[str]:
             while not _healthy(url):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     why = f"exited with {proc.returncode}" if proc.poll() is not None else "not healthy in time"
-                    pytest.fail(
-                        f"streamlit {why} ({' '.join(cmd)}); its log:\n{log_path.read_text()}", pytrace=False
-                    )
+                    pytest.fail(f"streamlit {why} ({' '.join(cmd)}); its log:\n{log_path.read_text()}", pytrace=False)
                 time.sleep(0.25)
             yield url
         finally:

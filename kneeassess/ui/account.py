@@ -1,0 +1,71 @@
+"""The open profile of this browser tab: from the private link (?p=TOKEN) or from saving results."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from kneeassess import profiles
+from kneeassess.records import Profile
+from kneeassess.storage import StorageError, Store, open_store
+
+TOKEN_KEY = "kneeassess_token"
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """One store (engine and connection pool) per process."""
+    return open_store()
+
+
+def base_url() -> str:
+    configured = os.environ.get("KNEEASSESS_PUBLIC_URL")
+    if configured:
+        return configured
+    url = st.context.url or "http://localhost:8501"
+    parts = urlsplit(url)
+    base = st.get_option("server.baseUrlPath").strip("/")
+    return f"{parts.scheme}://{parts.netloc}/{base}".rstrip("/")
+
+
+def remember(token: str) -> None:
+    st.session_state[TOKEN_KEY] = token
+    st.query_params["p"] = token
+
+
+def forget() -> None:
+    st.session_state.pop(TOKEN_KEY, None)
+    st.query_params.pop("p", None)
+
+
+def current_profile() -> Profile | None:
+    """The profile this tab has open, or None. A link that opens nothing says so once and is dropped."""
+    from_url = st.query_params.get("p")
+    token = from_url or st.session_state.get(TOKEN_KEY)
+    if not token:
+        return None
+    try:
+        profile = profiles.open_profile(store(), token)
+    except StorageError:
+        st.error("We cannot reach your saved profile right now. Please try again in a minute.")
+        return None
+    if profile is None:
+        forget()
+        st.warning(
+            "That private link does not open a profile. It may have been mistyped or the profile was deleted.",
+            icon=":material/link_off:",
+        )
+        return None
+    remember(token)
+    return profile
+
+
+def token() -> str | None:
+    return st.session_state.get(TOKEN_KEY)
+
+
+def link() -> str | None:
+    t = token()
+    return profiles.profile_link(base_url(), t) if t else None

@@ -1,0 +1,204 @@
+"""The log's forms. A failed save shows its message next to the field and keeps what was typed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kneeassess import logbook
+from kneeassess.answers import km_to_miles
+from kneeassess.models import PlanItem
+from kneeassess.records import CheckIn, ExerciseSession, Profile, Run
+from kneeassess.storage import NotFound, StorageError
+from kneeassess.ui import account
+
+PAIN = list(range(11))
+
+
+def _errors(form: str) -> dict[str, str]:
+    return st.session_state.get(f"errors_{form}", {})
+
+
+def _show(form: str, field: str) -> None:
+    if msg := _errors(form).get(field):
+        st.error(msg, icon=":material/error:")
+
+
+def _attempt(form: str, action, success: str) -> bool:
+    """Run a save; on failure keep the form as typed and put the messages by the fields."""
+    try:
+        action()
+    except logbook.LogProblems as exc:
+        st.session_state[f"errors_{form}"] = exc.problems
+        return False
+    except NotFound:
+        st.session_state[f"errors_{form}"] = {"form": "That entry no longer exists (deleted elsewhere?)."}
+        return False
+    except StorageError:
+        st.session_state[f"errors_{form}"] = {
+            "form": "Saving failed: we could not reach the database. What you typed is still here; try again."
+        }
+        return False
+    st.session_state[f"errors_{form}"] = {}
+    st.toast(success, icon=":material/check:")
+    return True
+
+
+def morning_prompt(profile: Profile, runs: list[Run], checkins: list[CheckIn], today: date) -> None:
+    day = logbook.pending_morning(runs, checkins, today)
+    if day is None:
+        return
+    with st.container(border=True):
+        st.markdown(f"**How is your knee this morning, after your run on {day:%A %d %B}?**")
+        with st.form("morning"):
+            rating = st.pills("Knee pain now (0 = none, 10 = worst imaginable)", PAIN, key="morning_rating")
+            _show("morning", "next_morning")
+            _show("morning", "form")
+            if st.form_submit_button("Save", type="primary"):
+                if rating is None:
+                    st.session_state["errors_morning"] = {"next_morning": "Choose a number from 0 to 10."}
+                    st.rerun()
+                if _attempt("morning", lambda: logbook.record_checkin(
+                        account.store(), profile, day=day, during=None, next_morning=rating, today=today),
+                        "Morning rating saved"):
+                    st.rerun()
+                st.rerun()
+
+
+def run_form(profile: Profile, today: date, run: Run | None = None) -> None:
+    unit = profile.unit
+    form = f"run_{run.id if run else 'new'}"
+    with st.form(form, clear_on_submit=False, border=run is None):
+        day = st.date_input("Date", value=run.day if run else today, max_value=today + timedelta(days=1),
+                            format="DD/MM/YYYY", key=f"{form}_day")
+        _show(form, "day")
+        shown = None if run is None else (km_to_miles(run.km) if unit == "mi" else run.km)
+        cols = st.columns(2)
+        distance = cols[0].number_input(f"Distance ({unit})", min_value=0.0, max_value=400.0, value=shown,
+                                        step=0.5, format="%g", key=f"{form}_km")
+        minutes = cols[1].number_input("Time (minutes)", min_value=0.0, max_value=1440.0,
+                                       value=run.minutes if run else None, step=1.0, format="%g", key=f"{form}_min")
+        with cols[0]:
+            _show(form, "km")
+        with cols[1]:
+            _show(form, "minutes")
+        effort = st.pills("How hard did it feel? (0 = rest, 10 = maximal)", PAIN,
+                          default=run.effort if run else None, key=f"{form}_effort")
+        fast = st.number_input("Minutes of fast running (strides, intervals, hills, tempo)", min_value=0.0,
+                               max_value=1440.0, value=run.fast_minutes if run else 0.0, step=1.0, format="%g",
+                               key=f"{form}_fast")
+        _show(form, "fast_minutes")
+        _show(form, "form")
+        save = st.form_submit_button("Save run" if run is None else "Save changes", type="primary")
+        delete = run is not None and st.form_submit_button("Delete this run")
+    if save and _attempt(form, lambda: logbook.record_run(
+            account.store(), profile, day=day, distance=distance, minutes=minutes, effort=effort,
+            fast_minutes=fast, unit=unit, run_id=run.id if run else None, today=today), "Run saved"):
+        _reset(form)
+    elif save:
+        st.rerun()
+    if delete and _attempt(form, lambda: logbook.remove(account.store(), profile, Run, run.id), "Run deleted"):
+        _reset(form)
+
+
+def checkin_form(profile: Profile, today: date, checkin: CheckIn | None = None) -> None:
+    form = f"checkin_{checkin.id if checkin else 'new'}"
+    with st.form(form, border=checkin is None):
+        day = st.date_input("Day of the run", value=checkin.day if checkin else today,
+                            max_value=today + timedelta(days=1), format="DD/MM/YYYY", key=f"{form}_day")
+        _show(form, "day")
+        during = st.pills("Worst knee pain during or after the run", PAIN,
+                          default=checkin.during if checkin else None, key=f"{form}_during")
+        morning = st.pills("Knee pain the next morning (leave empty until then)", PAIN,
+                           default=checkin.next_morning if checkin else None, key=f"{form}_morning")
+        _show(form, "during")
+        _show(form, "next_morning")
+        _show(form, "form")
+        save = st.form_submit_button("Save pain rating" if checkin is None else "Save changes", type="primary")
+        delete = checkin is not None and st.form_submit_button("Delete")
+    if save and _attempt(form, lambda: logbook.record_checkin(
+            account.store(), profile, day=day, during=during, next_morning=morning,
+            checkin_id=checkin.id if checkin else None, today=today), "Pain rating saved"):
+        _reset(form)
+    elif save:
+        st.rerun()
+    if delete and _attempt(form, lambda: logbook.remove(account.store(), profile, CheckIn, checkin.id),
+                           "Pain rating deleted"):
+        _reset(form)
+
+
+def session_form(profile: Profile, today: date, plan: list[PlanItem]) -> None:
+    """Tick off this week's plan: one row per exercise, prefilled with the planned dose."""
+    form = "sessions"
+    with st.form(form):
+        day = st.date_input("Date", value=today, max_value=today + timedelta(days=1), format="DD/MM/YYYY",
+                            key="sess_day")
+        rows: list[dict[str, Any]] = []
+        for p in plan:
+            with st.container(border=True):
+                done = st.checkbox(f"{p.name}: {p.dose}", key=f"sess_done_{p.exercise}")
+                cols = st.columns(3)
+                sets = cols[0].number_input("Sets", 0, 20, p.sets, key=f"sess_sets_{p.exercise}")
+                if p.reps is not None:
+                    amount = cols[1].number_input("Reps", 0, 200, p.reps, key=f"sess_reps_{p.exercise}")
+                else:
+                    amount = cols[1].number_input("Seconds", 0, 600, p.seconds, key=f"sess_secs_{p.exercise}")
+                load = cols[2].text_input("Load", p.load or "", max_chars=40, key=f"sess_load_{p.exercise}")
+                rows.append(dict(done=done, p=p, sets=sets, amount=amount, load=load))
+        pain = st.pills("Knee pain during the exercises", PAIN, key="sess_pain")
+        _show(form, "form")
+        _show(form, "exercise")
+        save = st.form_submit_button("Log this session", type="primary")
+    if not save:
+        return
+    chosen = [r for r in rows if r["done"]]
+    if not chosen:
+        st.session_state[f"errors_{form}"] = {"form": "Tick the exercises you did."}
+        st.rerun()
+
+    def log_all() -> None:
+        for r in chosen:
+            p = r["p"]
+            logbook.record_session(
+                account.store(), profile, day=day, exercise=p.exercise, sets=r["sets"],
+                reps=r["amount"] if p.reps is not None else None, seconds=None if p.reps is not None else r["amount"],
+                load=r["load"], pain=pain, today=today)
+
+    if _attempt(form, log_all, f"{len(chosen)} exercises logged"):
+        _reset(form)
+    else:
+        st.rerun()
+
+
+def _reset(form: str) -> None:
+    """After a successful save: empty the form's widgets for the next entry."""
+    prefix = "sess_" if form == "sessions" else f"{form}_"
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        del st.session_state[key]
+    st.rerun()
+
+
+def runs_table(runs: list[Run], unit: str) -> None:
+    if not runs:
+        st.caption("No runs logged yet.")
+        return
+    factor = 1 / 1.609344 if unit == "mi" else 1
+    df = pd.DataFrame([{
+        "Date": r.day, f"Distance ({unit})": round(r.km * factor, 2), "Minutes": r.minutes,
+        "Effort": r.effort, "Fast min": r.fast_minutes, "Source": r.source,
+    } for r in reversed(runs)])
+    st.dataframe(df, hide_index=True, width="stretch")
+
+
+def sessions_table(sessions: list[ExerciseSession], names: dict[str, str]) -> None:
+    if not sessions:
+        st.caption("No exercise sessions logged yet.")
+        return
+    df = pd.DataFrame([{
+        "Date": s.day, "Exercise": names.get(s.exercise, s.exercise), "Sets": s.sets,
+        "Reps / s": s.reps if s.reps is not None else s.seconds, "Load": s.load, "Pain": s.pain,
+    } for s in reversed(sessions)])
+    st.dataframe(df, hide_index=True, width="stretch")

@@ -1,0 +1,48 @@
+"""My profile: the private link with its QR code, units, download my data, delete all my data."""
+
+import streamlit as st
+
+from kneeassess import profiles
+from kneeassess.storage import StorageError
+from kneeassess.ui import account
+from kneeassess.ui.saving import link_card
+
+st.title("My profile")
+profile = account.current_profile()
+if profile is None:
+    st.info("You have no saved profile open. Finish a knee check and choose “Save my results”, or open your "
+            "private link.", icon=":material/info:")
+    if st.button("Start the knee check", type="primary"):
+        st.switch_page("pages/screening.py")
+    st.stop()
+
+link_card(account.link())
+
+st.subheader("Units")
+unit = st.segmented_control("Show distances in", ["km", "mi"], default=profile.unit, key="profile_unit",
+                            format_func=lambda u: "kilometres" if u == "km" else "miles")
+if unit and unit != profile.unit:
+    account.store().set_unit(profile.id, unit)
+    st.rerun()
+
+st.subheader("Your data")
+store = account.store()
+left, right = st.columns(2)
+left.download_button("Download my data (JSON)", profiles.export_json(store, profile), "kneeassess-data.json",
+                     mime="application/json", width="stretch")
+right.download_button("Download my data (CSV)", profiles.export_csv_zip(store, profile), "kneeassess-data.zip",
+                      mime="application/zip", width="stretch")
+
+st.subheader("Delete all my data")
+st.write("This deletes your profile, every check, run, pain rating and exercise session. It cannot be undone, "
+         "and your private link will stop working.")
+sure = st.checkbox("I understand, delete everything", key="confirm_delete")
+if st.button("Delete all my data", type="primary", disabled=not sure):
+    try:
+        profiles.delete_profile(store, profile)
+    except StorageError:
+        st.error("Deleting failed: we could not reach the database. Nothing was deleted; please try again.")
+        st.stop()
+    account.forget()
+    st.session_state.clear()
+    st.success("Your data has been deleted.")

@@ -1,0 +1,96 @@
+"""The Alembic migrations on both engines: up from empty, down to nothing, up again; concurrent first starts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from kneeassess.storage.migrate import downgrade, upgrade
+from kneeassess.storage.sql import SqlStore, make_engine, metadata
+from tests.conftest import ROOT
+
+TABLES = {"profiles", "assessments", "runs", "checkins", "exercise_sessions"}
+
+
+def tables(url: str) -> set[str]:
+    engine = make_engine(url, migrating=True)
+    try:
+        with engine.connect() as conn:
+            return set(sa.inspect(conn).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_downgrade_upgrade(store_url: str):
+    assert tables(store_url) == set()
+    upgrade(store_url)
+    assert tables(store_url) == TABLES
+    upgrade(store_url)  # at head already: nothing to do
+    downgrade(store_url, "base")
+    assert tables(store_url) == set()
+    upgrade(store_url)
+    assert tables(store_url) == TABLES
+
+
+def test_migrated_schema_matches_the_tables_the_store_uses(store_url: str):
+    upgrade(store_url)
+    engine = make_engine(store_url, migrating=True)
+    try:
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            assert {
+                fk["options"].get("ondelete") for t in TABLES - {"profiles"} for fk in inspector.get_foreign_keys(t)
+            } == {"CASCADE"}
+            assert {"ix_runs_profile_id_started_at", "ix_runs_profile_id"} <= {
+                i["name"] for i in inspector.get_indexes("runs")
+            }
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    finally:
+        engine.dispose()
+    assert diff == []
+
+
+def test_processes_starting_at_once_on_an_empty_database(store_url: str):
+    """Several app processes open the store at the same moment: they take turns migrating, none fails."""
+    start_at = time.time() + 2  # after every process has imported the app
+    code = (
+        "import sys, time; from kneeassess.storage.sql import SqlStore; "
+        "time.sleep(max(0, float(sys.argv[2]) - time.time())); SqlStore(sys.argv[1]).close()"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, store_url, str(start_at)], cwd=ROOT, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    failures = [p.stderr.read().decode() for p in procs if p.wait(timeout=60) != 0]
+    assert failures == []
+    assert tables(store_url) == TABLES
+
+
+def test_threads_opening_stores_at_once(store_url: str):
+    stores: list[SqlStore] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_store() -> None:
+        try:
+            start.wait()
+            stores.append(SqlStore(store_url))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a thread is stuck"
+    for store in stores:
+        store.close()
+    assert errors == []
+    assert tables(store_url) == TABLES
