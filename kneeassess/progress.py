@@ -182,7 +182,7 @@ def weekly_pain_reading(checkins: list[CheckIn]) -> str:
 
 def distance_reading(weeks: list[WeekLoad], factor: float, unit: str) -> str:
     last = weeks[-1]
-    text = f"This week so far: {last.km * factor:.1f} {unit} in {last.runs} runs"
+    text = f"This week so far: {last.km * factor:.1f} {unit} in {last.runs} run{'' if last.runs == 1 else 's'}"
     if len(weeks) > 1:
         prev = weeks[-2]
         text += f"; last week {prev.km * factor:.1f} {unit}"

@@ -28,21 +28,21 @@ with runs_tab:
     st.subheader("Your runs")
     logforms.runs_table(runs, profile.unit)
     if runs:
-        chosen = st.selectbox("Edit or delete a run", reversed(runs), index=None, placeholder="Choose a run",
-                              format_func=lambda r: f"{r.day:%d %b %Y} · {r.km:g} km · {r.minutes:g} min",
-                              key="edit_run")
-        if chosen:
-            logforms.run_form(profile, today, chosen)
+        by_id = {r.id: r for r in reversed(runs)}
+        chosen = st.selectbox("Edit or delete a run", list(by_id), index=None, placeholder="Choose a run",
+                              format_func=lambda i: logforms.run_label(by_id[i], profile.unit), key="edit_run")
+        if chosen in by_id:
+            logforms.run_form(profile, today, by_id[chosen])
 
 with pain_tab:
     st.subheader("Rate your knee pain")
     logforms.checkin_form(profile, today)
     if checkins:
-        chosen = st.selectbox("Edit or delete a rating", reversed(checkins), index=None, placeholder="Choose a day",
-                              format_func=lambda c: f"{c.day:%d %b %Y} · during {c.during} · morning {c.next_morning}",
-                              key="edit_checkin")
-        if chosen:
-            logforms.checkin_form(profile, today, chosen)
+        by_id = {c.id: c for c in reversed(checkins)}
+        chosen = st.selectbox("Edit or delete a rating", list(by_id), index=None, placeholder="Choose a day",
+                              format_func=lambda i: logforms.checkin_label(by_id[i]), key="edit_checkin")
+        if chosen in by_id:
+            logforms.checkin_form(profile, today, by_id[chosen])
 
 with exercise_tab:
     assessments = store.list(SavedAssessment, profile.id)

@@ -181,6 +181,18 @@ def _reset(form: str) -> None:
     st.rerun()
 
 
+def run_label(r: Run, unit: str) -> str:
+    dist = km_to_miles(r.km) if unit == "mi" else r.km
+    return f"{r.day:%a %d %b %Y} · {dist:g} {unit} · {r.minutes:g} min"
+
+
+def checkin_label(c: CheckIn) -> str:
+    def show(v: int | None) -> str:
+        return "–" if v is None else f"{v}/10"
+
+    return f"{c.day:%a %d %b %Y} · during {show(c.during)} · next morning {show(c.next_morning)}"
+
+
 def runs_table(runs: list[Run], unit: str) -> None:
     if not runs:
         st.caption("No runs logged yet.")

@@ -1,0 +1,148 @@
+"""Saved profiles through the app: save, reopen by link, log, see progress and the phase move, delete."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from kneeassess import logbook, profiles
+from kneeassess.records import CheckIn, Run, SavedAssessment
+from kneeassess.screening import assess
+from kneeassess.storage import StorageError, open_store
+from kneeassess.ui import account
+from tests.app.driver import button, start, walk
+from tests.factories import HIP_RUNNER
+
+
+@pytest.fixture
+def store():
+    account.store.clear()
+    return open_store()
+
+
+def open_with_link(token, page):
+    at = start()
+    at.query_params["p"] = token
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_save_results_gives_a_private_link_with_qr(store):
+    at = walk(HIP_RUNNER)
+    button(at, "Save my results").click().run()
+    assert "Saved to your profile." in [s.value for s in at.success]
+    link = at.code[0].value
+    token = link.split("?p=")[1]
+    assert profiles.looks_like_token(token) and len(token) * 6 >= 128
+    assert len(at.get("image")) == 1  # the QR code
+    profile = store.profile_by_token_hash(profiles.token_hash(token))
+    assert profile is not None
+    saved = store.list(SavedAssessment, profile.id)
+    assert len(saved) == 1 and saved[0].result["weak_links"][0]["link"] == "hip"
+
+
+def seeded_profile(store, weeks_ago=3):
+    """A runner who saved a build-phase check some weeks ago."""
+    token = profiles.new_token()
+    p = store.create_profile(profiles.token_hash(token))
+    a = assess(HIP_RUNNER)
+    store.add(SavedAssessment(profile_id=p.id, created_at=datetime.now(UTC) - timedelta(weeks=weeks_ago),
+                              answers=HIP_RUNNER, result=a.model_dump(mode="json")))
+    return p, token
+
+
+def test_log_a_run_through_the_form_and_see_it_in_progress(store):
+    p, token = seeded_profile(store)
+    at = open_with_link(token, "pages/log.py")
+    at.number_input(key="run_new_km").set_value(8.5)
+    at.number_input(key="run_new_min").set_value(50)
+    at.date_input(key="run_new_day").set_value(date.today())
+    button(at, "Save run").click().run()
+    runs = store.list(Run, p.id)
+    assert [(r.km, r.minutes) for r in runs] == [(8.5, 50)]
+    at.switch_page("pages/progress.py").run()
+    assert any("8.5 km in 1 run" in c.value for c in at.caption)
+
+
+def test_a_week_of_green_check_ins_moves_the_phase(store):
+    p, token = seeded_profile(store)
+    monday = date.today() - timedelta(days=date.today().weekday())
+    at = open_with_link(token, "pages/progress.py")
+    assert "This week: Build strength" in [s.value for s in at.subheader]
+    for week in (2, 1):  # two complete green weeks after the check
+        for day in (0, 2, 4):
+            d = monday - timedelta(weeks=week) + timedelta(days=day)
+            logbook.record_run(store, p, day=d, distance=6, minutes=35)
+            logbook.record_checkin(store, p, day=d, during=1, next_morning=0)
+    at.run()
+    heads = [s.value for s in at.subheader]
+    assert any(h.startswith("This week: ") and "Build" not in h for h in heads), heads
+    assert any("Two weeks with running pain at or below 2/10" in m.value for m in at.markdown)
+    assert "Knee pain" in heads and len(at.get("plotly_chart")) >= 3
+
+
+def test_next_morning_rating_is_asked_the_next_time(store):
+    p, token = seeded_profile(store)
+    yesterday = date.today() - timedelta(days=1)
+    logbook.record_run(store, p, day=yesterday, distance=5, minutes=30)
+    at = open_with_link(token, "pages/log.py")
+    assert any("How is your knee this morning" in m.value for m in at.markdown)
+    at.pills(key="morning_rating").set_value(1)
+    button(at, "Save").click().run()
+    assert [(c.day, c.next_morning) for c in store.list(CheckIn, p.id)] == [(yesterday, 1)]
+    assert not any("How is your knee this morning" in m.value for m in at.markdown)
+
+
+def test_bad_run_input_shows_message_by_the_field(store):
+    _, token = seeded_profile(store)
+    at = open_with_link(token, "pages/log.py")
+    at.number_input(key="run_new_km").set_value(5)
+    at.number_input(key="run_new_min").set_value(30)
+    at.number_input(key="run_new_fast").set_value(40)
+    button(at, "Save run").click().run()
+    assert "Fast minutes cannot be more than the run's minutes." in [e.value for e in at.error]
+    assert at.number_input(key="run_new_km").value == 5  # what was typed is kept
+
+
+def test_failed_write_keeps_the_form(store, monkeypatch):
+    p, token = seeded_profile(store)
+    at = open_with_link(token, "pages/log.py")
+
+    def down(*a, **k):
+        raise StorageError("database unavailable")
+
+    monkeypatch.setattr(logbook, "record_run", down)
+    at.number_input(key="run_new_km").set_value(12)
+    at.number_input(key="run_new_min").set_value(70)
+    button(at, "Save run").click().run()
+    assert any("Saving failed" in e.value for e in at.error)
+    assert at.number_input(key="run_new_km").value == 12 and at.number_input(key="run_new_min").value == 70
+    assert store.list(Run, p.id) == []
+
+
+def test_delete_all_my_data_and_the_link_stops_working(store):
+    p, token = seeded_profile(store)
+    at = open_with_link(token, "pages/profile.py")
+    at.checkbox(key="confirm_delete").check().run()
+    button(at, "Delete all my data").click().run()
+    assert "Your data has been deleted." in [s.value for s in at.success]
+    assert store.profile_by_token_hash(profiles.token_hash(token)) is None
+    again = open_with_link(token, "pages/log.py")
+    assert any("does not open a profile" in w.value for w in again.warning)
+
+
+def test_unit_preference_changes_the_figures(store):
+    p, token = seeded_profile(store)
+    logbook.record_run(store, p, day=date.today(), distance=10, minutes=55)
+    at = open_with_link(token, "pages/profile.py")
+    at.segmented_control(key="profile_unit").set_value("mi").run()
+    assert store.profile_by_token_hash(profiles.token_hash(token)).unit == "mi"
+    at.switch_page("pages/progress.py").run()
+    assert any("6.2 mi in 1 run" in c.value for c in at.caption)
+
+
+def test_a_made_up_link_opens_nothing(store):
+    at = open_with_link("x" * 32, "pages/progress.py")
+    assert any("does not open a profile" in w.value for w in at.warning)
+    at = open_with_link("<script>alert(1)</script>", "pages/progress.py")
+    assert not at.exception
