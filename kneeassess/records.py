@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Unit = Literal["km", "mi"]
 
@@ -41,11 +41,13 @@ class Run(Record):
     started_at: datetime | None = None  # imported runs: matched on start time and distance
     avg_hr: int | None = Field(default=None, ge=20, le=250)
 
-    @model_validator(mode="after")
-    def _fast_within_run(self) -> Run:
-        if self.fast_minutes > self.minutes:
+    @field_validator("fast_minutes")
+    @classmethod
+    def _fast_within_run(cls, v: float, info: ValidationInfo) -> float:
+        minutes = info.data.get("minutes")
+        if minutes is not None and v > minutes:
             raise ValueError("fast minutes cannot be more than the run's minutes")
-        return self
+        return v
 
 
 class CheckIn(Record):
