@@ -25,7 +25,13 @@ def load_content_or_stop() -> Clinic:
         st.code(str(exc), language=None)
         st.stop()
     c = clinic()
+    changed = False
     for key, value in theme_options(c).items():
         if st_config.get_option(key) != value:
             st_config.set_option(key, value)
+            changed = True
+    if changed:
+        # Streamlit sends the theme when a run starts: rerun once so the very first page shows the
+        # clinic's colours too (later sessions of this process get them from the start).
+        st.rerun()
     return c

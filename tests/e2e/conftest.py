@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
 ]
 START_TIMEOUT_S = 60
 IDLE_TIMEOUT_MS = 30_000
+EXPECT_TIMEOUT_MS = 15_000
 PHONE = {"width": 390, "height": 844}
 
 APP = '[data-testid="stApp"]'
@@ -100,8 +101,9 @@ def app_url() -> Iterator[str]:
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         missing_setup("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
@@ -111,8 +113,8 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def phone(browser, app_url: str) -> Iterator[object]:  # noqa: ANN001 - playwright types are imported lazily
-    """A fresh phone-sized tab (390×844, touch) with the app open and idle."""
+def phone(browser, app_url: str) -> Iterator[object]:
+    """A fresh phone-sized tab (390×844, 2× pixels, touch) whose relative URLs go to the app: ``page.goto("/")``."""
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, base_url=app_url
     )
@@ -124,7 +126,7 @@ def phone(browser, app_url: str) -> Iterator[object]:  # noqa: ANN001 - playwrig
         context.close()
 
 
-def wait_idle(page) -> None:  # noqa: ANN001
+def wait_idle(page) -> None:
     """Wait until the app is connected, its script has finished and nothing is still loading."""
     page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]', timeout=IDLE_TIMEOUT_MS)
     page.wait_for_selector(f'{APP}[data-test-script-state="notRunning"]', timeout=IDLE_TIMEOUT_MS)

@@ -34,7 +34,8 @@ def radio(page: Page, key: str, option: str) -> None:
 
 
 def radio_input(page: Page, key: str, option: str) -> Locator:
-    return keyed(page, key).locator('[data-testid="stRadioOption"]', has_text=option).locator("input")
+    exact = re.compile(rf"^{re.escape(option)}$")
+    return keyed(page, key).locator('[data-testid="stRadioOption"]', has_text=exact).locator("input")
 
 
 def pill(page: Page, key: str, option: str) -> None:
@@ -83,12 +84,17 @@ def open_app(page: Page) -> None:
 
 
 def expect_step(page: Page, number: int, title: str) -> None:
-    """Wait until the screen shows "Step ``number`` of 7" and its heading, with the script finished."""
-    caption = page.locator('[data-testid="stCaptionContainer"]').filter(has_text=STEP)
-    expect(caption).to_have_text(f"Step {number} of 7", timeout=30_000)
-    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    """Wait until the screen shows "Step ``number`` of 7" and its heading, with the script finished.
+
+    While a rerun is drawing the next step, the previous step's caption can still be on the page (stale), so
+    wait for the new caption first, then for the run to end, then check it is the only one.
+    """
+    captions = page.locator('[data-testid="stCaptionContainer"]').filter(has_text=STEP)
+    expect(captions.filter(has_text=f"Step {number} of 7")).to_be_visible(timeout=30_000)
     wait_idle(page)
     expect(page.locator('[data-stale="true"]')).to_have_count(0)
+    expect(captions).to_have_text([f"Step {number} of 7"])
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
     no_app_error(page)
 
 
