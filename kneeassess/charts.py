@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-WEEK_LABELS = ["3 weeks before", "2 weeks before", "Week before", "Last 7 days"]
+WEEK_LABELS = ["3 weeks<br>before", "2 weeks<br>before", "Week<br>before", "Last<br>7 days"]
 
 
 def weekly_km_figure(weekly_km: list[float | None], primary: str, unit: str = "km") -> go.Figure:
@@ -26,13 +26,15 @@ def weekly_km_figure(weekly_km: list[float | None], primary: str, unit: str = "k
         mean = sum(earlier) / 3
         fig.add_hline(
             y=mean, line_dash="dot", line_color="#52606d",
-            annotation_text=f"average before: {mean:.1f} {unit}", annotation_position="top left",
+            annotation_text=f"average of the 3 weeks before: {mean:.1f} {unit}", annotation_position="bottom right",
+            annotation_font_size=11,
         )
     fig.update_layout(
         height=260,
         margin=dict(l=10, r=10, t=30, b=10),
         yaxis_title=unit,
         yaxis_range=[0, max(values + [1]) * 1.25],
+        xaxis_tickangle=0,
         showlegend=False,
         plot_bgcolor="rgba(0,0,0,0)",
     )

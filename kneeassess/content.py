@@ -59,6 +59,7 @@ class Question(Strict):
     max: float | None = None
     unit: str | None = None
     per_side: bool = False
+    side_label: str = "{Side} leg"  # how each side is named on screen: "{Side} side down"
     required: bool = False
     exclusive: str | None = None  # in a multi: the option that cannot be combined with others ("none")
     ask_when: dict[str, list[str]] | None = None  # e.g. {age_band: [under_16]}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from streamlit import config as st_config
 
 from kneeassess.content import Clinic, ContentError, clinic, load_all
+
+STYLE = Path(__file__).with_name("style.css")
 
 
 def theme_options(c: Clinic) -> dict[str, str]:
@@ -30,6 +34,7 @@ def load_content_or_stop() -> Clinic:
         if st_config.get_option(key) != value:
             st_config.set_option(key, value)
             changed = True
+    st.html(STYLE)
     if changed:
         # Streamlit sends the theme when a run starts: rerun once so the very first page shows the
         # clinic's colours too (later sessions of this process get them from the start).

@@ -22,6 +22,18 @@ def header(number: int, title: str) -> None:
     st.header(title)
 
 
+def scroll_to_top(step: int) -> None:
+    """A new step starts at its top on a phone: scroll the page up once when the step changes."""
+    if st.session_state.get("_shown_step") == step:
+        return
+    st.session_state["_shown_step"] = step
+    st.html(
+        "<script>const m = document.querySelector('[data-testid=\"stMain\"]');"
+        "if (m) { m.scrollTo(0, 0); } window.scrollTo(0, 0);</script>",
+        unsafe_allow_javascript=True,  # a fixed script, no user data in it
+    )
+
+
 def asked(q: Question, answers: dict[str, Any]) -> bool:
     return not q.ask_when or all(answers.get(k) in allowed for k, allowed in q.ask_when.items())
 
@@ -85,7 +97,8 @@ def draw_step(s: Screening) -> None:
             format_func=lambda u: "kilometres" if u == "km" else "miles",
         ) or s.unit
 
-    with st.form(f"form_{step.id}", border=False):
+    scroll_to_top(s.step)
+    with st.form(f"form_{step.id}", border=False, enter_to_submit=False):
         values: dict[str, Any] = {}
         if step.id == "safety":
             values = safety_form(step, s)

@@ -48,15 +48,19 @@ def _multi(q: Question, aid: str, s: Screening) -> list[Any] | None:
     return list(chosen) or None
 
 
+NOT_RATED = "not rated"
+
+
 def _pain(q: Question, aid: str, label: str, s: Screening) -> int | None:
-    return st.pills(
+    """A 0-10 slider (the usual pain scale); it starts at "not rated" so skipping stays possible."""
+    value = st.select_slider(
         label,
-        PAIN_SCALE,
-        selection_mode="single",
-        default=s.answers.get(aid),
+        [NOT_RATED, *PAIN_SCALE],
+        value=s.answers.get(aid, NOT_RATED),
         key=f"w_{aid}",
         help=q.help or "0 = no pain, 10 = the worst pain you can imagine.",
     )
+    return None if value == NOT_RATED else int(value)
 
 
 def _number(q: Question, aid: str, label: str, s: Screening) -> Any:
@@ -95,10 +99,12 @@ def question(q: Question, s: Screening) -> dict[str, Any]:
         out[q.id] = _draw_one(q, q.id, q.label, s)
     else:
         st.markdown(f"**{q.label}**")
-        cols = st.columns(2)
+        # numbers side by side; scales and choices one under the other, full width on a phone
+        cols = st.columns(2) if q.kind == "int" else [st.container(), st.container()]
         for col, side in zip(cols, SIDES, strict=True):
             with col:
-                out[f"{q.id}_{side}"] = _draw_one(q, f"{q.id}_{side}", f"{side.capitalize()} leg", s)
+                name = q.side_label.replace("{Side}", side.capitalize()).replace("{side}", side)
+                out[f"{q.id}_{side}"] = _draw_one(q, f"{q.id}_{side}", name, s)
     _error(s, *q.answer_ids)
     return out
 

@@ -10,7 +10,12 @@ from kneeassess.content import Clinic, catalogue, clinic, rulebook
 from kneeassess.models import Assessment, PlanItem, WeakLink
 
 LEVEL_WORDS = {"likely": "Likely weak link", "possible": "Possible weak link", "unlikely": "Unlikely"}
-LEVEL_ICONS = {"likely": "🔴", "possible": "🟠", "unlikely": "🟢"}
+LEVEL_BADGES = {  # words and icon shapes, never colour alone
+    "likely": ":red-badge[:material/priority_high: Likely weak link]",
+    "possible": ":orange-badge[:material/help: Possible weak link]",
+    "unlikely": ":green-badge[:material/check: Unlikely]",
+}
+UNTESTED_BADGE = ":gray-badge[:material/visibility_off: Not tested]"
 
 
 def triage_banner(a: Assessment) -> None:
@@ -48,7 +53,8 @@ def weak_link_card(w: WeakLink) -> None:
     info = rulebook().links[w.link]
     with st.container(border=True):
         st.markdown(f"**{info.name}**")
-        st.markdown(f"{LEVEL_ICONS[w.level]} {LEVEL_WORDS[w.level]} · **{w.score}**/100")
+        badge = LEVEL_BADGES[w.level] if w.tested or w.level != "unlikely" else UNTESTED_BADGE
+        st.markdown(f"{badge} · **{w.score}**/100")
         st.progress(w.score / 100)
         if w.untested_note:
             st.caption(w.untested_note)
@@ -97,8 +103,8 @@ def training_load(a: Assessment, primary: str, unit: str) -> None:
 def plan_item(p: PlanItem) -> None:
     ex = catalogue().get(p.exercise)
     with st.container(border=True):
-        st.markdown(f"**{p.name}** · level {p.level}")
-        st.markdown(f"### {p.dose}")
+        st.markdown(f"#### {p.name}")
+        st.markdown(f"**{p.dose}** · level {p.level}")
         st.caption(p.why)
         with st.expander("How to do it"):
             for i, line in enumerate(ex.steps, 1):
@@ -116,6 +122,9 @@ def phase_and_plan(a: Assessment) -> None:
     st.subheader(f"This week: {info.title}")
     st.write(a.phase_reason)
     st.markdown(f"**Running:** {info.running}")
+    if "big_jump" in a.load.flags:
+        st.markdown("**But first:** last week was a big jump in distance. Ease back towards your usual weekly "
+                    "distance before you build up again.")
     st.markdown(f"**Exercises:** {info.exercise}")
     st.caption(f"Pain rule: {info.rule}")
     st.markdown(f"#### Your plan: {cat.sessions_per_week} sessions this week")

@@ -32,7 +32,7 @@ def step_caption(at: AppTest) -> str:
 
 
 def widget(at: AppTest, key: str) -> Any:
-    for kind in ("radio", "pills", "number_input", "checkbox", "segmented_control"):
+    for kind in ("radio", "pills", "select_slider", "number_input", "checkbox", "segmented_control"):
         try:
             return getattr(at, kind)(key=key)
         except KeyError:

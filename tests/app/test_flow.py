@@ -21,7 +21,8 @@ def test_hip_runner_sees_hip_first_and_a_build_plan():
     assert step_caption(at) == "Step 7 of 7"
     assert "Safe to start with self-care" in page
     cards = [m.value for m in at.markdown if "/100" in m.value]
-    assert cards[0] == "🔴 Likely weak link · **80**/100"
+    assert cards[0] == ":red-badge[:material/priority_high: Likely weak link] · **80**/100"
+    assert cards[1:] == [":gray-badge[:material/visibility_off: Not tested] · **0**/100"] * 2
     assert "Knee drifted inwards in the single-leg squat (right) (+25)" in page
     assert "95 / 100" in [m.value for m in at.metric]
     assert "71.4% more" in page and "large jump" in page
@@ -50,6 +51,7 @@ def test_skipping_self_tests_says_what_could_not_be_judged():
     page = texts(at)
     assert "Safe to start with self-care" in page
     assert page.count("rests on your symptoms alone") == 3
+    assert page.count("Not tested") == 3  # foot scored 20 from Achilles pain: under 30, so not "possible"
     assert "Self-tests skipped for: foot, hamstring, hip" in page
     assert "100 / 100" in [m.value for m in at.metric]
     assert "Progress" in page  # pain 1/10 settled overnight
