@@ -71,6 +71,9 @@ def morning_prompt(profile: Profile, runs: list[Run], checkins: list[CheckIn], t
 def run_form(profile: Profile, today: date, run: Run | None = None) -> None:
     unit = profile.unit
     form = f"run_{run.id if run else 'new'}"
+    if run is None:
+        _start(form, {f"{form}_day": today, f"{form}_km": None, f"{form}_min": None, f"{form}_effort": None,
+                      f"{form}_fast": 0.0})
     with st.form(form, clear_on_submit=False, border=run is None):
         day = st.date_input("Date", value=run.day if run else today, max_value=today + timedelta(days=1),
                             format="DD/MM/YYYY", key=f"{form}_day")
@@ -106,6 +109,8 @@ def run_form(profile: Profile, today: date, run: Run | None = None) -> None:
 
 def checkin_form(profile: Profile, today: date, checkin: CheckIn | None = None) -> None:
     form = f"checkin_{checkin.id if checkin else 'new'}"
+    if checkin is None:
+        _start(form, {f"{form}_day": today, f"{form}_during": None, f"{form}_morning": None})
     with st.form(form, border=checkin is None):
         day = st.date_input("Day of the run", value=checkin.day if checkin else today,
                             max_value=today + timedelta(days=1), format="DD/MM/YYYY", key=f"{form}_day")
@@ -133,6 +138,12 @@ def checkin_form(profile: Profile, today: date, checkin: CheckIn | None = None) 
 def session_form(profile: Profile, today: date, plan: list[PlanItem]) -> None:
     """Tick off this week's plan: one row per exercise, prefilled with the planned dose."""
     form = "sessions"
+    defaults: dict[str, Any] = {"sess_day": today, "sess_pain": None}
+    for p in plan:
+        defaults |= {f"sess_done_{p.exercise}": False, f"sess_sets_{p.exercise}": p.sets,
+                     f"sess_load_{p.exercise}": p.load or ""}
+        defaults[f"sess_reps_{p.exercise}" if p.reps is not None else f"sess_secs_{p.exercise}"] = p.reps or p.seconds
+    _start(form, defaults)
     with st.form(form):
         day = st.date_input("Date", value=today, max_value=today + timedelta(days=1), format="DD/MM/YYYY",
                             key="sess_day")
@@ -174,11 +185,20 @@ def session_form(profile: Profile, today: date, plan: list[PlanItem]) -> None:
 
 
 def _reset(form: str) -> None:
-    """After a successful save: empty the form's widgets for the next entry."""
-    prefix = "sess_" if form == "sessions" else f"{form}_"
-    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
-        del st.session_state[key]
+    """After a successful save: ask for the form's widgets to start empty on the next run."""
+    st.session_state[f"reset_{form}"] = True
     st.rerun()
+
+
+def _start(form: str, defaults: dict[str, Any]) -> None:
+    """Before a form's widgets are drawn: put them back to their defaults if the last save asked for it.
+
+    (Widget values can only be set before the widget is drawn in a run; deleting the keys is not enough, as
+    the browser sends the old values back.)
+    """
+    if st.session_state.pop(f"reset_{form}", False):
+        for key, value in defaults.items():
+            st.session_state[key] = value
 
 
 def run_label(r: Run, unit: str) -> str:

@@ -60,6 +60,7 @@ def test_log_a_run_through_the_form_and_see_it_in_progress(store):
     button(at, "Save run").click().run()
     runs = store.list(Run, p.id)
     assert [(r.km, r.minutes) for r in runs] == [(8.5, 50)]
+    assert at.number_input(key="run_new_km").value is None  # the form is empty for the next run
     at.switch_page("pages/progress.py").run()
     assert any("8.5 km in 1 run" in c.value for c in at.caption)
 

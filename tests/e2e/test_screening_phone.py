@@ -11,129 +11,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PHONE, wait_idle
-
-STEP = re.compile(r"^Step \d of 7$")
-
-
-# --- finding and using widgets ------------------------------------------------------------------------------
-
-
-def keyed(page: Page, key: str) -> Locator:
-    """The container of the widget with this key (Streamlit adds the class ``st-key-<key>``)."""
-    box = page.locator(f".st-key-{key}")
-    expect(box).to_have_count(1)
-    return box
-
-
-def radio(page: Page, key: str, option: str) -> None:
-    keyed(page, key).locator('[data-testid="stRadioOption"]').get_by_text(option, exact=True).click()
-    expect(radio_input(page, key, option)).to_be_checked()
-
-
-def radio_input(page: Page, key: str, option: str) -> Locator:
-    exact = re.compile(rf"^{re.escape(option)}$")
-    return keyed(page, key).locator('[data-testid="stRadioOption"]', has_text=exact).locator("input")
-
-
-def pill(page: Page, key: str, option: str) -> None:
-    """Tap the pill whose text is ``option`` and check it is now chosen.
-
-    Multi-select pills are toggle buttons (``aria-pressed``); single-select ones, like the 0-10 pain scales,
-    are radios (``aria-checked``).
-    """
-    text = re.compile(rf"^{re.escape(option)}$")
-    pills = keyed(page, key).locator('button[data-variant="pills"]')
-    button = pills.filter(has_text=text)
-    expect(button).to_have_count(1)
-    button.click()
-    chosen = pills.and_(page.locator('[aria-pressed="true"], [aria-checked="true"]')).filter(has_text=text)
-    expect(chosen).to_have_count(1)
-
-
-def slide(page: Page, key: str, value: int) -> None:
-    """Set a 0-10 pain slider with the keyboard (focus its handle, step with the arrows): the accessible way,
-    and exact where a drag on a narrow track is not. The scale starts at "not rated", one step below 0.
-    """
-    handle = keyed(page, key).get_by_role("slider")
-    handle.scroll_into_view_if_needed()
-    handle.focus()
-    handle.press("Home")
-    for _ in range(value + 1):
-        handle.press("ArrowRight")
-    expect(handle).to_have_attribute("aria-valuetext", str(value))
-
-
-def tick(page: Page, key: str) -> None:
-    box = keyed(page, key)
-    box.locator("label").click()
-    expect(box.locator("input[type=checkbox]")).to_be_checked()
-
-
-def type_number(page: Page, key: str, value: int | float) -> None:
-    field = keyed(page, key).locator("input")
-    field.click()
-    field.fill(str(value))
-    expect(field).to_have_value(str(value))
-
-
-def press(page: Page, label: str) -> None:
-    """Tap a button by its visible text (the one the runner can see; there is only one of each)."""
-    button = page.get_by_role("button", name=label, exact=True)
-    expect(button).to_have_count(1)
-    expect(button).to_be_enabled()
-    button.click()
-
-
-# --- where we are, and screenshots --------------------------------------------------------------------------
-
-
-def open_app(page: Page) -> None:
-    page.goto("/")
-    wait_idle(page)
-    expect_step(page, 1, "About you")
-
-
-def expect_step(page: Page, number: int, title: str) -> None:
-    """Wait until the screen shows "Step ``number`` of 7" and its heading, with the script finished.
-
-    While a rerun is drawing the next step, the previous step's caption can still be on the page (stale), so
-    wait for the new caption first, then for the run to end, then check it is the only one.
-    """
-    captions = page.locator('[data-testid="stCaptionContainer"]').filter(has_text=STEP)
-    expect(captions.filter(has_text=f"Step {number} of 7")).to_be_visible(timeout=30_000)
-    wait_idle(page)
-    expect(page.locator('[data-stale="true"]')).to_have_count(0)
-    expect(captions).to_have_text([f"Step {number} of 7"])
-    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
-    no_app_error(page)
-
-
-def no_app_error(page: Page) -> None:
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-    expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
-
-
-def shoot(page: Page, folder: Path, name: str, view: bool = False) -> None:
-    """Save the whole page as ``name``.png (and, with ``view``, the phone's screen as it is as ``name``-view.png).
-
-    Streamlit scrolls inside ``stMain``, so Playwright's ``full_page`` sees only one screen: the viewport is
-    made as tall as the content for the shot, then put back.
-    """
-    if view:
-        page.screenshot(path=folder / f"{name}-view.png")
-    box = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
-    assert box is not None
-    height = max(PHONE["height"], int(box["height"]) + 1)
-    page.set_viewport_size({"width": PHONE["width"], "height": height})
-    try:
-        page.wait_for_timeout(300)  # let charts re-fit the taller window
-        page.screenshot(path=folder / f"{name}.png", full_page=True)
-    finally:
-        page.set_viewport_size(PHONE)
-
+from tests.e2e.conftest import wait_idle
+from tests.e2e.ui import (
+    expect_step,
+    no_app_error,
+    open_app,
+    pill,
+    press,
+    radio,
+    radio_input,
+    shoot,
+    slide,
+    tick,
+    type_number,
+)
 
 # --- the steps ----------------------------------------------------------------------------------------------
 
