@@ -6,6 +6,8 @@ server's log goes to ``test-artifacts/e2e-server.log`` and must not contain a Py
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -58,11 +60,11 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free port; yield its URL; stop it and check its log for tracebacks."""
+@contextlib.contextmanager
+def serve(log_name: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free port; yield its URL; stop it and check its log for tracebacks."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / "e2e-server.log"
+    log_path = ARTIFACTS / log_name
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [
@@ -77,7 +79,7 @@ def app_url() -> Iterator[str]:
     if python.exists():
         cmd[0] = str(python)
     with log_path.open("w") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
             while not _healthy(url):
@@ -95,6 +97,13 @@ def app_url() -> Iterator[str]:
                 proc.wait(timeout=10)
     text = log_path.read_text()
     assert "Traceback" not in text, f"the server logged a traceback ({log_path}):\n{text}"
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """The app on SQLite (a throw-away file, tests/conftest.py), shared by the tests of the session."""
+    with serve("e2e-server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
