@@ -51,10 +51,7 @@ def ensure_env(extras: str) -> None:
 
 def theme_flags() -> list[str]:
     """The clinic's colours as Streamlit theme flags (the app also applies them itself)."""
-    code = (
-        "from kneeassess.content import clinic; from kneeassess.ui.app_setup import theme_options;"
-        "print(' '.join(f'--{k}={v}' for k, v in theme_options(clinic()).items()))"
-    )
+    code = "from kneeassess.ui.app_setup import theme_flags; print(' '.join(theme_flags()))"
     out = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT)
     return out.stdout.split() if out.returncode == 0 else []
 

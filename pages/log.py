@@ -9,8 +9,10 @@ from kneeassess.logbook import weekly_km_from_runs
 from kneeassess.progress import current_phase, this_weeks_plan
 from kneeassess.records import CheckIn, ExerciseSession, Run, SavedAssessment
 from kneeassess.ui import account, logforms
+from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.state import start_reassessment
 
+leave_legacy_pages_mode()
 st.title("Log")
 profile = account.current_profile()
 if profile is None:

@@ -5,8 +5,10 @@ import streamlit as st
 from kneeassess import profiles
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
+from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.saving import link_card
 
+leave_legacy_pages_mode()
 st.title("My profile")
 profile = account.current_profile()
 if profile is None:

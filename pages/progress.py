@@ -8,8 +8,10 @@ from kneeassess.content import catalogue, clinic
 from kneeassess.progress import current_phase, this_weeks_plan
 from kneeassess.records import CheckIn, ExerciseSession, Run, SavedAssessment
 from kneeassess.ui import account, progress_charts
+from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.results import plan_item
 
+leave_legacy_pages_mode()
 st.title("Progress")
 profile = account.current_profile()
 if profile is None:

@@ -4,9 +4,11 @@ import streamlit as st
 
 from kneeassess.content import clinic
 from kneeassess.ui import flow, results, saving
+from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.session_results import current_assessment
 from kneeassess.ui.state import TOTAL_STEPS, restart, screening
 
+leave_legacy_pages_mode()
 s = screening()
 a = current_assessment(s)
 if a is None:

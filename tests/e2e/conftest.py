@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from kneeassess.ui.app_setup import theme_flags
 from tests.conftest import ARTIFACTS, ROOT, missing_setup
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -74,6 +75,7 @@ def serve(log_name: str, env: dict[str, str] | None = None) -> Iterator[str]:
         "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
+        *theme_flags(),  # as dev.py starts it
     ]  # fmt: skip
     python = ROOT / ".venv" / "bin" / "python"
     if python.exists():
