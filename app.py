@@ -10,6 +10,7 @@ st.set_page_config(page_title=f"Knee check · {clinic.name}", page_icon="🦵", 
 pages = [
     st.Page("pages/screening.py", title="Knee check", icon=":material/checklist:", default=True),
     st.Page("pages/results.py", title="My results", icon=":material/insights:"),
+    st.Page("pages/session.py", title="Today's session", icon=":material/timer:"),
     st.Page("pages/log.py", title="Log", icon=":material/edit_note:"),
     st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:"),
     st.Page("pages/exercises.py", title="Exercises", icon=":material/fitness_center:"),

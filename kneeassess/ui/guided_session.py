@@ -1,0 +1,117 @@
+"""Do today's session: one step at a time, with a rep counter, countdowns for holds and rests, then logging."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+import streamlit as st
+
+from kneeassess import logbook
+from kneeassess.guided import Step, done_exercises, remaining, steps_for, time_scale
+from kneeassess.models import PlanItem
+from kneeassess.records import Profile
+from kneeassess.storage import StorageError
+from kneeassess.ui import account
+
+KEY = "kneeassess_guided"
+PAIN = list(range(11))
+
+
+def state() -> dict:
+    if KEY not in st.session_state:
+        st.session_state[KEY] = {"index": 0, "started": None, "reps": 0, "logged": False}
+    return st.session_state[KEY]
+
+
+def restart() -> None:
+    st.session_state[KEY] = {"index": 0, "started": None, "reps": 0, "logged": False}
+
+
+def _advance(g: dict) -> None:
+    g["index"] += 1
+    g["started"] = None
+    g["reps"] = 0
+
+
+def reps_step(step: Step, g: dict) -> None:
+    st.metric("Reps done", f"{g['reps']} / {step.reps}")
+    left, right = st.columns(2)
+    if left.button("+1 rep", key="rep_plus", width="stretch"):
+        g["reps"] = min(step.reps or 0, g["reps"] + 1)
+        st.rerun()
+    if right.button("Set done", type="primary", key="set_done", width="stretch"):
+        _advance(g)
+        st.rerun()
+
+
+def timed_step(step: Step, g: dict) -> None:
+    if g["started"] is None:
+        label = "Start the hold" if step.kind == "hold" else "Start resting"
+        if st.button(label, type="primary", key="timer_start", width="stretch"):
+            g["started"] = time.time()
+            st.rerun()
+        if step.kind == "rest" and st.button("Skip the rest", key="rest_skip", width="stretch"):
+            _advance(g)
+            st.rerun()
+        return
+    countdown(step, g)
+    if st.button("Done early" if step.kind == "hold" else "Skip the rest", key="timer_done", width="stretch"):
+        _advance(g)
+        st.rerun()
+
+
+@st.fragment(run_every=timedelta(seconds=0.5))
+def countdown(step: Step, g: dict) -> None:
+    left = remaining(step, g["started"], time.time())
+    st.metric("Hold" if step.kind == "hold" else "Rest", f"{left:.0f} s")
+    st.progress(1 - left / (step.seconds or 1))
+    if left <= 0:
+        _advance(g)
+        st.rerun(scope="app")
+
+
+def finish(plan: list[PlanItem], steps: list[Step], g: dict, profile: Profile | None) -> None:
+    st.success("Session done. Well done!", icon=":material/celebration:")
+    sets_done = {k: v for k, v in done_exercises(steps, g["index"]).items() if v}
+    if g["logged"]:
+        st.info("Logged to your profile.", icon=":material/check:")
+        return
+    if profile is None:
+        st.info("Save your results (at the end of the knee check) to log your sessions and see them add up.")
+        return
+    with st.form("guided_log"):
+        pain = st.pills("Knee pain during the exercises (0 = none, 10 = worst imaginable)", PAIN, key="guided_pain")
+        if st.form_submit_button("Log this session", type="primary"):
+            try:
+                for item in plan:
+                    if item.exercise in sets_done:
+                        logbook.record_session(
+                            account.store(), profile, day=date.today(), exercise=item.exercise,
+                            sets=sets_done[item.exercise], reps=item.reps, seconds=item.seconds, load=item.load,
+                            pain=pain)
+            except (StorageError, logbook.LogProblems):
+                st.error("Logging failed: we could not save it. Please try again.")
+                return
+            g["logged"] = True
+            st.rerun()
+
+
+def draw(plan: list[PlanItem], profile: Profile | None) -> None:
+    steps = steps_for(plan)
+    g = state()
+    st.progress(min(1.0, g["index"] / max(1, len(steps))), text=f"Step {min(g['index'] + 1, len(steps))} of "
+                f"{len(steps)}")
+    if g["index"] >= len(steps):
+        finish(plan, steps, g, profile)
+        return
+    step = steps[g["index"]]
+    with st.container(border=True):
+        st.subheader(step.title)
+        st.markdown(f"### {step.instruction}")
+        if step.kind == "reps":
+            reps_step(step, g)
+        else:
+            timed_step(step, g)
+    st.caption("Pain guides the dose: up to 5/10 during exercise is acceptable if it settles by the next morning. "
+               "Stop if it goes above 5/10." + (" (Timers are sped up.)" if time_scale() < 1 else ""))
