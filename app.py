@@ -14,6 +14,7 @@ pages = [
     st.Page("pages/log.py", title="Log", icon=":material/edit_note:"),
     st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:"),
     st.Page("pages/exercises.py", title="Exercises", icon=":material/fitness_center:"),
+    st.Page("pages/learn.py", title="Your knee", icon=":material/menu_book:"),
     st.Page("pages/profile.py", title="My profile", icon=":material/person:"),
 ]
 st.navigation(pages, position="top").run()

@@ -143,3 +143,13 @@ def test_results_without_a_screening_offers_to_start():
     at = start()
     at.switch_page("pages/results.py").run()
     assert "You have not finished a knee check yet." in texts(at)
+
+
+def test_learn_page_labels_the_clinics_view_and_the_pain_rules():
+    at = start()
+    at.switch_page("pages/learn.py").run()
+    assert not at.exception
+    page = texts(at)
+    assert "This section is the clinic's approach" in page
+    assert "Never push through pain above 5/10" in page
+    assert "Get medical help **today**" in page
