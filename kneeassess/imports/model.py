@@ -41,6 +41,7 @@ class Activity:
     samples: list[Sample] = field(default_factory=list)
     utc_offset_s: int | None = None  # local time minus UTC, when the file says (FIT's local_timestamp)
     damage: str | None = None  # set when the file is damaged and only its readable part is used
+    note: str | None = None  # anything else the runner should know (an assumed unit...)
     filename: str | None = None  # Strava CSV: the activity file the row refers to
     from_csv: bool = False
 
