@@ -2,8 +2,12 @@
 
     python -m kneeassess assess ANSWERS.json    # the assessment as JSON ("-" reads stdin)
     python -m kneeassess schema                 # the JSON Schema of the answers
+    python -m kneeassess import PATH... --dry-run                # runs found in activity files, as JSON
+    python -m kneeassess import PATH... --profile LINK_OR_TOKEN  # ...saved to that profile, no duplicates
 
 Invalid input: exit code 2, one line per problem on stderr naming the field, nothing on stdout.
+``import`` prints {"runs", "skipped", "errors"} (plus "saved" and "duplicates" with --profile; --dry-run with
+--profile adds "duplicates" only) and exits 0 when it ran: a file's problems are in "errors".
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from kneeassess.answers import InvalidAnswers, answers_schema
 from kneeassess.content import ContentError
@@ -61,7 +66,15 @@ def main(argv: list[str] | None = None) -> int:
     p_assess = sub.add_parser("assess", help="print the assessment of an answers JSON file")
     p_assess.add_argument("file", help="answers JSON file, or - for stdin")
     sub.add_parser("schema", help="print the JSON Schema of the answers")
+    p_import = sub.add_parser(
+        "import", help="read runs from a Strava export ZIP or folder, activities.csv, .fit/.gpx/.tcx(.gz) files"
+    )
+    p_import.add_argument("paths", nargs="+", metavar="PATH", help="files, ZIPs or folders")
+    p_import.add_argument("--dry-run", action="store_true", help="print what would be imported; save nothing")
+    p_import.add_argument("--profile", metavar="LINK_OR_TOKEN", help="the profile's link (...?p=TOKEN) or token")
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return import_command(args.paths, dry_run=args.dry_run, profile=args.profile)
 
     try:
         if args.command == "schema":
@@ -80,6 +93,55 @@ def main(argv: list[str] | None = None) -> int:
         print(f"content error: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _token(link_or_token: str) -> str:
+    text = link_or_token.strip()
+    if "p=" in text:
+        query = urlparse(text).query or text.split("?", 1)[-1]
+        values = parse_qs(query).get("p")
+        if values:
+            return values[0].strip()
+    return text
+
+
+def import_command(paths: list[str], *, dry_run: bool, profile: str | None) -> int:
+    """Exit 0 when it ran (a file's problems are in "errors"), 2 on usage errors: nothing on stdout then."""
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        for p in missing:
+            print(f"{p}: no such file or folder", file=sys.stderr)
+        return USAGE_ERROR
+    if not dry_run and not profile:
+        print("error: give --profile LINK_OR_TOKEN to save the runs, or --dry-run to only show them", file=sys.stderr)
+        return USAGE_ERROR
+
+    from kneeassess.imports import is_duplicate, read_paths, save_runs
+    from kneeassess.profiles import open_profile
+    from kneeassess.records import Run
+    from kneeassess.storage import StorageError, open_store
+
+    store = owner = None
+    try:
+        if profile:
+            store = open_store()
+            owner = open_profile(store, _token(profile))
+            if owner is None:
+                print("error: the profile does not open: check the link or token", file=sys.stderr)
+                return USAGE_ERROR
+        result = read_paths([Path(p) for p in paths])
+        out = result.to_json()
+        if store is not None and owner is not None:
+            if dry_run:  # what saving would skip
+                existing = store.list(Run, owner.id)
+                out["duplicates"] = sum(1 for r in result.runs if is_duplicate(r, existing))
+            else:
+                out["saved"], out["duplicates"] = save_runs(store, owner, result)
+    except StorageError as exc:
+        print(f"storage error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -8,7 +8,7 @@ from kneeassess.content import catalogue
 from kneeassess.logbook import weekly_km_from_runs
 from kneeassess.progress import current_phase, this_weeks_plan
 from kneeassess.records import CheckIn, ExerciseSession, Run, SavedAssessment
-from kneeassess.ui import account, logforms
+from kneeassess.ui import account, importer, logforms
 from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.state import start_reassessment
 
@@ -27,6 +27,7 @@ runs_tab, pain_tab, exercise_tab, reassess_tab = st.tabs(["Runs", "Pain", "Exerc
 with runs_tab:
     st.subheader("Add a run")
     logforms.run_form(profile, today)
+    importer.import_section(profile, runs)
     st.subheader("Your runs")
     logforms.runs_table(runs, profile.unit)
     if runs:

@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
+FIXTURES = ROOT.parent / "shared" / "fixtures" / "activities"  # real activity files, beside the checkout
 _saved: list[Path] = []
 
 
@@ -25,6 +26,14 @@ def missing_setup(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"CI is set but the test set-up is missing: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture
+def fx() -> Path:
+    """The shared activity-file fixtures (skips locally, fails in CI, when they are missing)."""
+    if not (FIXTURES / "PROVENANCE.md").is_file():
+        missing_setup(f"activity fixtures not found at {FIXTURES}")
+    return FIXTURES
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 MIN_RUN_M = 100  # shorter than this is a mis-started recording, not a run
 
@@ -87,6 +88,25 @@ class ImportResult:
     skipped: list[Skipped] = field(default_factory=list)
     errors: list[ImportError_] = field(default_factory=list)
 
+    def to_json(self) -> dict[str, Any]:
+        """The machine interface's shape (``python -m kneeassess import --dry-run``)."""
+        return {
+            "runs": [
+                {
+                    "source": r.source,
+                    "start": r.start.astimezone(UTC).isoformat(),
+                    "distance_km": round(r.distance_km, 3),
+                    "moving_s": round(r.moving_s, 1),
+                    "avg_hr": r.avg_hr,
+                    "fast_minutes": r.fast_minutes,
+                    "note": r.note,
+                }
+                for r in self.runs
+            ],
+            "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
+            "errors": [{"source": e.source, "error": e.error} for e in self.errors],
+        }
+
 
 def as_utc(value: datetime) -> datetime:
     """Files without a zone (GPX/TCX written carelessly) are read as UTC, which is what the formats specify."""
@@ -99,9 +119,10 @@ _RUN_WORDS = {
     # English: Strava activity types, TCX's Sport attribute, GPX <type> words
     "run", "running", "trail run", "trail running", "virtual run", "virtual running", "virtualrun",
     "treadmill", "treadmill run", "treadmill running", "indoor run", "indoor running", "track run", "track running",
-    "road run", "road running",
-    # German Strava export (Aktivitätsart): "Lauf" is confirmed; the others are Strava's likely German names
-    "lauf", "laufen", "traillauf", "trail lauf", "virtueller lauf", "laufband", "laufbandlauf",
+    "road run", "road running", "trailrun",
+    # German Strava export (Aktivitätsart): "Lauf", "Traillauf", "Virtueller Lauf" as seen in projects reading
+    # real German exports; "Laufen"/"Trailrun" from Strava's German app; "Laufband" is a guess
+    "lauf", "laufen", "traillauf", "virtueller lauf", "laufband", "laufbandlauf",
 }
 
 
