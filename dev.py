@@ -56,16 +56,18 @@ def theme_flags() -> list[str]:
     return out.stdout.split() if out.returncode == 0 else []
 
 
-def ensure_chromium() -> None:
-    """Debian's Chromium for the browser tests; installed with apt-get when we are root."""
-    if Path(CHROMIUM).exists():
-        return
-    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        say("installing Debian's chromium for the browser tests")
+def ensure_test_tools() -> None:
+    """Debian's Chromium (browser tests) and poppler-utils (PDF pages to PNG); apt-get installs them as root."""
+    missing = [pkg for pkg, path in (("chromium", CHROMIUM), ("poppler-utils", "pdftoppm"))
+               if not (Path(path).exists() or shutil.which(path))]
+    if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        say(f"installing Debian's {' '.join(missing)} for the tests")
         subprocess.run(["apt-get", "update", "-qq"], check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=False)
     if not Path(CHROMIUM).exists():
         say(f"{CHROMIUM} not found: browser tests will be skipped (install Debian's 'chromium' package)")
+    if not shutil.which("pdftoppm"):
+        say("pdftoppm not found: the PDF rendering test will be skipped (install 'poppler-utils')")
 
 
 def app(args: list[str]) -> int:
@@ -77,7 +79,7 @@ def app(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     ensure_env("test")
-    ensure_chromium()
+    ensure_test_tools()
     return subprocess.call([PY, "-m", "pytest", *args], cwd=ROOT)
 
 

@@ -73,3 +73,105 @@ class ExerciseSession(Record):
 
 
 LogRecord = Run | CheckIn | ExerciseSession | SavedAssessment
+
+
+# --------------------------------------------------------------------------------------------------
+# Consultation requests, their delivery to the clinic, events, screenings, staff audit (kneeassess.leads)
+# --------------------------------------------------------------------------------------------------
+
+RequestStatus = Literal["new", "contacted", "booked", "closed", "no_show"]
+Channel = Literal["webhook", "email"]
+OutboxStatus = Literal["pending", "sending", "delivered"]
+
+
+class StaffNote(BaseModel):
+    at: datetime
+    staff: str
+    text: str = ""
+    status_from: str | None = None  # set when the note came with a change of status
+    status_to: str | None = None
+
+
+class Request(BaseModel):
+    """A free-consultation request as stored (validated on the way in by :class:`kneeassess.leads.RequestIn`)."""
+
+    id: int | None = None
+    created_at: datetime
+    updated_at: datetime
+    status: RequestStatus = "new"
+    name: str
+    email: str | None = None
+    phone: str | None = None  # E.164
+    preferred_days: list[str] = []
+    preferred_time: str = ""
+    message: str = ""
+    consent_contact: bool
+    consent_marketing: bool = False
+    consent_assessment: bool = False
+    assessment: dict[str, Any] | None = None  # only when consent_assessment
+    event: str | None = None
+    profile_id: str | None = None
+    notes: list[StaffNote] = []
+
+
+class DeliveryAttempt(BaseModel):
+    id: int | None = None
+    outbox_id: int
+    request_id: int
+    at: datetime
+    channel: Channel
+    outcome: Literal["delivered", "failed"]
+    http_status: int | None = None
+    error: str | None = None
+
+
+class OutboxItem(BaseModel):
+    """One delivery of one request on one channel, with its attempts (oldest first) when asked for."""
+
+    id: int
+    request_id: int
+    channel: Channel
+    status: OutboxStatus
+    attempts: int = 0
+    created_at: datetime
+    next_attempt_at: datetime
+    claimed_until: datetime | None = None
+    delivered_at: datetime | None = None
+    last_error: str | None = None
+    history: list[DeliveryAttempt] = []
+
+
+class OutboxClaim(BaseModel):
+    """A claimed outbox row: the worker holds it until ``item.claimed_until`` (the lease) with ``token``."""
+
+    item: OutboxItem
+    token: str
+    request: Request
+
+
+class Event(BaseModel):
+    id: int | None = None
+    slug: str
+    name: str
+    day: date
+    place: str = ""
+    created_at: datetime
+
+
+class Screening(BaseModel):
+    """One screening, for event statistics: no answers, no personal data."""
+
+    id: int | None = None
+    created_at: datetime
+    event: str | None = None
+    triage: str
+    top_weak_link: str | None = None
+    took_home: bool = False
+
+
+class AuditEntry(BaseModel):
+    id: int | None = None
+    at: datetime
+    staff: str
+    action: str
+    details: dict[str, Any] = {}

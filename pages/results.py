@@ -41,6 +41,7 @@ else:
                 icon=":material/warning:",
             )
         results.phase_and_plan(a)
+        results.take_away(a)
     results.not_judged(a)
     st.caption(a.disclaimer)
     saving.save_box(s, a)

@@ -19,6 +19,7 @@ def _private_database(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The app under test (AppTest and the served app) writes to a throw-away SQLite file, not var/."""
     if "KNEEASSESS_DATABASE_URL" not in os.environ:
         os.environ["KNEEASSESS_VAR_DIR"] = str(tmp_path_factory.mktemp("var"))
+    os.environ["KNEEASSESS_DELIVERY_WORKER"] = "0"  # the outbox tests start their own workers
 
 
 def missing_setup(reason: str) -> None:

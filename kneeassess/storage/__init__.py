@@ -9,10 +9,23 @@ The domain and the services talk only to :class:`Store`; pages never see SQL.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from kneeassess.records import LogRecord, Profile, Unit
+from kneeassess.records import (
+    AuditEntry,
+    Event,
+    LogRecord,
+    OutboxClaim,
+    OutboxItem,
+    Profile,
+    Request,
+    Screening,
+    Unit,
+)
 
 R = TypeVar("R", bound=LogRecord)
 
@@ -37,6 +50,77 @@ class Store(Protocol):
     def update(self, record: R) -> R: ...  # NotFound unless id belongs to record.profile_id
     def delete(self, kind: type[LogRecord], profile_id: str, record_id: int) -> None: ...
     def list(self, kind: type[R], profile_id: str) -> list[R]: ...  # oldest first (by day / created_at, id)
+
+
+class AlreadyExists(ValueError):
+    """A record with this unique key (e.g. an event's slug) is stored already."""
+
+
+class LimitReached(Exception):
+    """A rate limit of :meth:`LeadStore.add_request` was reached; nothing was stored. ``check`` names which."""
+
+    def __init__(self, check: RateCheck) -> None:
+        super().__init__(f"rate limit reached: {check.kind}")
+        self.check = check
+
+
+@dataclass(frozen=True)
+class RateCheck:
+    """At most ``limit`` rate events of (``kind``, ``key_hash``) within ``window`` before now (this one included)."""
+
+    kind: str
+    key_hash: str  # SHA-256 hex: the rate table holds no personal data
+    limit: int
+    window: timedelta
+
+
+class LeadStore(Protocol):
+    """Consultation requests, their outbox, events, screenings, staff sign-in failures and the audit log.
+
+    Implemented by :class:`kneeassess.storage.sql.SqlStore` next to :class:`Store` (``open_store()`` returns one).
+    """
+
+    # requests
+    def add_request(
+        self, request: Request, channels: Sequence[str], checks: Sequence[RateCheck], now: datetime
+    ) -> Request: ...  # rate events + request + one outbox row per channel, in one transaction; LimitReached
+    def get_request(self, request_id: int) -> Request | None: ...
+    def list_requests(
+        self, status: str | None = None, event: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
+    ) -> list[Request]: ...  # newest first
+    def requests_by_contact(self, email: str | None, phone: str | None) -> list[Request]: ...
+    def modify_request(self, request_id: int, change: Callable[[Request], Request]) -> Request: ...  # NotFound
+    def erase_requests(
+        self, request_ids: Sequence[int], rate_key_hashes: Sequence[str], audit: AuditEntry
+    ) -> dict[str, int]: ...  # deletes, then writes ``audit`` with the counts added to its details
+
+    # outbox
+    def claim_outbox(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxClaim]: ...
+    def release_claim(self, outbox_id: int, token: str) -> None: ...
+    def finish_delivery(
+        self, outbox_id: int, token: str, *, delivered: bool, at: datetime, http_status: int | None,
+        error: str | None, next_attempt_at: datetime | None,
+    ) -> bool: ...  # False when the row is gone (erased meanwhile)
+    def outbox_for_request(self, request_id: int) -> list[OutboxItem]: ...  # with their attempts
+
+    # events and screenings
+    def add_event(self, event: Event) -> Event: ...  # AlreadyExists
+    def list_events(self) -> list[Event]: ...
+    def event_by_slug(self, slug: str) -> Event | None: ...
+    def add_screening(self, screening: Screening) -> Screening: ...
+    def set_screening_took_home(self, screening_id: int, took_home: bool = True) -> None: ...  # NotFound
+    def screening_counts(self) -> list[tuple[str | None, str, str | None, int]]: ...  # (event, triage, link, n)
+    def request_counts_by_event(self) -> dict[str | None, int]: ...
+
+    # staff sign-in and audit
+    def add_login_failure(self, key_hash: str, at: datetime) -> None: ...
+    def login_failures(self, key_hash: str | None, since: datetime, limit: int) -> list[datetime]: ...  # newest 1st
+    def clear_login_failures(self, key_hash: str) -> None: ...
+    def list_audit(self, limit: int = 100) -> list[AuditEntry]: ...
+
+    # from Store: erase_person deletes a linked profile with it
+    def delete_profile(self, profile_id: str) -> None: ...
 
 
 def default_url() -> str:

@@ -3,16 +3,19 @@
 Every method runs in its own short transaction on a connection from the engine's pool, so one ``SqlStore`` may be
 shared by the threads of a process. Write methods start with their write statement: on SQLite that takes the write
 lock first, so a busy database makes them wait (``busy_timeout``) instead of failing with "database is locked".
+The :class:`~kneeassess.storage.LeadStore` methods that read and then write (rate limits, claiming outbox rows,
+status changes) run in ``_write_tx``: ``BEGIN IMMEDIATE`` on SQLite, row and advisory locks on PostgreSQL.
 
 Datetimes are stored and returned as UTC (aware); a naive datetime is taken to be UTC already.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
@@ -22,8 +25,23 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import NullPool
 
-from kneeassess.records import CheckIn, ExerciseSession, LogRecord, Profile, Run, SavedAssessment, Unit
-from kneeassess.storage import NotFound, StorageError
+from kneeassess.records import (
+    AuditEntry,
+    CheckIn,
+    DeliveryAttempt,
+    Event,
+    ExerciseSession,
+    LogRecord,
+    OutboxClaim,
+    OutboxItem,
+    Profile,
+    Request,
+    Run,
+    SavedAssessment,
+    Screening,
+    Unit,
+)
+from kneeassess.storage import AlreadyExists, LimitReached, NotFound, RateCheck, StorageError
 
 R = TypeVar("R", bound=LogRecord)
 
@@ -128,6 +146,125 @@ TABLES: dict[type[LogRecord], sa.Table] = {
     CheckIn: checkins,
     ExerciseSession: exercise_sessions,
 }
+
+
+# consultation requests and their delivery, events, screenings, rate limits, staff sign-in, audit (migration 0002)
+
+requests = sa.Table(
+    "requests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("email", sa.String(320), nullable=True, index=True),
+    sa.Column("phone", sa.String(32), nullable=True, index=True),
+    sa.Column("preferred_days", sa.JSON(), nullable=False),
+    sa.Column("preferred_time", sa.String(200), nullable=False),
+    sa.Column("message", sa.Text(), nullable=False),
+    sa.Column("consent_contact", sa.Boolean(), nullable=False),
+    sa.Column("consent_marketing", sa.Boolean(), nullable=False),
+    sa.Column("consent_assessment", sa.Boolean(), nullable=False),
+    sa.Column("assessment", sa.JSON(), nullable=True),
+    sa.Column("event", sa.String(40), nullable=True, index=True),
+    sa.Column("profile_id", sa.String(32), nullable=True),  # no foreign key: a stale id must never lose a request
+    sa.Column("notes", sa.JSON(), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "request_id", sa.Integer, sa.ForeignKey("requests.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+    sa.Column("claimed_until", UTCDateTime(), nullable=True),
+    sa.Column("claim_token", sa.String(32), nullable=True),
+    sa.Column("delivered_at", UTCDateTime(), nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Index("ix_outbox_request_id_channel", "request_id", "channel", unique=True),
+    sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    sqlite_autoincrement=True,
+)
+
+delivery_attempts = sa.Table(
+    "delivery_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("outbox_id", sa.Integer, sa.ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column(
+        "request_id", sa.Integer, sa.ForeignKey("requests.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("outcome", sa.String(20), nullable=False),
+    sa.Column("http_status", sa.Integer(), nullable=True),
+    sa.Column("error", sa.String(500), nullable=True),
+    sqlite_autoincrement=True,
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("slug", sa.String(40), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("day", sa.Date(), nullable=False),
+    sa.Column("place", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_events_slug", "slug", unique=True),
+)
+
+screenings = sa.Table(
+    "screenings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("event", sa.String(40), nullable=True, index=True),
+    sa.Column("triage", sa.String(20), nullable=False),
+    sa.Column("top_weak_link", sa.String(20), nullable=True),
+    sa.Column("took_home", sa.Boolean(), nullable=False),
+)
+
+rate_events = sa.Table(
+    "rate_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False, index=True),
+    sa.Index("ix_rate_events_kind_key_hash_created_at", "kind", "key_hash", "created_at"),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False, index=True),
+    sa.Index("ix_login_failures_key_hash_created_at", "key_hash", "created_at"),
+)
+
+audit_log = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("staff", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("details", sa.JSON(), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+RATE_EVENTS_KEPT = timedelta(days=2)  # longer than any rate window
+LOGIN_FAILURES_KEPT = timedelta(days=1)
 
 
 def _table(kind: type[LogRecord]) -> sa.Table:
@@ -297,3 +434,327 @@ class SqlStore:
         with self._tx() as conn:
             rows = conn.execute(sa.select(table).where(table.c.profile_id == profile_id).order_by(*_order(table)))
             return [kind.model_validate(dict(row)) for row in rows.mappings()]
+
+    # ----------------------------------------------------------------------------------------------
+    # LeadStore: consultation requests, outbox, events, screenings, staff sign-in failures, audit
+    # ----------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _write_tx(self) -> Iterator[sa.Connection]:
+        """A transaction that reads then writes: SQLite takes the write lock at its start (``BEGIN IMMEDIATE``),
+        so two processes cannot both read the same state and act on it; PostgreSQL locks rows as it reads them
+        (``FOR UPDATE``, advisory locks)."""
+        with _plain_errors(), self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+
+    # requests
+
+    def add_request(
+        self, request: Request, channels: Sequence[str], checks: Sequence[RateCheck], now: datetime
+    ) -> Request:
+        """Check and count the rate limits, store the request and one outbox row per channel: all or nothing.
+
+        Raises :class:`LimitReached` (nothing stored) when a check's limit is reached.
+        """
+        if request.id is not None:
+            raise ValueError("this request is already stored (it has an id)")
+        with self._write_tx() as conn:
+            if conn.dialect.name == "postgresql":  # two submissions with the same key take turns
+                for key in sorted({check.key_hash for check in checks}):
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key("rate:" + key))))
+            for check in checks:
+                count = conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(rate_events)
+                    .where(
+                        rate_events.c.kind == check.kind,
+                        rate_events.c.key_hash == check.key_hash,
+                        rate_events.c.created_at > now - check.window,
+                    )
+                ).scalar_one()
+                if count >= check.limit:
+                    raise LimitReached(check)
+            conn.execute(sa.delete(rate_events).where(rate_events.c.created_at < now - RATE_EVENTS_KEPT))
+            if checks:
+                conn.execute(
+                    sa.insert(rate_events),
+                    [{"kind": c.kind, "key_hash": c.key_hash, "created_at": now} for c in checks],
+                )
+            done = conn.execute(sa.insert(requests).values(**_request_values(request)))
+            assert done.inserted_primary_key is not None
+            request_id = done.inserted_primary_key[0]
+            self._insert_outbox(conn, request_id, channels, now)
+        return request.model_copy(update={"id": request_id})
+
+    def _insert_outbox(self, conn: sa.Connection, request_id: int, channels: Sequence[str], now: datetime) -> None:
+        if channels:
+            conn.execute(
+                sa.insert(outbox),
+                [
+                    {"request_id": request_id, "channel": channel, "status": "pending", "attempts": 0,
+                     "created_at": now, "next_attempt_at": now}
+                    for channel in dict.fromkeys(channels)
+                ],
+            )
+
+    def get_request(self, request_id: int) -> Request | None:
+        with self._tx() as conn:
+            row = conn.execute(sa.select(requests).where(requests.c.id == request_id)).mappings().first()
+        return None if row is None else Request.model_validate(dict(row))
+
+    def list_requests(
+        self, status: str | None = None, event: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
+    ) -> list[Request]:
+        """Newest first. ``since`` is inclusive, ``until`` exclusive."""
+        query = sa.select(requests).order_by(requests.c.created_at.desc(), requests.c.id.desc())
+        if status is not None:
+            query = query.where(requests.c.status == status)
+        if event is not None:
+            query = query.where(requests.c.event == event)
+        if since is not None:
+            query = query.where(requests.c.created_at >= since)
+        if until is not None:
+            query = query.where(requests.c.created_at < until)
+        with self._tx() as conn:
+            return [Request.model_validate(dict(row)) for row in conn.execute(query).mappings()]
+
+    def requests_by_contact(self, email: str | None, phone: str | None) -> list[Request]:
+        """Requests with this email (ignoring case) or this phone number, oldest first."""
+        matches = []
+        if email:
+            matches.append(sa.func.lower(requests.c.email) == email.lower())
+        if phone:
+            matches.append(requests.c.phone == phone)
+        if not matches:
+            return []
+        query = sa.select(requests).where(sa.or_(*matches)).order_by(requests.c.id)
+        with self._tx() as conn:
+            return [Request.model_validate(dict(row)) for row in conn.execute(query).mappings()]
+
+    def modify_request(self, request_id: int, change: Callable[[Request], Request]) -> Request:
+        """Read the request with a lock, apply ``change`` (which may raise: nothing is written) and store it."""
+        with self._write_tx() as conn:
+            row = conn.execute(
+                sa.select(requests).where(requests.c.id == request_id).with_for_update()
+            ).mappings().first()
+            if row is None:
+                raise NotFound(f"no request {request_id}")
+            changed = change(Request.model_validate(dict(row)))
+            conn.execute(
+                sa.update(requests).where(requests.c.id == request_id).values(**_request_values(changed))
+            )
+        return changed.model_copy(update={"id": request_id})
+
+    def erase_requests(
+        self, request_ids: Sequence[int], rate_key_hashes: Sequence[str], audit: AuditEntry
+    ) -> dict[str, int]:
+        """Delete these requests with their outbox rows and attempts, and the rate events of these key hashes;
+        write ``audit`` (its details plus the counts) in the same transaction. Returns the counts."""
+        ids = list(request_ids)
+        with self._write_tx() as conn:
+            counts = {
+                "delivery_attempts": conn.execute(
+                    sa.delete(delivery_attempts).where(delivery_attempts.c.request_id.in_(ids))
+                ).rowcount,
+                "outbox": conn.execute(sa.delete(outbox).where(outbox.c.request_id.in_(ids))).rowcount,
+                "requests": conn.execute(sa.delete(requests).where(requests.c.id.in_(ids))).rowcount,
+                "rate_events": conn.execute(
+                    sa.delete(rate_events).where(rate_events.c.key_hash.in_(list(rate_key_hashes)))
+                ).rowcount,
+            }
+            conn.execute(sa.insert(audit_log).values(
+                at=audit.at, staff=audit.staff, action=audit.action, details={**audit.details, **counts}
+            ))
+        return counts
+
+    # outbox
+
+    def claim_outbox(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxClaim]:
+        """Claim up to ``limit`` due rows for ``lease``: pending rows whose next attempt is due, and rows still
+        "sending" whose lease has expired (their worker died). Several processes may claim at once: PostgreSQL
+        skips rows another transaction has locked (``FOR UPDATE SKIP LOCKED``), SQLite claims one at a time
+        (``BEGIN IMMEDIATE``). The claim is committed before this returns; send outside it."""
+        token = uuid.uuid4().hex
+        due = sa.or_(
+            sa.and_(outbox.c.status == "pending", outbox.c.next_attempt_at <= now),
+            sa.and_(outbox.c.status == "sending", outbox.c.claimed_until <= now),
+        )
+        with self._write_tx() as conn:
+            ids = conn.execute(
+                sa.select(outbox.c.id)
+                .where(due)
+                .order_by(outbox.c.next_attempt_at, outbox.c.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).scalars().all()
+            if not ids:
+                return []
+            conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.id.in_(ids))
+                .values(status="sending", claimed_until=now + lease, claim_token=token)
+            )
+            items = [
+                OutboxItem.model_validate(dict(row))
+                for row in conn.execute(
+                    sa.select(outbox).where(outbox.c.id.in_(ids)).order_by(outbox.c.next_attempt_at, outbox.c.id)
+                ).mappings()
+            ]
+            wanted = {item.request_id for item in items}
+            found = {
+                row["id"]: Request.model_validate(dict(row))
+                for row in conn.execute(sa.select(requests).where(requests.c.id.in_(wanted))).mappings()
+            }
+        return [OutboxClaim(item=item, token=token, request=found[item.request_id]) for item in items]
+
+    def release_claim(self, outbox_id: int, token: str) -> None:
+        """Give a claimed row back unsent (due again at once), if the claim is still ours."""
+        with self._tx() as conn:
+            conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.id == outbox_id, outbox.c.claim_token == token, outbox.c.status == "sending")
+                .values(status="pending", claimed_until=None, claim_token=None)
+            )
+
+    def finish_delivery(
+        self, outbox_id: int, token: str, *, delivered: bool, at: datetime, http_status: int | None,
+        error: str | None, next_attempt_at: datetime | None,
+    ) -> bool:
+        """Record an attempt. Delivered: the row is done (whoever holds it now). Failed: due again at
+        ``next_attempt_at`` if the claim is still ours. False when the row is gone (its request was erased)."""
+        with self._write_tx() as conn:
+            row = conn.execute(
+                sa.select(outbox.c.status, outbox.c.claim_token, outbox.c.request_id, outbox.c.channel)
+                .where(outbox.c.id == outbox_id)
+                .with_for_update()
+            ).mappings().first()
+            if row is None:
+                return False
+            conn.execute(sa.insert(delivery_attempts).values(
+                outbox_id=outbox_id, request_id=row["request_id"], at=at, channel=row["channel"],
+                outcome="delivered" if delivered else "failed", http_status=http_status, error=error,
+            ))
+            changes: dict[str, Any] = {"attempts": outbox.c.attempts + 1}
+            if delivered:
+                first_delivery = sa.func.coalesce(outbox.c.delivered_at, sa.literal(at, UTCDateTime()))
+                changes |= {"status": "delivered", "delivered_at": first_delivery, "claimed_until": None,
+                            "claim_token": None, "last_error": None}
+            elif row["status"] == "sending" and row["claim_token"] == token:
+                assert next_attempt_at is not None, "a failed attempt needs the time of the next one"
+                changes |= {"status": "pending", "next_attempt_at": next_attempt_at, "claimed_until": None,
+                            "claim_token": None, "last_error": error}
+            conn.execute(sa.update(outbox).where(outbox.c.id == outbox_id).values(**changes))
+        return True
+
+    def outbox_for_request(self, request_id: int) -> list[OutboxItem]:
+        with self._tx() as conn:
+            attempts = [
+                DeliveryAttempt.model_validate(dict(row))
+                for row in conn.execute(
+                    sa.select(delivery_attempts)
+                    .where(delivery_attempts.c.request_id == request_id)
+                    .order_by(delivery_attempts.c.at, delivery_attempts.c.id)
+                ).mappings()
+            ]
+            rows = conn.execute(
+                sa.select(outbox).where(outbox.c.request_id == request_id).order_by(outbox.c.id)
+            ).mappings()
+            return [
+                OutboxItem.model_validate(dict(row) | {"history": [a for a in attempts if a.outbox_id == row["id"]]})
+                for row in rows
+            ]
+
+    # events and screenings
+
+    def add_event(self, event: Event) -> Event:
+        try:
+            with self._tx() as conn:
+                done = conn.execute(sa.insert(events).values(**event.model_dump(exclude={"id"})))
+        except StorageError as e:
+            if isinstance(e.__cause__, exc.IntegrityError):  # the only unique key: the slug
+                raise AlreadyExists(f"an event with the slug {event.slug!r} exists already") from None
+            raise
+        assert done.inserted_primary_key is not None
+        return event.model_copy(update={"id": done.inserted_primary_key[0]})
+
+    def list_events(self) -> list[Event]:
+        with self._tx() as conn:
+            rows = conn.execute(sa.select(events).order_by(events.c.day.desc(), events.c.id.desc())).mappings()
+            return [Event.model_validate(dict(row)) for row in rows]
+
+    def event_by_slug(self, slug: str) -> Event | None:
+        with self._tx() as conn:
+            row = conn.execute(sa.select(events).where(events.c.slug == slug)).mappings().first()
+        return None if row is None else Event.model_validate(dict(row))
+
+    def add_screening(self, screening: Screening) -> Screening:
+        with self._tx() as conn:
+            done = conn.execute(sa.insert(screenings).values(**screening.model_dump(exclude={"id"})))
+        assert done.inserted_primary_key is not None
+        return screening.model_copy(update={"id": done.inserted_primary_key[0]})
+
+    def set_screening_took_home(self, screening_id: int, took_home: bool = True) -> None:
+        with self._tx() as conn:
+            done = conn.execute(
+                sa.update(screenings).where(screenings.c.id == screening_id).values(took_home=took_home)
+            )
+            if done.rowcount != 1:
+                raise NotFound(f"no screening {screening_id}")
+
+    def screening_counts(self) -> list[tuple[str | None, str, str | None, int]]:
+        """How many screenings per (event, triage, top weak link)."""
+        cols = (screenings.c.event, screenings.c.triage, screenings.c.top_weak_link)
+        with self._tx() as conn:
+            rows = conn.execute(sa.select(*cols, sa.func.count()).group_by(*cols)).all()
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def request_counts_by_event(self) -> dict[str | None, int]:
+        with self._tx() as conn:
+            rows = conn.execute(sa.select(requests.c.event, sa.func.count()).group_by(requests.c.event)).all()
+        return {r[0]: r[1] for r in rows}
+
+    # staff sign-in failures and the audit log
+
+    def add_login_failure(self, key_hash: str, at: datetime) -> None:
+        with self._tx() as conn:
+            conn.execute(sa.insert(login_failures).values(key_hash=key_hash, created_at=at))
+            conn.execute(sa.delete(login_failures).where(login_failures.c.created_at < at - LOGIN_FAILURES_KEPT))
+
+    def login_failures(self, key_hash: str | None, since: datetime, limit: int) -> list[datetime]:
+        """Times of failed sign-ins since ``since`` (of one key, or of all when ``key_hash`` is None), newest
+        first."""
+        query = (
+            sa.select(login_failures.c.created_at)
+            .where(login_failures.c.created_at >= since)
+            .order_by(login_failures.c.created_at.desc(), login_failures.c.id.desc())
+            .limit(limit)
+        )
+        if key_hash is not None:
+            query = query.where(login_failures.c.key_hash == key_hash)
+        with self._tx() as conn:
+            return list(conn.execute(query).scalars())
+
+    def clear_login_failures(self, key_hash: str) -> None:
+        with self._tx() as conn:
+            conn.execute(sa.delete(login_failures).where(login_failures.c.key_hash == key_hash))
+
+    def list_audit(self, limit: int = 100) -> list[AuditEntry]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                sa.select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit)
+            ).mappings()
+            return [AuditEntry.model_validate(dict(row)) for row in rows]
+
+
+def _request_values(request: Request) -> dict[str, Any]:
+    values = request.model_dump(exclude={"id", "notes"})
+    values["notes"] = [note.model_dump(mode="json") for note in request.notes]
+    return values
+
+
+def _lock_key(text: str) -> int:
+    """A PostgreSQL advisory lock key (signed 64-bit) for a string."""
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True)

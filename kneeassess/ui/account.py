@@ -20,6 +20,31 @@ def store() -> Store:
     return open_store()
 
 
+DELIVERY_SECRETS = {  # secrets [delivery] key -> environment variable read by kneeassess.outbox
+    "webhook_url": "KNEEASSESS_WEBHOOK_URL", "webhook_secret": "KNEEASSESS_WEBHOOK_SECRET",
+    "smtp_host": "KNEEASSESS_SMTP_HOST", "smtp_port": "KNEEASSESS_SMTP_PORT", "smtp_user": "KNEEASSESS_SMTP_USER",
+    "smtp_password": "KNEEASSESS_SMTP_PASSWORD", "smtp_from": "KNEEASSESS_SMTP_FROM", "smtp_to": "KNEEASSESS_SMTP_TO",
+    "smtp_starttls": "KNEEASSESS_SMTP_STARTTLS",
+}
+
+
+@st.cache_resource(show_spinner=False)
+def delivery_worker() -> object:
+    """Map the ``[delivery]`` secrets to the outbox's settings and start this process's delivery thread once."""
+    from kneeassess import outbox
+
+    if os.environ.get("KNEEASSESS_DELIVERY_WORKER", "1") == "0":
+        return None  # delivery left to `python -m kneeassess deliver` (and to tests that start their own)
+    try:
+        section = dict(st.secrets.get("delivery", {}))
+    except Exception:  # no secrets file: settings come from the environment only
+        section = {}
+    for key, env in DELIVERY_SECRETS.items():
+        if key in section and env not in os.environ:
+            os.environ[env] = str(section[key])
+    return outbox.start_worker(store())
+
+
 def base_url() -> str:
     configured = os.environ.get("KNEEASSESS_PUBLIC_URL")
     if configured:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import runpy
 from pathlib import Path
 
@@ -37,6 +38,12 @@ def load_content_or_stop() -> Clinic:
         if st_config.get_option(key) != value:
             st_config.set_option(key, value)
     st.html(STYLE)
+    from kneeassess.ui.account import delivery_worker
+
+    try:
+        delivery_worker()  # once per process: forwards consultation requests to the clinic
+    except Exception:  # noqa: BLE001 - requests stay in the outbox; `python -m kneeassess deliver` sends them
+        logging.getLogger(__name__).exception("the delivery worker did not start")
     return c
 
 

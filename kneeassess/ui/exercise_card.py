@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kneeassess.content import Exercise, LinkInfo, PhaseInfo
+from kneeassess.ui.pictures import picture
 
 ORIGIN_BADGE = {"article": ":blue-badge[From the clinic's article]", "addition": ":violet-badge[Addition]"}
 
@@ -13,6 +14,7 @@ def exercise_card(ex: Exercise, links: dict[str, LinkInfo], phases: dict[str, Ph
     with st.container(border=True):
         st.subheader(ex.name)
         st.markdown(ORIGIN_BADGE[ex.origin])
+        picture(ex.id)
         st.write(ex.summary)
         served = ", ".join(links[lk].name for lk in ex.links) or "Every plan in these phases (knee-targeted)"
         st.markdown(f"**Trains:** {served}")
@@ -31,6 +33,8 @@ def exercise_card(ex: Exercise, links: dict[str, LinkInfo], phases: dict[str, Ph
             st.markdown("**Mistakes to avoid**")
             for m in ex.mistakes:
                 st.markdown(f"- {m}")
+            st.markdown("**When to stop:** pain up to 5 out of 10 is acceptable if it has settled by the next "
+                        "morning. Stop and ease off if it goes above 5/10 or is worse the next day.")
             st.caption(f"Source: {ex.source}")
             if ex.evidence_note:
                 st.caption(f"Evidence: {ex.evidence_note}")

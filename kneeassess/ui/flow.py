@@ -10,6 +10,7 @@ from kneeassess.answers import check
 from kneeassess.content import Question, Step, questionnaire
 from kneeassess.screening.triage import red_flags, triage_level
 from kneeassess.ui import questions
+from kneeassess.ui.pictures import picture
 from kneeassess.ui.state import TOTAL_STEPS, Screening
 
 RESULTS_PAGE = "pages/results.py"
@@ -85,7 +86,8 @@ def validate(step: Step, s: Screening, values: dict[str, Any]) -> dict[str, str]
     return errors
 
 
-def draw_step(s: Screening) -> None:
+def draw_step(s: Screening, results_page: str | None = RESULTS_PAGE) -> None:
+    """Draw the current step's form; at the end go to ``results_page`` (None: rerun, the caller shows them)."""
     step = s.current
     number = s.step + 1
     header(number, step.title)
@@ -106,6 +108,8 @@ def draw_step(s: Screening) -> None:
             for sec in step.sections:
                 if sec.title:
                     st.subheader(sec.title)
+                    if sec.id:
+                        picture(sec.id, max_width=420)
                     for line in sec.how_to:
                         st.markdown(f"- {line}")
                     if sec.safety:
@@ -126,21 +130,23 @@ def draw_step(s: Screening) -> None:
         st.rerun()
     if skip:
         save(step, s, {})
-        advance(s)
+        advance(s, results_page)
     if go_next:
         s.errors = validate(step, s, values)
         if s.errors:
             st.rerun()
         save(step, s, values)
-        advance(s)
+        advance(s, results_page)
 
 
-def advance(s: Screening) -> None:
+def advance(s: Screening, results_page: str | None) -> None:
     s.errors = {}
     steps = questionnaire().steps
     urgent = triage_level(red_flags(s.answers)) == "urgent"
     if urgent or s.step + 1 >= len(steps):
         s.finished, s.saved = True, False
-        st.switch_page(RESULTS_PAGE)
+        if results_page:
+            st.switch_page(results_page)
+        st.rerun()
     s.step += 1
     st.rerun()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from kneeassess.answers import km_to_miles
 from kneeassess.charts import weekly_km_figure
 from kneeassess.content import Clinic, catalogue, clinic, rulebook
 from kneeassess.models import Assessment, PlanItem, WeakLink
+from kneeassess.reports.calendar import plan_ics
+from kneeassess.reports.pdf import plan_pdf
+from kneeassess.ui.pictures import picture
 
 LEVEL_WORDS = {"likely": "Likely weak link", "possible": "Possible weak link", "unlikely": "Unlikely"}
 LEVEL_BADGES = {  # words and icon shapes, never colour alone
@@ -104,6 +109,7 @@ def plan_item(p: PlanItem) -> None:
     ex = catalogue().get(p.exercise)
     with st.container(border=True):
         st.markdown(f"#### {p.name}")
+        picture(p.exercise, max_width=360)
         st.markdown(f"**{p.dose}** · level {p.level}")
         st.caption(p.why)
         with st.expander("How to do it"):
@@ -138,6 +144,21 @@ def phase_and_plan(a: Assessment) -> None:
     )
 
 
+def take_away(a: Assessment) -> None:
+    """My plan as a PDF, and this week's sessions as calendar reminders."""
+    st.markdown("#### Take your plan with you")
+    left, right = st.columns(2)
+    # made when pressed (a PDF takes a few hundred ms: not on every rerun)
+    left.download_button("My plan (PDF)", lambda: plan_pdf(a, clinic()), "knee-plan.pdf", mime="application/pdf",
+                         width="stretch", key="dl_pdf", on_click="ignore")
+    if a.plan:
+        tz = st.context.timezone or "Europe/London"
+        right.download_button(
+            "Add my sessions to my calendar",
+            lambda: plan_ics(a.plan, date.today(), catalogue().sessions_per_week, clinic_name=clinic().name, tz=tz),
+            "knee-sessions.ics", mime="text/calendar", width="stretch", key="dl_ics", on_click="ignore")
+
+
 def not_judged(a: Assessment) -> None:
     if a.not_judged:
         with st.expander("What we could not judge"):
@@ -159,18 +180,21 @@ def contact_lines(c: Clinic) -> list[str]:
 
 
 def clinic_contact(key: str = "book") -> None:
+    """The clinic's free-consultation offer with a button to the booking page (in kiosk mode: the form here)."""
+    from kneeassess.ui.navigation import in_kiosk
+
     c = clinic()
     st.subheader(f"Talk to {c.name}")
     st.write(f"{c.name} offers a free consultation if you are unsure whether physiotherapy is right for you.")
+    if in_kiosk():
+        if st.toggle("Book a free consultation", key=key):
+            from kneeassess.ui import account, booking
+            from kneeassess.ui.session_results import current_assessment
+            from kneeassess.ui.state import screening
+
+            booking.booking_form(current_assessment(screening()), account.current_profile(), key=f"{key}_form")
+        return
     if st.button("Book a free consultation", type="primary", key=key, width="stretch"):
-        st.session_state[f"{key}_open"] = True
-    if st.session_state.get(f"{key}_open"):
-        lines = contact_lines(c)
-        if lines:
-            st.markdown("  \n".join(lines))
-        else:
-            st.info(
-                f"{c.name}'s contact details have not been set up in this app yet. Please contact the clinic "
-                "directly.",
-                icon=":material/info:",
-            )
+        st.switch_page("pages/book.py")
+    if lines := contact_lines(c):
+        st.caption("Or contact the clinic directly: " + " · ".join(lines))

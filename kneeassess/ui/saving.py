@@ -9,6 +9,8 @@ from kneeassess.models import Assessment
 from kneeassess.records import SavedAssessment
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
+from kneeassess.ui.navigation import EVENT_KEY
+from kneeassess.ui.session_results import count_take_home
 from kneeassess.ui.state import Screening
 
 
@@ -42,11 +44,12 @@ def save_box(s: Screening, a: Assessment) -> None:
                 kind = "reassessment"
             _, token = profiles.save_results(
                 account.store(), s.answers, a, unit=s.unit, profile=profile, kind=kind,
-                event=st.session_state.get("kneeassess_event"),
+                event=st.session_state.get(EVENT_KEY),
             )
         except StorageError:
             st.error("Saving failed: we could not reach the database. Your answers are still here; please try again.")
             return
+        count_take_home(s)
         if token:
             account.remember(token)
             s.new_link = account.link()

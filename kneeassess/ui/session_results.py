@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
+from kneeassess import events
 from kneeassess.answers import InvalidAnswers
 from kneeassess.models import Assessment
 from kneeassess.screening import assess
+from kneeassess.storage import StorageError
+from kneeassess.ui import account
+from kneeassess.ui.navigation import EVENT_KEY
 from kneeassess.ui.state import Screening
 
 
@@ -14,7 +20,26 @@ def current_assessment(s: Screening) -> Assessment | None:
     if not s.finished:
         return None
     try:
-        return assess(s.answers)
+        a = assess(s.answers)
     except InvalidAnswers as exc:  # cannot happen through the forms; say so plainly if it does
         st.error("Some answers need another look: " + "; ".join(p.message_for_people() for p in exc.problems))
         return None
+    count_screening(s, a)
+    return a
+
+
+def count_screening(s: Screening, a: Assessment) -> None:
+    """Count a finished screening once for the clinic's event figures (no answers, nothing personal)."""
+    if s.counted_id is not None:
+        return
+    top = a.weak_links[0] if a.weak_links and a.weak_links[0].level != "unlikely" else None
+    with contextlib.suppress(StorageError):  # on failure the figures miss one screening; the result is unaffected
+        s.counted_id = events.record_screening(
+            account.store(), triage=a.triage, top_weak_link=top.link if top else None,
+            event=st.session_state.get(EVENT_KEY)).id
+
+
+def count_take_home(s: Screening) -> None:
+    if s.counted_id is not None:
+        with contextlib.suppress(StorageError):
+            events.mark_took_home(account.store(), s.counted_id)

@@ -25,6 +25,7 @@ class Screening:
     saved: bool = False  # this screening's result is in the open profile
     new_link: str | None = None  # the private link made when saving created the profile
     kind: str = "screening"
+    counted_id: int | None = None  # the row that counts this screening for the clinic's event figures
 
     @property
     def current(self) -> Step:

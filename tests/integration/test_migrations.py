@@ -15,7 +15,10 @@ from kneeassess.storage.migrate import downgrade, upgrade
 from kneeassess.storage.sql import SqlStore, make_engine, metadata
 from tests.conftest import ROOT
 
-TABLES = {"profiles", "assessments", "runs", "checkins", "exercise_sessions"}
+TABLES = {
+    "profiles", "assessments", "runs", "checkins", "exercise_sessions",  # 0001
+    "requests", "outbox", "delivery_attempts", "events", "screenings", "rate_events", "login_failures", "audit",  # 0002
+}
 
 
 def tables(url: str) -> set[str]:

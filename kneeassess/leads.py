@@ -1,0 +1,605 @@
+"""Free-consultation requests: validated, rate-limited, stored with their delivery in one transaction, never lost.
+
+    request = submit_request(store, {"name": ..., "email": ..., "consent_contact": True, ...}, session_key)
+
+:func:`submit_request` returns only after the request and one outbox row per delivery channel are committed
+together (so "thank you" may be shown); :mod:`kneeassess.outbox` then forwards it to the clinic with retries.
+
+Errors a person may see (all :class:`LeadError`, messages in plain English):
+
+- :class:`LeadProblems` — ``problems`` maps a field to what is wrong with it. A missing contact (neither email nor
+  phone) is reported on both ``email`` and ``phone``.
+- :class:`Rejected` — the hidden honeypot field was filled in (a bot). The message says nothing about why.
+- :class:`RateLimited` — too many requests from this browser session (per hour) or for this email / phone (per
+  day). Checked before storing; the message asks the person to call the clinic instead, so no genuine request
+  disappears silently.
+
+Storage failures are :class:`kneeassess.storage.StorageError` (nothing stored; the form should say so and keep the
+person's input).
+
+Settings (environment variables):
+
+- ``KNEEASSESS_PHONE_REGION``: region for phone numbers written without a country code (default ``GB``).
+- ``KNEEASSESS_REQUESTS_PER_SESSION_HOUR`` (default 3), ``KNEEASSESS_REQUESTS_PER_CONTACT_DAY`` (default 3).
+
+Staff console: :func:`list_requests`, :func:`get_request`, :func:`set_status`, :func:`add_note`,
+:func:`delivery_history`, :func:`export_csv`, :func:`erase_person`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from kneeassess.records import AuditEntry, OutboxItem, Request, StaffNote
+from kneeassess.storage import LeadStore, LimitReached, NotFound, RateCheck
+
+NAME_MAX = 100
+TIME_MAX = 200
+MESSAGE_MAX = 1000
+NOTE_MAX = 2000
+ASSESSMENT_MAX_CHARS = 100_000  # the JSON summary of one assessment is a few kB
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
+PROFILE_ID = re.compile(r"^[0-9a-f]{32}$")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters except tab and newline
+
+STATUSES = ("new", "contacted", "booked", "closed", "no_show")
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "new": frozenset({"contacted", "booked", "closed"}),
+    "contacted": frozenset({"new", "booked", "closed"}),
+    "booked": frozenset({"contacted", "closed", "no_show"}),
+    "closed": frozenset({"contacted"}),  # reopened
+    "no_show": frozenset({"contacted", "booked", "closed"}),
+}
+STATUS_LABELS = {"new": "New", "contacted": "Contacted", "booked": "Booked", "closed": "Closed",
+                 "no_show": "No show"}
+
+CONSENT_MESSAGE = "Please tick the box to let the clinic contact you: they need it to reply to your request."
+CONTACT_MESSAGE = "Please give an email address or a phone number (or both) so the clinic can reach you."
+PHONE_MESSAGE = ("That phone number does not look right. Please check it, and start with + and the country code "
+                 "if it is not a local number.")
+FALLBACK_MESSAGES = {
+    "name": "Please enter your name.",
+    "email": "Please check the email address.",
+    "phone": PHONE_MESSAGE,
+    "preferred_days": "Please choose days from Monday to Sunday.",
+    "preferred_time": f"Please describe the times that suit you in up to {TIME_MAX} characters.",
+    "message": f"Please keep your message to {MESSAGE_MAX} characters or fewer.",
+    "consent_contact": CONSENT_MESSAGE,
+    "consent_marketing": "Please tick or untick the box about news from the clinic.",
+    "consent_assessment": "Please tick or untick the box about sending your results.",
+    "assessment": "Your results could not be attached. Untick 'send my results' and try again.",
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------------
+
+
+class LeadError(Exception):
+    """An error whose message may be shown to the person as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class LeadProblems(LeadError):
+    """The form has problems: ``problems`` maps each field to a message for the person."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems.items()))
+        self.problems = problems
+
+
+class Rejected(LeadError):
+    """Refused without saying why (the honeypot field was filled in: a bot)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or "Sorry, this request could not be sent. Please contact the clinic directly.")
+
+
+class RateLimited(LeadError):
+    """Too many requests from this browser session or for this email / phone. Nothing was stored."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class InvalidStatus(LeadError, ValueError):
+    """An unknown status, or a change of status the workflow does not allow."""
+
+
+# --------------------------------------------------------------------------------------------------
+# The form, validated on the server
+# --------------------------------------------------------------------------------------------------
+
+
+def phone_region() -> str:
+    return (os.environ.get("KNEEASSESS_PHONE_REGION") or "GB").strip().upper()
+
+
+def _problem(message: str, kind: str = "lead") -> PydanticCustomError:
+    return PydanticCustomError(kind, "{message}", {"message": message})
+
+
+def _text(value: Any) -> str | None:
+    """A string with surrounding whitespace removed; None for a non-string."""
+    return value.strip() if isinstance(value, str) else None
+
+
+def normalise_phone(value: str, region: str | None = None) -> str | None:
+    """The number in E.164 (``+447400123456``), or None when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(value, region or phone_region())
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class RequestIn(BaseModel):
+    """A consultation request as the form sends it. Every check runs here, on the server."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    email: str | None = Field(default=None, validate_default=True)
+    phone: str | None = Field(default=None, validate_default=True)  # stored in E.164
+    preferred_days: list[str] = []
+    preferred_time: str = ""
+    message: str = ""
+    consent_contact: bool = Field(default=False, validate_default=True)  # must be True
+    consent_marketing: bool = False
+    consent_assessment: bool = False
+    assessment: dict[str, Any] | None = None  # the assessment's JSON summary; kept only with consent_assessment
+    event: str | None = None  # from ?event=<slug>; a malformed slug is dropped, never an error for the person
+    honeypot: str = ""  # a hidden field people never see: filled in → Rejected
+    profile_id: str | None = None
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v: Any) -> str:
+        text = _text(v)
+        if not text:
+            raise _problem("Please enter your name.")
+        if len(text) > NAME_MAX:
+            raise _problem(f"Please shorten your name to {NAME_MAX} characters or fewer.")
+        if CONTROL.search(text) or "\n" in text or "\t" in text:
+            raise _problem("Please write your name on one line, without special characters.")
+        return text
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _email(cls, v: Any) -> str | None:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        text = _text(v)
+        if text is None:
+            raise _problem(FALLBACK_MESSAGES["email"])
+        try:
+            return validate_email(text, check_deliverability=False).normalized
+        except EmailNotValidError as e:
+            raise _problem(f"That email address does not look right: {e}") from None
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone(cls, v: Any) -> str | None:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        text = _text(v)
+        if text is None or len(text) > 40:
+            raise _problem(PHONE_MESSAGE)
+        e164 = normalise_phone(text)
+        if e164 is None:
+            raise _problem(PHONE_MESSAGE)
+        return e164
+
+    @field_validator("phone", mode="after")
+    @classmethod
+    def _email_or_phone(cls, v: str | None, info: ValidationInfo) -> str | None:
+        # "email" is missing from info.data when it failed its own check: that problem is reported already
+        if v is None and "email" in info.data and info.data["email"] is None:
+            raise _problem(CONTACT_MESSAGE, "lead_contact")
+        return v
+
+    @field_validator("preferred_days", mode="before")
+    @classmethod
+    def _days(cls, v: Any) -> list[str]:
+        if v is None:
+            return []
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list | tuple | set | frozenset):
+            raise _problem(FALLBACK_MESSAGES["preferred_days"])
+        by_name = {d.lower(): d for d in DAYS} | {d[:3].lower(): d for d in DAYS}
+        chosen = set()
+        for item in v:
+            day = by_name.get(item.strip().lower()) if isinstance(item, str) else None
+            if day is None:
+                raise _problem(FALLBACK_MESSAGES["preferred_days"])
+            chosen.add(day)
+        return [d for d in DAYS if d in chosen]
+
+    @field_validator("preferred_time", mode="before")
+    @classmethod
+    def _time(cls, v: Any) -> str:
+        if v is None:
+            return ""
+        text = _text(v)
+        if text is None:
+            raise _problem(FALLBACK_MESSAGES["preferred_time"])
+        text = " ".join(CONTROL.sub(" ", text).split())
+        if len(text) > TIME_MAX:
+            raise _problem(f"Please keep the times that suit you to {TIME_MAX} characters or fewer.")
+        return text
+
+    @field_validator("message", mode="before")
+    @classmethod
+    def _message(cls, v: Any) -> str:
+        if v is None:
+            return ""
+        text = _text(v)
+        if text is None:
+            raise _problem(FALLBACK_MESSAGES["message"])
+        text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        if len(text) > MESSAGE_MAX:
+            raise _problem(f"Please shorten your message to {MESSAGE_MAX} characters or fewer "
+                           f"(it has {len(text)}).")
+        return text
+
+    @field_validator("consent_contact", mode="before")
+    @classmethod
+    def _consent(cls, v: Any) -> bool:
+        if v is not True:
+            raise _problem(CONSENT_MESSAGE)
+        return True
+
+    @field_validator("event", mode="before")
+    @classmethod
+    def _event(cls, v: Any) -> str | None:
+        return v if isinstance(v, str) and SLUG.match(v) else None
+
+    @field_validator("profile_id", mode="before")
+    @classmethod
+    def _profile(cls, v: Any) -> str | None:
+        return v if isinstance(v, str) and PROFILE_ID.match(v) else None
+
+    @field_validator("honeypot", mode="before")
+    @classmethod
+    def _honeypot(cls, v: Any) -> str:
+        return "" if v is None else str(v)
+
+    @field_validator("assessment", mode="after")
+    @classmethod
+    def _assessment(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        if v is None:
+            return None
+        try:
+            size = len(json.dumps(v))
+        except (TypeError, ValueError):
+            raise _problem(FALLBACK_MESSAGES["assessment"]) from None
+        if size > ASSESSMENT_MAX_CHARS:
+            raise _problem(FALLBACK_MESSAGES["assessment"])
+        return v
+
+    @model_validator(mode="after")
+    def _only_with_consent(self) -> RequestIn:
+        if not self.consent_assessment and self.assessment is not None:
+            self.assessment = None
+        return self
+
+
+def problems_of(error: ValidationError) -> dict[str, str]:
+    """One message for a person per field (the first problem of each)."""
+    problems: dict[str, str] = {}
+    for e in error.errors():
+        field = str(e["loc"][0]) if e["loc"] else "form"
+        if e["type"] == "lead_contact":
+            problems.setdefault("email", e["msg"])
+            problems.setdefault("phone", e["msg"])
+        elif e["type"] == "lead":
+            problems.setdefault(field, e["msg"])
+        elif e["type"] == "extra_forbidden":
+            problems.setdefault(field, "This is not a field of the request form.")
+        else:
+            problems.setdefault(field, FALLBACK_MESSAGES.get(field, "Please check this field."))
+    return problems
+
+
+def parse_request(data: Mapping[str, Any] | RequestIn) -> RequestIn:
+    """Validate the form: :class:`Rejected` for a filled-in honeypot, :class:`LeadProblems` per field."""
+    if isinstance(data, RequestIn):
+        if data.honeypot:
+            raise Rejected()
+        return data
+    if data.get("honeypot") not in (None, ""):
+        raise Rejected()
+    try:
+        return RequestIn.model_validate(dict(data))
+    except ValidationError as e:
+        raise LeadProblems(problems_of(e)) from None
+
+
+# --------------------------------------------------------------------------------------------------
+# Submitting: rate limits, then request + outbox in one transaction
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_session_hour: int = 3
+    per_contact_day: int = 3
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        def number(name: str, default: int) -> int:
+            try:
+                return max(1, int(os.environ.get(name) or default))
+            except ValueError:
+                return default
+
+        return cls(number("KNEEASSESS_REQUESTS_PER_SESSION_HOUR", cls.per_session_hour),
+                   number("KNEEASSESS_REQUESTS_PER_CONTACT_DAY", cls.per_contact_day))
+
+
+def rate_key(kind: str, value: str) -> str:
+    """SHA-256 of what is counted (a session key, an email, a phone number): the rate table keeps no contact."""
+    return hashlib.sha256(f"kneeassess:{kind}:{value}".encode()).hexdigest()
+
+
+def _contact_keys(email: str | None, phone: str | None) -> list[str]:
+    keys = []
+    if email:
+        keys.append(rate_key("email", email.casefold()))
+    if phone:
+        keys.append(rate_key("phone", phone))
+    return keys
+
+
+def _call_the_clinic() -> str:
+    try:
+        from kneeassess.content import clinic
+
+        c = clinic()
+        phone, email = c.phone, c.email
+    except Exception:  # the content files are checked at start; a message must not fail here
+        phone = email = ""
+    if phone:
+        return f"please call the clinic on {phone}"
+    if email:
+        return f"please email the clinic at {email}"
+    return "please phone or email the clinic directly"
+
+
+def _limit_message(kind: str) -> str:
+    if kind == "session":
+        return ("We have received several requests from this browser in the last hour, so this one was not sent. "
+                f"To make sure the clinic hears from you, {_call_the_clinic()}.")
+    return ("We have received several requests with this email address or phone number today, so this one was "
+            f"not sent. To make sure the clinic hears from you, {_call_the_clinic()}.")
+
+
+def submit_request(
+    store: LeadStore, request_in: RequestIn | Mapping[str, Any], session_key: str, *,
+    now: datetime | None = None, channels: Sequence[str] | None = None, limits: Limits | None = None,
+) -> Request:
+    """Validate, check the rate limits, and store the request with one outbox row per delivery channel in one
+    transaction. Returns the stored request (with its id) only once that is committed.
+
+    ``session_key``: a random id of the browser session (not personal data; only its hash is stored).
+    ``channels``: the delivery channels; default those configured (:func:`kneeassess.outbox.configured_channels`).
+    With none configured the request is still stored and listed in the staff console, but not forwarded.
+    """
+    from kneeassess import outbox
+
+    request_in = parse_request(request_in)
+    if not session_key:
+        raise ValueError("a session key is needed for the rate limit")
+    now = now or datetime.now(UTC)
+    limits = limits or Limits.from_env()
+    channels = outbox.configured_channels() if channels is None else list(channels)
+    request = Request(
+        created_at=now, updated_at=now, status="new",
+        **request_in.model_dump(exclude={"honeypot"}),
+    )
+    checks = [RateCheck("session", rate_key("session", session_key), limits.per_session_hour, timedelta(hours=1))]
+    checks += [RateCheck("contact", key, limits.per_contact_day, timedelta(days=1))
+               for key in _contact_keys(request.email, request.phone)]
+    try:
+        stored = store.add_request(request, channels, checks, now)
+    except LimitReached as e:
+        raise RateLimited(_limit_message(e.check.kind), e.check.kind) from None
+    outbox.nudge()
+    return stored
+
+
+# --------------------------------------------------------------------------------------------------
+# Staff console
+# --------------------------------------------------------------------------------------------------
+
+
+def _phone_digits(text: str) -> str | None:
+    """The digits of a search term that looks like (part of) a phone number."""
+    if re.fullmatch(r"[\d\s()+.\-/]+", text) and sum(c.isdigit() for c in text) >= 3:
+        return re.sub(r"\D", "", text)
+    return None
+
+
+def _matches(request: Request, term: str) -> bool:
+    needle = term.casefold()
+    haystack = [request.name, request.email or "", request.phone or "", request.message]
+    if any(needle in text.casefold() for text in haystack):
+        return True
+    digits = _phone_digits(term)
+    if digits and request.phone:
+        if digits in request.phone:
+            return True
+        return normalise_phone(term) == request.phone
+    return False
+
+
+def list_requests(
+    store: LeadStore, status: str | None = None, event: str | None = None,
+    since: datetime | None = None, until: datetime | None = None, search: str | None = None,
+) -> list[Request]:
+    """Newest first. ``since`` inclusive, ``until`` exclusive; ``search`` looks in name, email, phone (also as
+    typed locally, e.g. ``07400 123456``) and message, ignoring case."""
+    if status is not None and status not in STATUSES:
+        raise InvalidStatus(f"Unknown status {status!r}.")
+    found = store.list_requests(status=status, event=event, since=since, until=until)
+    term = (search or "").strip()
+    # searched here rather than in SQL: case-insensitive for every alphabet on both engines (SQLite's lower()
+    # knows only ASCII); a clinic's requests are hundreds, not millions
+    return [r for r in found if _matches(r, term)] if term else found
+
+
+def get_request(store: LeadStore, request_id: int) -> Request:
+    request = store.get_request(request_id)
+    if request is None:
+        raise NotFound(f"no request {request_id}")
+    return request
+
+
+def set_status(
+    store: LeadStore, request_id: int, status: str, note: str, staff: str, *, now: datetime | None = None
+) -> Request:
+    """Move a request along new → contacted → booked → closed / no_show (or back, see ``TRANSITIONS``), with a
+    timestamped note. The same status again just adds the note. :class:`InvalidStatus` otherwise."""
+    if status not in STATUSES:
+        raise InvalidStatus(f"Unknown status {status!r}; use one of: {', '.join(STATUSES)}.")
+    staff = (staff or "").strip()
+    if not staff:
+        raise ValueError("who made the change is needed")
+    note = CONTROL.sub("", (note or "").strip())[:NOTE_MAX]
+    at = now or datetime.now(UTC)
+
+    def change(request: Request) -> Request:
+        if status != request.status and status not in TRANSITIONS[request.status]:
+            raise InvalidStatus(
+                f"A request that is '{STATUS_LABELS[request.status]}' cannot become '{STATUS_LABELS[status]}'."
+            )
+        if status == request.status and not note:
+            return request
+        entry = StaffNote(at=at, staff=staff[:100], text=note,
+                          status_from=request.status if status != request.status else None,
+                          status_to=status if status != request.status else None)
+        return request.model_copy(update={"status": status, "updated_at": at, "notes": [*request.notes, entry]})
+
+    return store.modify_request(request_id, change)
+
+
+def add_note(store: LeadStore, request_id: int, note: str, staff: str, *, now: datetime | None = None) -> Request:
+    return set_status(store, request_id, get_request(store, request_id).status, note, staff, now=now)
+
+
+def delivery_history(store: LeadStore, request_id: int) -> list[OutboxItem]:
+    """Each channel's delivery of the request (status, attempts, next try) with every attempt in ``history``."""
+    return store.outbox_for_request(request_id)
+
+
+CSV_COLUMNS = [
+    "id", "created_at", "updated_at", "status", "name", "email", "phone", "preferred_days", "preferred_time",
+    "message", "consent_contact", "consent_marketing", "consent_assessment", "event", "profile_id", "notes",
+    "assessment",
+]
+
+
+def _csv_value(request: Request, column: str) -> Any:
+    value = getattr(request, column)
+    if column == "preferred_days":
+        return ", ".join(value)
+    if column == "notes":
+        return "\n".join(
+            f"{n.at:%Y-%m-%d %H:%M} {n.staff}: "
+            + (f"[{n.status_from} → {n.status_to}] " if n.status_to else "") + n.text
+            for n in value
+        )
+    if column == "assessment":
+        return "" if value is None else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else value
+
+
+def export_csv(requests: Sequence[Request]) -> bytes:
+    """The requests as CSV (UTF-8 with a BOM, for spreadsheet programs). Every text cell that a spreadsheet
+    would run as a formula (starting with = + - @, tab or CR) gets a leading apostrophe."""
+    from kneeassess.profiles import safe_cell
+
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(CSV_COLUMNS)
+    for request in requests:
+        writer.writerow([safe_cell(_csv_value(request, column)) for column in CSV_COLUMNS])
+    return text.getvalue().encode("utf-8-sig")
+
+
+def _same_person(store: LeadStore, first: Request) -> dict[int | None, Request]:
+    """The request and every request sharing an email or phone with it — and, in turn, with those."""
+    found: dict[int | None, Request] = {first.id: first}
+    emails: set[str] = set()
+    phones: set[str] = set()
+    todo = [first]
+    while todo:
+        request = todo.pop()
+        email = request.email.casefold() if request.email and request.email.casefold() not in emails else None
+        phone = request.phone if request.phone and request.phone not in phones else None
+        if email:
+            emails.add(email)
+        if phone:
+            phones.add(phone)
+        for other in store.requests_by_contact(email, phone):
+            if other.id not in found:
+                found[other.id] = other
+                todo.append(other)
+    return found
+
+
+def erase_person(store: LeadStore, request_id: int, staff: str, *, now: datetime | None = None) -> dict[str, int]:
+    """Erase everything about the person who made this request: the request, every other request with the same
+    email or phone (and, in turn, with the same email or phone as those), their outbox rows and delivery
+    attempts, their rate-limit entries and the linked profiles (runs, check-ins, assessments...). Writes an audit
+    entry with the counts only (no names, contacts or ids). Returns the counts.
+
+    Linked profiles are deleted first: should the rest fail, running this again finishes the job.
+    """
+    staff = (staff or "").strip()
+    if not staff:
+        raise ValueError("who erases is needed for the audit log")
+    related = _same_person(store, get_request(store, request_id))
+    profiles = sorted({r.profile_id for r in related.values() if r.profile_id})
+    for profile_id in profiles:
+        store.delete_profile(profile_id)
+    keys = sorted({key for r in related.values() for key in _contact_keys(r.email, r.phone)})
+    audit = AuditEntry(at=now or datetime.now(UTC), staff=staff[:100], action="erase",
+                       details={"linked_profiles": len(profiles)})
+    counts = store.erase_requests([i for i in related if i is not None], keys, audit)
+    return {**counts, "linked_profiles": len(profiles)}

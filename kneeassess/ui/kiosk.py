@@ -1,0 +1,115 @@
+"""Kiosk mode for an event tablet: one visitor after another, nothing of one left for the next.
+
+A visitor's answers live only in this Streamlit session (server memory), never in the browser's storage.
+"Finish" and the inactivity timeout replace the page with a fresh kiosk URL (``location.replace``): a new
+session, an empty form, no history entry to go back to.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import streamlit as st
+
+from kneeassess import profiles
+from kneeassess.models import Assessment
+from kneeassess.storage import StorageError
+from kneeassess.ui import account
+from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
+from kneeassess.ui.session_results import count_take_home
+from kneeassess.ui.state import Screening
+
+STARTED_KEY = "kneeassess_kiosk_started"
+HOME_LINK_KEY = "kneeassess_kiosk_link"
+WARNING_S = 20  # the countdown warning shows for the last 20 seconds
+
+
+def timeout_s() -> int:
+    try:
+        return max(10, int(os.environ.get("KNEEASSESS_KIOSK_TIMEOUT_S", "90")))
+    except ValueError:
+        return 90
+
+
+def kiosk_url() -> str:
+    event = st.session_state.get(EVENT_KEY)
+    return f"{account.base_url()}/?kiosk=1" + (f"&event={event}" if event else "")
+
+
+def reset_now() -> None:
+    """Replace this page by a fresh kiosk: new session, nothing of this visitor left."""
+    st.html(f"<script>window.location.replace({json.dumps(kiosk_url())});</script>", unsafe_allow_javascript=True)
+    st.stop()
+
+
+def inactivity_guard() -> None:
+    """After ``timeout_s`` without a touch, a visible countdown for the last seconds, then a reset."""
+    config = json.dumps({"url": kiosk_url(), "timeout": timeout_s(), "warning": WARNING_S})
+    st.html(
+        "<script>(function(){const c=" + config + ";"
+        "window.__kaKiosk=c;if(window.__kaKioskTimer){return;}"
+        "let last=Date.now();const bump=()=>{last=Date.now();const o=document.getElementById('ka-idle');"
+        "if(o){o.remove();}};['pointerdown','keydown','touchstart','scroll','wheel'].forEach(e=>"
+        "document.addEventListener(e,bump,{capture:true,passive:true}));"
+        "window.__kaKioskTimer=setInterval(()=>{const k=window.__kaKiosk;const idle=(Date.now()-last)/1000;"
+        "const left=Math.ceil(k.timeout-idle);if(left<=0){clearInterval(window.__kaKioskTimer);"
+        "window.location.replace(k.url);return;}if(left<=k.warning){let o=document.getElementById('ka-idle');"
+        "if(!o){o=document.createElement('div');o.id='ka-idle';o.setAttribute('role','alertdialog');"
+        "o.style.cssText='position:fixed;inset:0;z-index:100000;background:rgba(0,0,0,.6);display:flex;"
+        "align-items:center;justify-content:center';o.innerHTML='<div style=\"background:#fff;padding:2rem;"
+        "border-radius:1rem;max-width:90vw;text-align:center;font-size:1.4rem\"><p>Are you still there?</p>"
+        "<p>This screen clears in <b id=ka-left></b> seconds for the next runner.</p>"
+        "<button id=ka-stay style=\"font-size:1.3rem;padding:.8rem 2rem;border-radius:.6rem;border:0;"
+        "background:#0f6e6e;color:#fff\">I am still here</button></div>';document.body.appendChild(o);}"
+        "document.getElementById('ka-left').textContent=left;}},500);})();</script>",
+        unsafe_allow_javascript=True,  # fixed code; the only data in it is this kiosk's own URL and timings
+    )
+
+
+def welcome() -> bool:
+    """The welcome screen with one Start button. True once the visitor has started."""
+    if st.session_state.get(STARTED_KEY):
+        return True
+    st.title("Runner's knee check")
+    st.markdown("### Knee pain when you run? Find your weak link in 3 minutes.")
+    st.write("A few taps: a safety check, your symptoms and, if you like, simple self-tests. You get your result "
+             "and this week's exercises to take home on your phone.")
+    if st.button("Start", type="primary", width="stretch", key="kiosk_start"):
+        st.session_state[STARTED_KEY] = True
+        st.rerun()
+    st.caption("Self-screening, not a diagnosis. Nothing you enter stays on this tablet.")
+    return False
+
+
+def take_home(s: Screening, a: Assessment) -> None:
+    """Save the result to a new private profile and show its link as a large QR code."""
+    link = st.session_state.get(HOME_LINK_KEY)
+    if link is None:
+        if st.button("Take it home", type="primary", width="stretch", key="kiosk_take_home"):
+            try:
+                _, token = profiles.save_results(
+                    account.store(), s.answers, a, unit=s.unit, event=st.session_state.get(EVENT_KEY))
+            except StorageError:
+                st.error("We could not save it just now. Please try again.")
+                return
+            count_take_home(s)
+            st.session_state[HOME_LINK_KEY] = profiles.profile_link(account.base_url(), token)
+            st.rerun()
+        return
+    st.markdown("### Scan this with your phone's camera")
+    st.image(profiles.qr_png(link), width=360, caption="Your result, plan and log, private to you")
+    st.caption("The link is private: it opens your results on your phone. It disappears from this tablet when "
+               "you press Finish.")
+
+
+def leave_kiosk(verify) -> None:  # verify(passcode) -> bool | str (an error message)
+    with st.expander("Staff"), st.form("kiosk_leave", enter_to_submit=True):
+        code = st.text_input("Staff passcode", type="password", key="kiosk_passcode")
+        if st.form_submit_button("Leave kiosk mode"):
+            outcome = verify(code)
+            if outcome is True:
+                st.session_state.pop(KIOSK_KEY, None)
+                st.query_params.clear()
+                st.rerun()
+            st.error(outcome if isinstance(outcome, str) else "That passcode is not right.")

@@ -1,0 +1,69 @@
+"""Which pages this visitor gets: a runner, a kiosk tablet at an event, or signed-in clinic staff.
+
+Staff pages are registered only after sign-in (and each staff page checks again), so they are not reachable
+by URL before it. A kiosk tablet gets its one page and no menu.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+EVENT_KEY = "kneeassess_event"
+KIOSK_KEY = "kneeassess_kiosk"
+STAFF_KEY = "kneeassess_staff"
+SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
+
+
+def note_event() -> str | None:
+    """``?event=<slug>`` tags this visit's screenings and requests; it stays for the session."""
+    slug = st.query_params.get("event")
+    if slug and SLUG.match(slug):
+        st.session_state[EVENT_KEY] = slug
+    return st.session_state.get(EVENT_KEY)
+
+
+def in_kiosk() -> bool:
+    if st.query_params.get("kiosk") == "1":
+        st.session_state[KIOSK_KEY] = True
+    return bool(st.session_state.get(KIOSK_KEY))
+
+
+def staff_name() -> str | None:
+    return st.session_state.get(STAFF_KEY)
+
+
+def runner_pages() -> list:
+    return [
+        st.Page("pages/screening.py", title="Knee check", icon=":material/checklist:", default=True),
+        st.Page("pages/results.py", title="My results", icon=":material/insights:"),
+        st.Page("pages/session.py", title="Today's session", icon=":material/timer:"),
+        st.Page("pages/log.py", title="Log", icon=":material/edit_note:"),
+        st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:"),
+        st.Page("pages/exercises.py", title="Exercises", icon=":material/fitness_center:"),
+        st.Page("pages/learn.py", title="Your knee", icon=":material/menu_book:"),
+        st.Page("pages/book.py", title="Free consultation", icon=":material/event_available:"),
+        st.Page("pages/profile.py", title="My profile", icon=":material/person:"),
+    ]
+
+
+def staff_pages() -> list:
+    return [
+        st.Page("pages/staff_requests.py", title="Requests", icon=":material/inbox:"),
+        st.Page("pages/staff_events.py", title="Events", icon=":material/event:"),
+    ]
+
+
+def visitor_navigation():  # -> StreamlitPage
+    """The navigation for this visitor; call ``.run()`` on the result."""
+    from kneeassess.ui.staff_gate import signed_in
+
+    note_event()
+    if in_kiosk():
+        return st.navigation([st.Page("pages/kiosk.py", title="Knee check", default=True)], position="hidden")
+    sign_in = st.Page("pages/staff.py", title="Staff", icon=":material/badge:", url_path="staff",
+                      visibility="visible" if signed_in() else "hidden")
+    if signed_in():
+        return st.navigation({"Runner": runner_pages(), "Clinic": [sign_in, *staff_pages()]}, position="top")
+    return st.navigation([*runner_pages(), sign_in], position="top")

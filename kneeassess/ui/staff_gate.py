@@ -1,0 +1,107 @@
+"""Staff sign-in: the clinic's identity provider (st.login) when ``[auth]`` is configured, else a passcode.
+
+The passcode is stored only as an Argon2 hash (secrets ``[staff] passcode_hash`` or the environment variable
+KNEEASSESS_STAFF_PASSCODE_HASH; make one with ``python -m kneeassess hash-passcode``). Failed attempts and
+lockouts are kept in the database, so they hold across processes.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets as random_secrets
+
+import streamlit as st
+
+from kneeassess import staff_auth
+from kneeassess.storage import StorageError
+from kneeassess.ui import account
+from kneeassess.ui.navigation import STAFF_KEY
+
+CLIENT_KEY = "kneeassess_client_key"
+
+
+def _secret(section: str, key: str) -> str | None:
+    try:
+        return st.secrets.get(section, {}).get(key)
+    except (FileNotFoundError, KeyError, AttributeError):
+        return None
+    except Exception:  # no secrets file at all: st.secrets raises its own error type
+        return None
+
+
+def passcode_hash() -> str | None:
+    return _secret("staff", "passcode_hash") or os.environ.get("KNEEASSESS_STAFF_PASSCODE_HASH")
+
+
+def uses_identity_provider() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:
+        return False
+
+
+def client_key() -> str:
+    """Who is trying, for the attempt limit: the browser session (an event's Wi-Fi shares one IP address)."""
+    if CLIENT_KEY not in st.session_state:
+        st.session_state[CLIENT_KEY] = random_secrets.token_hex(16)
+    return st.session_state[CLIENT_KEY]
+
+
+def verify_passcode(code: str) -> bool | str:
+    """True when right; otherwise a message to show."""
+    hashed = passcode_hash()
+    if not hashed:
+        return "No staff passcode is set up for this app (see the README: staff sign-in)."
+    try:
+        ok = staff_auth.verify(account.store(), code or "", hashed, client_key())
+    except staff_auth.LockedOut as exc:
+        return f"Too many wrong attempts. Try again after {exc.until:%H:%M} (UTC)."
+    except StorageError:
+        return "Sign-in is not available right now (database unreachable). Please try again."
+    except ValueError:
+        return "The staff passcode is not set up correctly (the stored hash is not an Argon2 hash)."
+    return True if ok else "That passcode is not right."
+
+
+def signed_in() -> str | None:
+    """The signed-in staff member's name, or None."""
+    if uses_identity_provider():
+        try:
+            if st.user.is_logged_in:
+                return str(st.user.get("email") or st.user.get("name") or "staff")
+        except Exception:
+            return None
+        return None
+    return st.session_state.get(STAFF_KEY)
+
+
+def require_staff() -> str:
+    """First line of every staff page: stop here unless signed in (the page may be reached by URL)."""
+    who = signed_in()
+    if who is None:
+        st.error("This page is for clinic staff. Please sign in.")
+        st.stop()
+    return who
+
+
+def sign_in_form() -> None:
+    if uses_identity_provider():
+        if st.button("Sign in with the clinic's account", type="primary"):
+            st.login()
+        return
+    with st.form("staff_sign_in"):
+        name = st.text_input("Your name", max_chars=60, key="staff_name")
+        code = st.text_input("Staff passcode", type="password", key="staff_code")
+        if st.form_submit_button("Sign in", type="primary"):
+            outcome = verify_passcode(code)
+            if outcome is True:
+                st.session_state[STAFF_KEY] = (name or "staff").strip()[:60]
+                st.rerun()
+            st.error(outcome)
+
+
+def sign_out() -> None:
+    if uses_identity_provider():
+        st.logout()
+    st.session_state.pop(STAFF_KEY, None)
+    st.rerun()

@@ -1,0 +1,36 @@
+"""Kiosk mode: welcome → the screening → the result → take it home / book → finish (cleared for the next)."""
+
+import streamlit as st
+
+from kneeassess.ui import flow, kiosk, results
+from kneeassess.ui.app_setup import leave_legacy_pages_mode
+from kneeassess.ui.session_results import current_assessment
+from kneeassess.ui.staff_gate import verify_passcode
+from kneeassess.ui.state import TOTAL_STEPS, screening
+
+leave_legacy_pages_mode()
+
+kiosk.inactivity_guard()
+if not kiosk.welcome():
+    kiosk.leave_kiosk(verify_passcode)
+    st.stop()
+
+s = screening()
+a = current_assessment(s)
+if a is None:
+    flow.draw_step(s, results_page=None)
+    st.stop()
+
+flow.header(TOTAL_STEPS, "Your result")
+results.triage_banner(a)
+if a.triage != "urgent":
+    results.weak_links(a)
+    if a.plan and (a.triage == "self_care"):
+        st.subheader("This week's exercises")
+        for item in a.plan:
+            st.markdown(f"- **{item.name}**: {item.dose}")
+    kiosk.take_home(s, a)
+st.caption(a.disclaimer)
+results.clinic_contact(key="kiosk_book")
+if st.button("Finish", width="stretch", key="kiosk_finish"):
+    kiosk.reset_now()
