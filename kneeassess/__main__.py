@@ -2,6 +2,9 @@
 
     python -m kneeassess assess ANSWERS.json    # the assessment as JSON ("-" reads stdin)
     python -m kneeassess schema                 # the JSON Schema of the answers
+    python -m kneeassess import PATH... --dry-run | --profile LINK   # runs from Strava / watch files
+    python -m kneeassess deliver [--once | --loop SECONDS]         # forward consultation requests
+    python -m kneeassess hash-passcode          # staff passcode (stdin) -> Argon2 hash for the secrets
     python -m kneeassess import PATH... --dry-run                # runs found in activity files, as JSON
     python -m kneeassess import PATH... --profile LINK_OR_TOKEN  # ...saved to that profile, no duplicates
 
@@ -72,7 +75,18 @@ def main(argv: list[str] | None = None) -> int:
     p_import.add_argument("paths", nargs="+", metavar="PATH", help="files, ZIPs or folders")
     p_import.add_argument("--dry-run", action="store_true", help="print what would be imported; save nothing")
     p_import.add_argument("--profile", metavar="LINK_OR_TOKEN", help="the profile's link (...?p=TOKEN) or token")
+    sub.add_parser("deliver", help="forward due consultation requests to the clinic: [--once | --loop SECONDS]")
+    sub.add_parser("hash-passcode", help="read a staff passcode on stdin and print its Argon2 hash for the secrets")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["deliver"]:  # its options are the outbox's own
+        from kneeassess.outbox import main_deliver
+
+        return main_deliver(argv[1:])
     args = parser.parse_args(argv)
+    if args.command == "hash-passcode":
+        from kneeassess.staff_auth import main_hash_passcode
+
+        return main_hash_passcode()
     if args.command == "import":
         return import_command(args.paths, dry_run=args.dry_run, profile=args.profile)
 

@@ -117,6 +117,7 @@ class EventStats:
     day: date
     place: str
     screenings: int = 0
+    took_home: int = 0  # screenings whose result the runner saved (took home)
     requests: int = 0
     conversion: float | None = None  # requests / screenings; None without screenings
     weak_links: dict[str, int] = field(default_factory=lambda: {k: 0 for k in (*LINKS, NO_WEAK_LINK)})
@@ -134,6 +135,9 @@ def event_stats(store: LeadStore) -> list[EventStats]:
         s.triage[triage] = s.triage.get(triage, 0) + count
         key = link or NO_WEAK_LINK
         s.weak_links[key] = s.weak_links.get(key, 0) + count
+    for slug, count in store.took_home_counts().items():
+        if slug in stats:
+            stats[slug].took_home = count
     for slug, count in store.request_counts_by_event().items():
         if slug in stats:
             stats[slug].requests = count

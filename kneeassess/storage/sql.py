@@ -711,6 +711,13 @@ class SqlStore:
             rows = conn.execute(sa.select(*cols, sa.func.count()).group_by(*cols)).all()
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
+    def took_home_counts(self) -> dict[str | None, int]:
+        """How many screenings per event ended with the runner taking the result home (saving it)."""
+        with self._tx() as conn:
+            rows = conn.execute(sa.select(screenings.c.event, sa.func.count()).where(screenings.c.took_home)
+                                .group_by(screenings.c.event)).all()
+        return {r[0]: r[1] for r in rows}
+
     def request_counts_by_event(self) -> dict[str | None, int]:
         with self._tx() as conn:
             rows = conn.execute(sa.select(requests.c.event, sa.func.count()).group_by(requests.c.event)).all()

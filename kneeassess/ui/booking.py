@@ -58,7 +58,7 @@ def booking_form(assessment: Assessment | None, profile: Profile | None, key: st
         _error("name")
         email = st.text_input("Email", max_chars=254, key=f"{key}_email", placeholder="you@example.com")
         _error("email")
-        phone = st.text_input("Phone", max_chars=30, key=f"{key}_phone", placeholder="+44 7700 900123")
+        phone = st.text_input("Phone", max_chars=30, key=f"{key}_phone", placeholder="+44 7400 123456")
         _error("phone")
         st.caption("An email address or a phone number is enough; both is fine.")
         days = st.pills("Days that suit you", list(leads.DAYS), selection_mode="multi", key=f"{key}_days")
@@ -69,7 +69,7 @@ def booking_form(assessment: Assessment | None, profile: Profile | None, key: st
         message = st.text_area("Anything you would like the clinic to know (optional)", max_chars=leads.MESSAGE_MAX,
                                key=f"{key}_message")
         _error("message")
-        st.text_input("Website", key=HONEYPOT, label_visibility="collapsed")  # honeypot, hidden by CSS
+        st.text_input("Website", key=HONEYPOT, label_visibility="collapsed", autocomplete="off")  # honeypot
         consent = st.checkbox(f"I agree that {c.name} contacts me about this request", key=f"{key}_consent")
         _error("consent_contact")
         marketing = st.checkbox(f"I would also like news and offers from {c.name} (optional)",

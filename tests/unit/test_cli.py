@@ -96,3 +96,18 @@ def test_schema_is_a_json_schema_that_matches_the_validator():
     assert list(v.iter_errors(safe(age_band="under_16")))  # child hip question then required
     assert list(v.iter_errors(safe(extra_field=True)))
     assert set(schema["properties"]) >= {"akps_limp", "heel_raise_reps_left", "hop_landing_right", "km_week_3"}
+
+
+def test_deliver_and_hash_passcode_commands(tmp_path):
+    import os
+
+    env = {**os.environ, "KNEEASSESS_VAR_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "kneeassess", "deliver", "--once"], capture_output=True, text=True,
+                         env=env)
+    assert out.returncode == 0, out.stderr
+    hashed = subprocess.run([sys.executable, "-m", "kneeassess", "hash-passcode"], input="letmein-2026\n",
+                            capture_output=True, text=True)
+    assert hashed.returncode == 0 and hashed.stdout.startswith("$argon2id$")
+    from argon2 import PasswordHasher
+
+    assert PasswordHasher().verify(hashed.stdout.strip(), "letmein-2026")

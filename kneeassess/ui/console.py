@@ -1,0 +1,144 @@
+"""The staff console's pieces: request list with filters, a request's detail, status workflow, erase.
+
+Everything a person typed is shown as text: in tables (st.dataframe draws text), with st.text, or escaped
+before it goes into Markdown, so script, HTML and Markdown payloads show as what they are.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from kneeassess import leads
+from kneeassess.content import clinic
+from kneeassess.models import Assessment
+from kneeassess.records import Request
+from kneeassess.reports.pdf import plan_pdf
+from kneeassess.storage import NotFound, StorageError
+from kneeassess.ui import account
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
+
+
+def plain(text: str | None) -> str:
+    """Text made safe to place inside Markdown: every character that means something there is escaped."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text or "")
+
+
+def filters(events: list[str]) -> dict:
+    cols = st.columns([1, 1, 2])
+    status = cols[0].selectbox("Status", ["all", *leads.STATUSES], format_func=lambda s: "All" if s == "all"
+                               else leads.STATUS_LABELS[s], key="f_status")
+    event = cols[1].selectbox("Event", ["all", *events], key="f_event")
+    days = cols[2].date_input("Received between", value=(), key="f_days", format="DD/MM/YYYY")
+    search = st.text_input("Search name, email, phone or message", key="f_search", max_chars=100)
+    since = until = None
+    if isinstance(days, tuple) and len(days) == 2:
+        since = datetime.combine(days[0], time.min, tzinfo=UTC)
+        until = datetime.combine(days[1], time.min, tzinfo=UTC) + timedelta(days=1)
+    return dict(status=None if status == "all" else status, event=None if event == "all" else event,
+                since=since, until=until, search=search or None)
+
+
+def requests_table(found: list[Request]) -> None:
+    if not found:
+        st.info("No requests match.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "#": r.id, "Received": r.created_at.astimezone().strftime("%d %b %H:%M"), "Name": r.name,
+        "Email": r.email or "", "Phone": r.phone or "", "Event": r.event or "", "Status": leads.STATUS_LABELS[r.status],
+    } for r in found]), hide_index=True, width="stretch")
+
+
+def assessment_summary(result: dict) -> None:
+    try:
+        a = Assessment.model_validate(result)
+    except ValueError:
+        st.caption("The attached assessment could not be read.")
+        return
+    st.markdown(f"**Triage:** {a.triage.replace('_', ' ')}" + (
+        f" · red flags: {', '.join(a.red_flags)}" if a.red_flags else ""))
+    st.markdown(" · ".join(f"**{w.link}** {w.score}/100 ({w.level})" for w in a.weak_links))
+    st.markdown(f"**Kujala:** {a.akps if a.akps is not None else 'not complete'} · **Phase:** {a.phase or '—'}")
+    if a.load.weekly_km and all(v is not None for v in a.load.weekly_km):
+        st.markdown(f"**Weekly km (oldest → newest):** {', '.join(f'{v:g}' for v in a.load.weekly_km)}"
+                    f" · change {a.load.change_pct}% · ratio {a.load.acwr}")
+    st.download_button("Clinician summary (PDF)", lambda: plan_pdf(a, clinic(), for_clinician=True),
+                       "assessment-summary.pdf", mime="application/pdf", on_click="ignore", key="dl_clin")
+
+
+def detail(r: Request, staff: str) -> None:
+    st.subheader(f"Request #{r.id}: {plain(r.name)}")
+    st.caption(f"Received {r.created_at.astimezone():%d %b %Y %H:%M} · status {leads.STATUS_LABELS[r.status]}"
+               + (f" · event {plain(r.event)}" if r.event else ""))
+    if r.email:
+        st.markdown(f"Email: [{plain(r.email)}](mailto:{r.email.replace(')', '%29')})")
+    if r.phone:
+        st.markdown(f"Phone: [{plain(r.phone)}](tel:{r.phone})")
+    if r.preferred_days or r.preferred_time:
+        st.text(f"Prefers: {', '.join(r.preferred_days)} {r.preferred_time}".strip())
+    if r.message:
+        st.markdown("**Message**")
+        st.text(r.message)
+    st.caption(f"Consents: contact {'yes' if r.consent_contact else 'no'} · marketing "
+               f"{'yes' if r.consent_marketing else 'no'} · assessment attached "
+               f"{'yes' if r.consent_assessment else 'no'}")
+    if r.assessment:
+        with st.expander("Attached assessment", expanded=True):
+            assessment_summary(r.assessment)
+    workflow(r, staff)
+    history(r)
+    erase(r, staff)
+
+
+def workflow(r: Request, staff: str) -> None:
+    with st.form(f"status_{r.id}"):
+        nexts = [r.status, *[s for s in leads.STATUSES if s in leads.TRANSITIONS[r.status]]]
+        status = st.selectbox("Status", nexts, format_func=lambda s: leads.STATUS_LABELS[s], key=f"st_{r.id}")
+        note = st.text_area("Note", max_chars=leads.NOTE_MAX, key=f"note_{r.id}")
+        if st.form_submit_button("Save", type="primary"):
+            try:
+                leads.set_status(account.store(), r.id, status, note, staff)
+            except (leads.InvalidStatus, NotFound, StorageError, ValueError) as exc:
+                st.error(str(exc) or "Could not save.")
+                return
+            st.rerun()
+    for n in reversed(r.notes):
+        change = f" · {leads.STATUS_LABELS[n.status_from]} → {leads.STATUS_LABELS[n.status_to]}" if n.status_to else ""
+        st.caption(f"{n.at.astimezone():%d %b %H:%M} · {plain(n.staff)}{change}")
+        if n.text:
+            st.text(n.text)
+
+
+def history(r: Request) -> None:
+    with st.expander("Delivery to the clinic"):
+        items = leads.delivery_history(account.store(), r.id)
+        if not items:
+            st.caption("No delivery channel was configured when this request came in (it is only listed here).")
+        for item in items:
+            st.markdown(f"**{item.channel}**: {item.status} after {item.attempts} attempt(s)"
+                        + (f", next try {item.next_attempt_at.astimezone():%H:%M}" if item.status != "delivered"
+                           else ""))
+            for att in item.history:
+                st.caption(f"{att.at.astimezone():%d %b %H:%M:%S} · {att.outcome}"
+                           + (f" · HTTP {att.http_status}" if att.http_status else "")
+                           + (f" · {plain(att.error)}" if att.error else ""))
+
+
+def erase(r: Request, staff: str) -> None:
+    with st.expander("Erase this person"):
+        st.write("Deletes this request, any other request with the same email or phone, their delivery records "
+                 "and the linked runner profile. An audit entry (without personal data) is kept.")
+        sure = st.checkbox("I am sure: erase this person's data", key=f"erase_ok_{r.id}")
+        if st.button("Erase", type="primary", disabled=not sure, key=f"erase_{r.id}"):
+            try:
+                counts = leads.erase_person(account.store(), r.id, staff)
+            except (NotFound, StorageError) as exc:
+                st.error(f"Could not erase: {exc}")
+                return
+            st.session_state["console_flash"] = f"Erased: {counts}"
+            st.session_state.pop("console_open", None)
+            st.rerun()

@@ -1,0 +1,43 @@
+"""Staff: consultation requests — filter, open one, move it along, export, erase a person on request."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from kneeassess import events, leads, outbox
+from kneeassess.ui import account, console
+from kneeassess.ui.app_setup import leave_legacy_pages_mode
+from kneeassess.ui.staff_gate import require_staff
+
+leave_legacy_pages_mode()
+staff = require_staff()
+
+st.title("Consultation requests")
+if not outbox.configured_channels():
+    st.warning("No delivery channel (email or webhook) is configured: requests are kept here but not forwarded. "
+               "See the README, section Configuration.", icon=":material/warning:")
+if flash := st.session_state.pop("console_flash", None):
+    st.success(flash)
+store = account.store()
+chosen = console.filters([e.slug for e in events.list_events(store)])
+
+
+@st.fragment(run_every=timedelta(seconds=15))
+def live_list() -> list:
+    """Redrawn every 15 s: new requests appear without reloading."""
+    found = leads.list_requests(store, **chosen)
+    new = sum(1 for r in found if r.status == "new")
+    st.caption(f"{len(found)} requests · {new} new · updated every 15 seconds")
+    console.requests_table(found)
+    return found
+
+
+found = live_list()
+st.download_button("Export CSV", lambda: leads.export_csv(leads.list_requests(store, **chosen)),
+                   "consultation-requests.csv", mime="text/csv", on_click="ignore")
+
+ids = [r.id for r in found]
+opened = st.selectbox("Open a request", ids, index=None, placeholder="Choose by number", key="console_open",
+                      format_func=lambda i: f"#{i}")
+if opened in ids:
+    console.detail(leads.get_request(store, opened), staff)
