@@ -13,6 +13,7 @@ from kneeassess.records import Profile
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
 from kneeassess.ui.navigation import EVENT_KEY
+from kneeassess.ui.text import plain
 
 SESSION_KEY = "kneeassess_booking_session"
 SENT_KEY = "kneeassess_booking_sent"
@@ -36,10 +37,11 @@ def thank_you() -> bool:
     if not sent:
         return False
     c = clinic()
-    st.success(f"Thank you, {sent['name']}. Your request has reached {c.name}.", icon=":material/check_circle:")
+    st.success(f"Thank you, {plain(sent['name'])}. Your request has reached {c.name}.", icon=":material/check_circle:")
     st.write(f"Someone from the clinic will contact you by {sent['how']} to arrange your free consultation.")
     if sent.get("days"):
-        st.caption("You said you prefer: " + ", ".join(sent["days"]) + (f", {sent['time']}" if sent["time"] else ""))
+        st.caption("You said you prefer: " + ", ".join(sent["days"]) + (f", {plain(sent['time'])}" if sent["time"]
+                                                                          else ""))
     if st.button("Send another request", key="bk_again"):
         st.session_state.pop(SENT_KEY, None)
         st.rerun()

@@ -6,7 +6,6 @@ before it goes into Markdown, so script, HTML and Markdown payloads show as what
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, time, timedelta
 
 import pandas as pd
@@ -19,13 +18,7 @@ from kneeassess.records import Request
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.storage import NotFound, StorageError
 from kneeassess.ui import account
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
-
-
-def plain(text: str | None) -> str:
-    """Text made safe to place inside Markdown: every character that means something there is escaped."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text or "")
+from kneeassess.ui.text import plain
 
 
 def filters(events: list[str]) -> dict:
