@@ -62,7 +62,15 @@ def inactivity_guard() -> None:
         "<p>This screen clears in <b id=ka-left></b> seconds for the next runner.</p>"
         "<button id=ka-stay style=\"font-size:1.3rem;padding:.8rem 2rem;border-radius:.6rem;border:0;"
         "background:#0f6e6e;color:#fff\">I am still here</button></div>';document.body.appendChild(o);}"
-        "document.getElementById('ka-left').textContent=left;}},500);})();</script>",
+        "document.getElementById('ka-left').textContent=left;}"
+        # a dropped connection: say so plainly (answers stay on the server for a while and come back)
+        "const app=document.querySelector('[data-testid=\"stApp\"]');"
+        "const lost=app&&app.getAttribute('data-test-connection-state')!=='CONNECTED';"
+        "let b=document.getElementById('ka-offline');if(lost&&!b){b=document.createElement('div');b.id='ka-offline';"
+        "b.setAttribute('role','status');b.style.cssText='position:fixed;top:0;left:0;right:0;z-index:100001;"
+        "background:#b45309;color:#fff;padding:1rem;text-align:center;font-size:1.2rem';"
+        "b.textContent='Connection lost. Reconnecting… Your answers are kept.';document.body.appendChild(b);}"
+        "if(!lost&&b){b.remove();}},500);})();</script>",
         unsafe_allow_javascript=True,  # fixed code; the only data in it is this kiosk's own URL and timings
     )
 
