@@ -41,10 +41,14 @@ def build_plan(phase: str | None, weak_links: list[WeakLink], cat: Catalogue | N
     targets = target_links(weak_links)
     general = not any(w.level in ("likely", "possible") for w in weak_links)
     level = 2 if phase == "progress" else 1
+    chosen = [ex for ex in cat.exercises if _selected(ex, phase, targets)]
+    if not any(ex.include == "matching" for ex in chosen):
+        # no exercise of this phase trains the weak link (e.g. settle allows only hip-dominant work, and the
+        # link is the foot): a general programme of the phase rather than an empty plan
+        general, targets = True, list(LINK_WORDS)
+        chosen = [ex for ex in cat.exercises if _selected(ex, phase, targets)]
     plan = []
-    for ex in cat.exercises:
-        if not _selected(ex, phase, targets):
-            continue
+    for ex in chosen:
         lvl = level if level in ex.levels else 1
         dose = ex.levels[lvl]
         plan.append(

@@ -74,3 +74,13 @@ def test_no_weak_link_gives_a_general_programme():
 def test_urgent_has_no_phase_and_no_plan():
     a = assess(safe(rf_numb_cold_foot=True, pain_run_worst=1, pain_next_morning=0))
     assert a.phase is None and a.plan == []
+
+
+def test_settle_with_only_a_foot_link_still_gets_exercises():
+    foot = safe(heel_raise_reps_left=12, heel_raise_reps_right=14, other_pain=["achilles"], pain_run_worst=7,
+                pain_next_morning=3)
+    a = assess(foot)
+    assert a.phase == "settle" and a.weak_links[0].link == "foot"
+    assert a.plan, "a settle-phase runner always gets exercises"
+    assert all(catalogue().get(p.exercise).hip_dominant for p in a.plan)
+    assert all("general programme" in p.why for p in a.plan)
