@@ -16,12 +16,14 @@ def exercise_card(ex: Exercise, links: dict[str, LinkInfo], phases: dict[str, Ph
         st.markdown(ORIGIN_BADGE[ex.origin])
         picture(ex.id)
         st.write(ex.summary)
-        served = ", ".join(links[lk].name for lk in ex.links) or "Every plan in these phases (knee-targeted)"
+        served = ", ".join(links[lk].name for lk in ex.links) or "Your knee itself (knee-targeted)"
         st.markdown(f"**Trains:** {served}")
+        for lk in ex.links:
+            st.caption(f"Why {links[lk].name.lower()}: {links[lk].what}")
         st.markdown("**Phases:** " + ", ".join(phases[p].title for p in ex.phases))
-        cols = st.columns(len(ex.levels))
-        for col, (lvl, dose) in zip(cols, sorted(ex.levels.items()), strict=True):
-            col.metric(f"Level {lvl}", dose.text)
+        for lvl, dose in sorted(ex.levels.items()):
+            st.markdown(f"**Level {lvl}:** {dose.text}" + (f" · {dose.load}" if dose.load and dose.load not in
+                                                             dose.text else ""))
         with st.expander("How to do it"):
             for i, line in enumerate(ex.steps, 1):
                 st.markdown(f"{i}. {line}")

@@ -13,6 +13,7 @@ from kneeassess.models import PlanItem
 from kneeassess.records import Profile
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
+from kneeassess.ui.pictures import picture
 
 KEY = "kneeassess_guided"
 PAIN = list(range(11))
@@ -108,6 +109,8 @@ def draw(plan: list[PlanItem], profile: Profile | None) -> None:
     step = steps[g["index"]]
     with st.container(border=True):
         st.subheader(step.title)
+        if step.kind != "rest":
+            picture(step.exercise, max_width=360)
         st.markdown(f"### {step.instruction}")
         if step.kind == "reps":
             reps_step(step, g)
