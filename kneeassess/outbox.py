@@ -233,7 +233,24 @@ def email_message(request: Request, delivery_id: int, smtp: SmtpConfig) -> Email
     msg["Message-ID"] = f"<kneeassess-delivery-{delivery_id}@{domain}>"  # the same for a repeat: receivers dedupe
     msg[DELIVERY_HEADER] = str(delivery_id)
     msg.set_content(email_text(request, delivery_id))
+    if pdf := clinician_pdf(request):
+        msg.add_attachment(pdf, maintype="application", subtype="pdf", filename="knee-check-summary.pdf")
     return msg
+
+
+def clinician_pdf(request: Request) -> bytes | None:
+    """The attached assessment (the runner consented) as the clinician's one-page PDF, when it is a whole one."""
+    if not request.assessment:
+        return None
+    from kneeassess.content import clinic
+    from kneeassess.models import Assessment
+    from kneeassess.reports.pdf import plan_pdf
+
+    try:
+        assessment = Assessment.model_validate(request.assessment)
+    except ValueError:  # a partial summary (older clients, tests): the text part carries it
+        return None
+    return plan_pdf(assessment, clinic(), for_clinician=True)
 
 
 # --------------------------------------------------------------------------------------------------
