@@ -58,7 +58,8 @@ def theme_flags() -> list[str]:
 
 def ensure_test_tools() -> None:
     """Debian's Chromium (browser tests) and poppler-utils (PDF pages to PNG); apt-get installs them as root."""
-    missing = [pkg for pkg, path in (("chromium", CHROMIUM), ("poppler-utils", "pdftoppm"))
+    tools = (("chromium", CHROMIUM), ("poppler-utils", "pdftoppm"), ("nginx", "/usr/sbin/nginx"))
+    missing = [pkg for pkg, path in tools
                if not (Path(path).exists() or shutil.which(path))]
     if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         say(f"installing Debian's {' '.join(missing)} for the tests")
