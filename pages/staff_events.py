@@ -10,9 +10,11 @@ from kneeassess.ui import account
 from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
 from kneeassess.ui.staff_gate import require_staff
+from kneeassess.ui.text import plain
 
 leave_legacy_pages_mode()
 require_staff()
+st.set_page_config(layout="wide")
 
 st.title("Events")
 store = account.store()
@@ -45,7 +47,7 @@ def live_figures() -> None:
         return
     today = [s for s in stats if s.day == date.today()]
     for s in today:
-        st.markdown(f"**Today: {s.name}**")
+        st.markdown(f"**Today: {plain(s.name)}**")
         cols = st.columns(3)
         cols[0].metric("Screenings", s.screenings)
         cols[1].metric("Took it home", s.took_home)

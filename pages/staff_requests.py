@@ -11,6 +11,7 @@ from kneeassess.ui.staff_gate import require_staff
 
 leave_legacy_pages_mode()
 staff = require_staff()
+st.set_page_config(layout="wide")
 
 st.title("Consultation requests")
 if not outbox.configured_channels():

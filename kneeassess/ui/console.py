@@ -88,7 +88,7 @@ def detail(r: Request, staff: str) -> None:
 
 
 def workflow(r: Request, staff: str) -> None:
-    with st.form(f"status_{r.id}"):
+    with st.form(f"status_{r.id}", clear_on_submit=True):
         nexts = [r.status, *[s for s in leads.STATUSES if s in leads.TRANSITIONS[r.status]]]
         status = st.selectbox("Status", nexts, format_func=lambda s: leads.STATUS_LABELS[s], key=f"st_{r.id}")
         note = st.text_area("Note", max_chars=leads.NOTE_MAX, key=f"note_{r.id}")

@@ -43,36 +43,81 @@ def reset_now() -> None:
     st.stop()
 
 
+def warning_s() -> int:
+    return min(WARNING_S, timeout_s() // 2)
+
+
+# The script has no "<" in it: st.html's sanitiser drops a script whose text looks like markup, so the overlay
+# is built with createElement / textContent and comparisons are written with ">".
+KIOSK_JS = """
+(function () {
+  window.__kaKiosk = CONFIG;
+  if (window.__kaKioskTimer) { return; }
+  let last = Date.now();
+  function el(tag, css, text) {
+    const e = document.createElement(tag);
+    if (css) { e.style.cssText = css; }
+    if (text) { e.textContent = text; }
+    return e;
+  }
+  function bump() { last = Date.now(); const o = document.getElementById('ka-idle'); if (o) { o.remove(); } }
+  ['pointerdown', 'keydown', 'touchstart', 'scroll', 'wheel'].forEach(function (e) {
+    document.addEventListener(e, bump, {capture: true, passive: true});
+  });
+  function overlay() {
+    const o = el('div', 'position:fixed;inset:0;z-index:100000;background:rgba(0,0,0,.6);display:flex;' +
+      'align-items:center;justify-content:center');
+    o.id = 'ka-idle';
+    o.setAttribute('role', 'alertdialog');
+    const box = el('div', 'background:#fff;padding:2rem;border-radius:1rem;max-width:90vw;text-align:center;' +
+      'font-size:1.4rem');
+    box.appendChild(el('p', '', 'Are you still there?'));
+    const p = el('p', '', 'This screen clears in ');
+    const left = el('b', '', '');
+    left.id = 'ka-left';
+    p.appendChild(left);
+    p.appendChild(document.createTextNode(' seconds for the next runner.'));
+    box.appendChild(p);
+    const stay = el('button', 'font-size:1.3rem;padding:.8rem 2rem;border-radius:.6rem;border:0;' +
+      'background:#0f6e6e;color:#fff', 'I am still here');
+    stay.id = 'ka-stay';
+    stay.addEventListener('click', bump);
+    box.appendChild(stay);
+    o.appendChild(box);
+    document.body.appendChild(o);
+    return o;
+  }
+  window.__kaKioskTimer = setInterval(function () {
+    const k = window.__kaKiosk;
+    const left = Math.ceil(k.timeout - (Date.now() - last) / 1000);
+    if (0 >= left) { clearInterval(window.__kaKioskTimer); window.location.replace(k.url); return; }
+    if (k.warning >= left) {
+      const o = document.getElementById('ka-idle') || overlay();
+      o.querySelector('#ka-left').textContent = String(left);
+    }
+    const app = document.querySelector('[data-testid="stApp"]');
+    const lost = app && app.getAttribute('data-test-connection-state') !== 'CONNECTED';
+    let b = document.getElementById('ka-offline');
+    if (lost && !b) {
+      b = el('div', 'position:fixed;top:0;left:0;right:0;z-index:100001;background:#b45309;color:#fff;' +
+        'padding:1rem;text-align:center;font-size:1.2rem', 'Connection lost. Reconnecting… Your answers are kept.');
+      b.id = 'ka-offline';
+      b.setAttribute('role', 'status');
+      document.body.appendChild(b);
+    }
+    if (!lost && b) { b.remove(); }
+  }, 500);
+})();
+"""
+
+
 def inactivity_guard() -> None:
     """After ``timeout_s`` without a touch, a visible countdown for the last seconds, then a reset."""
-    config = json.dumps({"url": kiosk_url(), "timeout": timeout_s(), "warning": WARNING_S})
-    st.html(
-        "<script>(function(){const c=" + config + ";"
-        "window.__kaKiosk=c;if(window.__kaKioskTimer){return;}"
-        "let last=Date.now();const bump=()=>{last=Date.now();const o=document.getElementById('ka-idle');"
-        "if(o){o.remove();}};['pointerdown','keydown','touchstart','scroll','wheel'].forEach(e=>"
-        "document.addEventListener(e,bump,{capture:true,passive:true}));"
-        "window.__kaKioskTimer=setInterval(()=>{const k=window.__kaKiosk;const idle=(Date.now()-last)/1000;"
-        "const left=Math.ceil(k.timeout-idle);if(left<=0){clearInterval(window.__kaKioskTimer);"
-        "window.location.replace(k.url);return;}if(left<=k.warning){let o=document.getElementById('ka-idle');"
-        "if(!o){o=document.createElement('div');o.id='ka-idle';o.setAttribute('role','alertdialog');"
-        "o.style.cssText='position:fixed;inset:0;z-index:100000;background:rgba(0,0,0,.6);display:flex;"
-        "align-items:center;justify-content:center';o.innerHTML='<div style=\"background:#fff;padding:2rem;"
-        "border-radius:1rem;max-width:90vw;text-align:center;font-size:1.4rem\"><p>Are you still there?</p>"
-        "<p>This screen clears in <b id=ka-left></b> seconds for the next runner.</p>"
-        "<button id=ka-stay style=\"font-size:1.3rem;padding:.8rem 2rem;border-radius:.6rem;border:0;"
-        "background:#0f6e6e;color:#fff\">I am still here</button></div>';document.body.appendChild(o);}"
-        "document.getElementById('ka-left').textContent=left;}"
-        # a dropped connection: say so plainly (answers stay on the server for a while and come back)
-        "const app=document.querySelector('[data-testid=\"stApp\"]');"
-        "const lost=app&&app.getAttribute('data-test-connection-state')!=='CONNECTED';"
-        "let b=document.getElementById('ka-offline');if(lost&&!b){b=document.createElement('div');b.id='ka-offline';"
-        "b.setAttribute('role','status');b.style.cssText='position:fixed;top:0;left:0;right:0;z-index:100001;"
-        "background:#b45309;color:#fff;padding:1rem;text-align:center;font-size:1.2rem';"
-        "b.textContent='Connection lost. Reconnecting… Your answers are kept.';document.body.appendChild(b);}"
-        "if(!lost&&b){b.remove();}},500);})();</script>",
-        unsafe_allow_javascript=True,  # fixed code; the only data in it is this kiosk's own URL and timings
-    )
+    config = json.dumps({"url": kiosk_url(), "timeout": timeout_s(), "warning": warning_s()})
+    script = KIOSK_JS.replace("CONFIG", config)
+    assert "<" not in script, "the sanitiser would drop the script"
+    # fixed code; the only data in it is this kiosk's own URL and timings
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
 def welcome() -> bool:

@@ -60,6 +60,10 @@ def visitor_navigation():  # -> StreamlitPage
     from kneeassess.ui.staff_gate import signed_in
 
     note_event()
+    if st.query_params.get("p") and not in_kiosk():
+        from kneeassess.ui.account import current_profile
+
+        current_profile()  # the private link opens the profile on whichever page it points at
     if in_kiosk():
         return st.navigation([st.Page("pages/kiosk.py", title="Knee check", default=True)], position="hidden")
     sign_in = st.Page("pages/staff.py", title="Staff", icon=":material/badge:", url_path="staff",

@@ -95,7 +95,7 @@ def sign_in_form() -> None:
         if st.form_submit_button("Sign in", type="primary"):
             outcome = verify_passcode(code)
             if outcome is True:
-                st.session_state[STAFF_KEY] = (name or "staff").strip()[:60]
+                st.session_state[STAFF_KEY] = (name or "").strip()[:60] or "staff"
                 st.rerun()
             st.error(outcome)
 

@@ -130,3 +130,46 @@ def shoot(page: Page, folder: Path, name: str, view: bool = False) -> None:
         page.screenshot(path=folder / f"{name}.png", full_page=True)
     finally:
         page.set_viewport_size(PHONE)
+
+
+# --- other screens: a tablet, a desktop; taps counted ------------------------------------------------------
+
+
+def shoot_at(page: Page, folder: Path, name: str, viewport: dict[str, int], view: bool = False) -> None:
+    """``shoot`` for a page of another size (a tablet, a desktop): the whole page as ``name``.png (and, with
+    ``view``, the screen as it is as ``name``-view.png); the viewport is put back to ``viewport`` after."""
+    if view:
+        page.screenshot(path=folder / f"{name}-view.png")
+    box = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    assert box is not None
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], int(box["height"]) + 1)})
+    try:
+        page.wait_for_timeout(300)  # let the layout re-fit the taller window
+        page.screenshot(path=folder / f"{name}.png", full_page=True)
+    finally:
+        page.set_viewport_size(viewport)
+
+
+class Taps:
+    """A person's taps on a touch screen, counted (``taps.count``). The page's context needs ``has_touch``."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.count = 0
+
+    def on(self, target: Locator) -> None:
+        expect(target).to_have_count(1)
+        target.tap()
+        self.count += 1
+
+    def button(self, label: str) -> None:
+        """Tap the button with this visible text (there is only one)."""
+        button = self.page.get_by_role("button", name=label, exact=True)
+        expect(button).to_have_count(1)
+        expect(button).to_be_enabled()
+        self.on(button)
+
+    def tick(self, key: str) -> None:
+        box = keyed(self.page, key)
+        self.on(box.locator("label"))
+        expect(box.locator("input[type=checkbox]")).to_be_checked()

@@ -1,0 +1,152 @@
+"""Run the bench: ``make bench`` or ``.venv/bin/python -m bench`` (from the checkout's root).
+
+    .venv/bin/python -m bench                      # everything (about 15 minutes on 2 cores), writes RESULTS.md
+    .venv/bin/python -m bench --parts server,storage --no-write
+    .venv/bin/python -m bench --quick              # fewer rounds, 3 and 5 sessions: a smoke run (~4 minutes)
+
+Parts: server (AppTest rerun time of every page), clicks (Chromium, one user), load (10 and 25 sessions),
+storage (20 writers, SQLite and PostgreSQL), profile (pyinstrument text reports in bench/profiles/).
+The browser parts run twice: with the app's Streamlit configuration as it is, and with
+``--runner.postScriptGC false`` (a flag of the bench's server only: the app's configuration is not changed).
+
+KNEEASSESS_BENCH_APP=/path/to/a/copy measures another copy of the app (e.g. with a proposed fix) with this bench.
+
+Everything runs on 127.0.0.1: a seeded SQLite file in a temp dir, PostgreSQL at KNEEASSESS_TEST_POSTGRES_URL or
+127.0.0.1:5432 in a schema of its own (skipped when not reachable), Debian's Chromium at /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PARTS = ("server", "clicks", "load", "storage", "profile")
+GC_OFF = ("--runner.postScriptGC", "false")
+
+
+def main(argv: list[str] | None = None) -> int:
+    app = os.environ.get("KNEEASSESS_BENCH_APP")
+    if app:  # that copy's kneeassess, not this checkout's
+        sys.path.insert(0, str(Path(app).resolve()))
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, from {', '.join(PARTS)}")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and sessions (a smoke run)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md as it is")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md",
+                        help="the Markdown report; the raw figures go beside it as .json")
+    parser.add_argument("--wait-quiet", type=float, default=600, metavar="SECONDS",
+                        help="first wait (at most this long) for the 1-minute load average to fall below 1.5")
+    parser.add_argument("--variants", default="as-is,gc-off",
+                        help="browser parts: as-is (the app's config), gc-off (--runner.postScriptGC false)")
+    args = parser.parse_args(argv)
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+
+    work = Path(tempfile.mkdtemp(prefix="kneeassess-bench-"))
+    var_dir, log_dir = work / "var", work / "logs"
+    os.environ.pop("KNEEASSESS_DATABASE_URL", None)
+    os.environ["KNEEASSESS_VAR_DIR"] = str(var_dir)  # before anything opens the store
+    os.environ["KNEEASSESS_DELIVERY_WORKER"] = "0"  # in this process (AppTest); served apps run theirs
+    try:
+        return _run(parts, args, var_dir, log_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(parts: list[str], args: argparse.Namespace, var_dir: Path, log_dir: Path) -> int:
+    from bench import common
+    from bench.seed import seed_two_years
+    from kneeassess.storage import open_store
+
+    waited = wait_quiet(args.wait_quiet)
+    began = time.perf_counter()
+    info = common.machine()
+    info["waited for a quiet machine"] = f"{waited:.0f} s"
+    say(f"machine: {info['cpu']}, {info['cores']}, {info['memory']}, Python {info['python']}, "
+        f"Streamlit {info['streamlit']}")
+    store = open_store()
+    seeded = seed_two_years(store)
+    store.close()
+    say(f"seeded the two-year profile: {seeded.counts}")
+    quick = args.quick
+    variants = [(name, flags) for name, flags in (("", ()), ("-gc-off", GC_OFF))
+                if ("gc-off" if name else "as-is") in args.variants.split(",")]
+    results: dict = {"machine": info, "seeded": seeded.counts, "quick": quick, "parts": parts,
+                     "app": str(common.ROOT), "command": " ".join(["python -m bench", *sys.argv[1:]]).strip()}
+
+    if "server" in parts:
+        from bench import server_side
+
+        say("part 1: server-side rerun time (AppTest)")
+        results["server"] = server_side.run(seeded.token, runs=10 if quick else 30)
+        print(results["server"]["table"], flush=True)
+    if "clicks" in parts:
+        from bench import clicks
+
+        for name, flags in variants:
+            say(f"part 2: click-to-updated-screen, one user{' (runner.postScriptGC=false)' if flags else ''}")
+            results["clicks" + name] = clicks.run(seeded.token, var_dir, log_dir, rounds=3 if quick else 10,
+                                                  bare_clicks=10 if quick else 40, server_flags=flags, name=name)
+            print(results["clicks" + name]["table"], flush=True)
+    if "load" in parts:
+        from bench import load
+
+        for name, flags in variants:
+            say(f"part 3: concurrent sessions{' (runner.postScriptGC=false)' if flags else ''}")
+            results["load" + name] = load.run(seeded.token, var_dir, log_dir, levels=(3, 5) if quick else (10, 25),
+                                              server_flags=flags, name=name)
+            print(results["load" + name]["table"], flush=True)
+            for e in results["load" + name]["errors"]:
+                print("  failure:", e, flush=True)
+    if "storage" in parts:
+        from bench import storage
+
+        say("part 4: storage writes, 20 writers")
+        results["storage"] = storage.run(seconds=2 if quick else 5, max_ops=200 if quick else 1000)
+        print(results["storage"]["table"], flush=True)
+    if "profile" in parts:
+        from bench import profile
+
+        say("part 5: profiles (pyinstrument)")
+        results["profile"] = profile.run(seeded.token, runs=5 if quick else 10)
+        for label, path in results["profile"]["files"].items():
+            print(f"  {label}: {path}", flush=True)
+
+    results["duration_s"] = time.perf_counter() - began
+    results["machine"]["load average at the end (1, 5, 15 min)"] = common.load_average()
+    from bench.report import targets, write
+
+    print("\n" + targets(results), flush=True)
+    if not args.no_write:
+        write(results, args.out)
+        args.out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str))
+        say(f"wrote {args.out} and {args.out.with_suffix('.json')}")
+    say(f"done in {results['duration_s'] / 60:.1f} minutes")
+    return 0
+
+
+def wait_quiet(limit: float, threshold: float = 1.5) -> float:
+    """Other work on the machine (a test run...) skews every figure: wait a while for it to finish."""
+    start = time.monotonic()
+    while os.getloadavg()[0] >= threshold and time.monotonic() - start < limit:
+        if int(time.monotonic() - start) % 60 == 0:
+            say(f"load average {os.getloadavg()[0]:.1f}: waiting for a quieter machine (at most {limit:.0f} s)")
+        time.sleep(1)
+    return time.monotonic() - start
+
+
+def say(msg: str) -> None:
+    print(f"[bench] {msg}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

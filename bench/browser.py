@@ -1,0 +1,61 @@
+"""Click-to-updated-screen timing inside the page, the same for the sync (one user) and async (load) drivers.
+
+Before a click, ``ARM`` records ``performance.now()`` at the click event (capture phase, so before Streamlit's own
+handler) and watches the app's ``data-test-script-state``. ``DONE`` is polled on every animation frame until the
+screen is updated: the app is connected, the script not running, no skeleton, no stale element left, the text that
+only the new screen has is there (and, where asked, that many Plotly charts are drawn); it then records the time.
+So a latency is click → server rerun → deltas over the WebSocket → React render → Plotly drawn, as a person waits
+for it.
+
+The predicate is cheap on purpose (attribute checks first, ``textContent`` rather than ``innerText``, which would
+force a layout on every frame): polled in 25 tabs at once, a costly one would slow the very rendering it times.
+"""
+
+from __future__ import annotations
+
+APP = '[data-testid="stApp"]'
+IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+
+ARM = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__kb = {t0: null, t1: null, ran: false};
+  document.addEventListener('click', () => { if (window.__kb.t0 === null) window.__kb.t0 = performance.now(); },
+                            {capture: true, once: true});
+  if (window.__kbObs) window.__kbObs.disconnect();
+  window.__kbObs = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__kb.ran = true;
+  });
+  window.__kbObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+DONE = """(want) => {
+  const k = window.__kb;
+  if (!k || k.t0 === null) return false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  if (document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')) return false;
+  if (want.charts && document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg').length < want.charts)
+    return false;
+  if (want.text && !document.body.textContent.includes(want.text)) return false;
+  k.t1 = performance.now();
+  return true;
+}"""
+
+ELAPSED = "() => window.__kb.t1 - window.__kb.t0"
+HAS_TEXT = "(text) => document.body.textContent.includes(text)"
+
+# The runner's journey timed by the click and load parts: (label, how to click, what the new screen shows)
+STEPS = [
+    ("screening: step 1 → 2 (skip)", ("button", "Skip this step"), {"text": "Step 2 of 7"}),
+    ("screening: step 2 → 3 (safety, Next)", ("button", "Next"), {"text": "Step 3 of 7"}),
+    ("screening: step 3 → 4 (skip)", ("button", "Skip this step"), {"text": "Step 4 of 7"}),
+    ("screening: step 4 → 5 (skip)", ("button", "Skip this step"), {"text": "Step 5 of 7"}),
+    ("screening: step 5 → 6 (skip)", ("button", "Skip this step"), {"text": "Step 6 of 7"}),
+    ("results page (step 6 → results)", ("button", "Skip this step"), {"text": "Step 7 of 7"}),
+    ("progress page (menu, 7 charts drawn)", ("link", "Progress"), {"text": "Weekly distance", "charts": 7}),
+]
+LOG_STEPS = [
+    ("log page (menu)", ("link", "Log"), {"text": "Add a run"}),
+    ("log form: save a run", ("button", "Save run"), {"text": "Run saved"}),
+]

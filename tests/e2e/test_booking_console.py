@@ -1,0 +1,254 @@
+"""A runner at an event books a free consultation; the clinic's staff find it in the console (desktop, 1280×900),
+move it along, export it and erase it. What people typed is shown as text, never run as HTML or Markdown.
+
+Screenshots: ``test-artifacts/<test>/``; the server's log: ``test-artifacts/e2e-server-console.log``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from kneeassess import events, leads
+from kneeassess.staff_auth import hash_passcode
+from kneeassess.storage import NotFound, open_store
+from tests.e2e.conftest import serve, wait_idle
+from tests.e2e.ui import expect_step, keyed, no_app_error, pill, press, shoot_at, slide, tick
+
+DESKTOP = {"width": 1280, "height": 900}
+PASSCODE = "console-passcode-9"
+RUN = uuid.uuid4().hex[:6]
+SCRIPT = "<script>window.__pwned=1</script>"
+IMG = '<img src=x onerror="window.__pwned=1">'
+MARKDOWN = "[click](javascript:alert(1)) **bold**"
+RUNNER = f"Ann Example {RUN}"
+FORMULA = f'=HYPERLINK("http://evil.example/{RUN}","Click me")'
+
+
+@pytest.fixture(scope="module")
+def console_server() -> Iterator[str]:
+    env = {"KNEEASSESS_STAFF_PASSCODE_HASH": hash_passcode(PASSCODE)}
+    with serve("e2e-server-console.log", env=env) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def slug() -> str:
+    slug = f"spring-10k-{RUN}"
+    events.create_event(open_store(), "Spring 10k", date.today(), "Riverside park", slug)
+    return slug
+
+
+@pytest.fixture
+def desktop(browser: Browser, console_server: str) -> Iterator[Callable[[], Page]]:
+    """Opens a fresh desktop browser (another person's computer) on the app; all closed after the test."""
+    opened: list[BrowserContext] = []
+
+    def new() -> Page:
+        context = browser.new_context(viewport=DESKTOP, base_url=console_server)
+        context.set_default_timeout(30_000)
+        opened.append(context)
+        return context.new_page()
+
+    yield new
+    for context in opened:
+        context.close()
+
+
+def go(page: Page, path: str) -> None:
+    page.goto(path)
+    wait_idle(page)
+    no_app_error(page)
+
+
+def choose(page: Page, key: str, option: str) -> None:
+    """Pick ``option`` in the select box with this key."""
+    combo = keyed(page, key).get_by_role("combobox")
+    open_options(combo)
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(combo).to_have_value(option)
+    wait_idle(page)
+
+
+def open_options(combo: Locator) -> None:
+    """Open a select box's list from the keyboard (a first click may only focus it)."""
+    combo.focus()
+    combo.press("ArrowDown")
+    expect(combo).to_have_attribute("aria-expanded", "true")
+
+
+def type_into(page: Page, key: str, text: str) -> None:
+    field = keyed(page, key).locator("input, textarea").first
+    field.fill(text)
+    expect(field).to_have_value(text)
+
+
+def quick_screening(page: Page, slug: str) -> None:
+    go(page, f"/?event={slug}")
+    expect_step(page, 1, "About you")
+    press(page, "Skip this step")
+    expect_step(page, 2, "Safety check")
+    tick(page, "w_safety_none")
+    press(page, "Next")
+    expect_step(page, 3, "Your knee pain")
+    slide(page, "w_pain_run_worst", 4)
+    press(page, "Next")
+    for number, title in ((4, "Knee score"), (5, "Your running"), (6, "Self-tests")):
+        expect_step(page, number, title)
+        press(page, "Skip this step")
+    expect_step(page, 7, "Your results")
+
+
+def send_request(page: Page, name: str, email: str, days: tuple[str, ...] = (), time: str = "",
+                 message: str = "") -> None:
+    type_into(page, "bk_name", name)
+    type_into(page, "bk_email", email)
+    for day in days:
+        pill(page, "bk_days", day)
+    if time:
+        type_into(page, "bk_time", time)
+    if message:
+        type_into(page, "bk_message", message)
+    tick(page, "bk_consent")
+    press(page, "Send my request")
+    wait_idle(page)
+    no_app_error(page)
+    expect(page.get_by_text("Your request has reached ReSync Physiotherapy.", exact=False)).to_be_visible()
+
+
+def stored(name: str) -> leads.Request:
+    (request,) = [r for r in leads.list_requests(open_store(), search=name) if r.name == name]
+    return request
+
+
+def test_staff_pages_by_url_show_nothing_before_sign_in(desktop: Callable[[], Page]) -> None:
+    """The first requests this fresh server gets are for the console itself, from someone not signed in."""
+    secret = f"Seeded Sam {RUN}"
+    leads.submit_request(open_store(), {"name": secret, "email": f"sam-{RUN}@example.com", "consent_contact": True},
+                         f"seed-{RUN}", channels=[])
+    page = desktop()
+    for path in ("/staff_requests", "/staff_events"):
+        go(page, path)
+        expect(page.get_by_role("heading", name="Runner's knee check")).to_be_visible()
+        for heading in ("Consultation requests", "Events"):
+            expect(page.get_by_role("heading", name=heading, exact=True)).to_have_count(0)
+        expect(page.get_by_text(secret)).to_have_count(0)
+        expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)
+        expect(page.get_by_role("button", name="Export CSV")).to_have_count(0)
+
+
+def test_runner_books_and_staff_follow_it_up(desktop: Callable[[], Page], slug: str, artifacts: Path) -> None:
+    # --- the runner, who came by the event's link --------------------------------------------------------
+    runner = desktop()
+    quick_screening(runner, slug)
+    press(runner, "Book a free consultation")
+    wait_idle(runner)
+    expect(runner.get_by_role("heading", name="Book a free consultation")).to_be_visible()
+    send_request(runner, RUNNER, f"ann-{RUN}@example.com", days=("Tuesday",), time="after 5 pm")
+    expect(runner.get_by_text(f"Thank you, {RUNNER}.", exact=False)).to_be_visible()
+    shoot_at(runner, artifacts, "01-runner-thank-you", DESKTOP)
+    # two more from the same browser, within the limit of three an hour: a formula and markup in the fields
+    press(runner, "Send another request")
+    wait_idle(runner)
+    send_request(runner, FORMULA, f"formula-{RUN}@example.com")
+    press(runner, "Send another request")
+    wait_idle(runner)
+    send_request(runner, SCRIPT, f"markup-{RUN}@example.com", days=("Monday",), time=IMG,
+                 message=f"{MARKDOWN}\n{SCRIPT}")
+    expect(runner.get_by_text(f"Thank you, {SCRIPT}.", exact=False)).to_be_visible()  # shown as text
+    expect(runner.get_by_text(IMG, exact=False)).to_be_visible()
+    assert runner.evaluate("window.__pwned") is None
+    shoot_at(runner, artifacts, "02-runner-thank-you-markup", DESKTOP)
+    first, formula, markup = stored(RUNNER), stored(FORMULA), stored(SCRIPT)
+    assert first.event == formula.event == markup.event == slug
+
+    # --- the clinic's staff, on another computer ----------------------------------------------------------
+    page = desktop()
+    go(page, "/staff")
+    type_into(page, "staff_name", "Dana")
+    type_into(page, "staff_code", PASSCODE)
+    press(page, "Sign in")
+    wait_idle(page)
+    expect(page.get_by_text("Signed in as Dana.")).to_be_visible()
+    press(page, "Consultation requests")
+    wait_idle(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_role("heading", name="Consultation requests", exact=True)).to_be_visible()
+
+    choose(page, "f_event", slug)
+    expect(main.get_by_text("3 requests · 3 new", exact=False)).to_be_visible()
+    table = main.locator('[data-testid="stDataFrame"]')
+    expect(table.locator("tr", has_text=RUNNER)).to_have_count(1)
+    expect(table.get_by_text(f"Seeded Sam {RUN}")).to_have_count(0)  # not from this event
+    shoot_at(page, artifacts, "03-console-list", DESKTOP)
+
+    # open it, mark it contacted with a note
+    choose(page, "console_open", f"#{first.id}")
+    expect(main.get_by_role("heading", name=f"Request #{first.id}: {RUNNER}")).to_be_visible()
+    email = main.get_by_role("link", name=f"ann-{RUN}@example.com")
+    expect(email).to_have_attribute("href", f"mailto:ann-{RUN}@example.com")
+    expect(main.get_by_text("Prefers: Tuesday after 5 pm")).to_be_visible()
+    choose(page, f"st_{first.id}", "Contacted")
+    type_into(page, f"note_{first.id}", "Rang her, booked Thursday 6 pm")
+    press(page, "Save")
+    wait_idle(page)
+    no_app_error(page)
+    expect(main.get_by_text("status Contacted", exact=False)).to_be_visible()
+    expect(main.get_by_text("Dana · New → Contacted", exact=False)).to_be_visible()
+    expect(main.get_by_test_id("stText").filter(has_text="Rang her, booked Thursday 6 pm")).to_be_visible()
+    assert leads.get_request(open_store(), first.id).status == "contacted"
+    shoot_at(page, artifacts, "04-console-contacted", DESKTOP)
+
+    # the CSV export: what the list shows, formulas made harmless
+    with page.expect_download() as download:
+        press(page, "Export CSV")
+    assert download.value.suggested_filename == "consultation-requests.csv"
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig")))}
+    assert set(rows) == {str(first.id), str(formula.id), str(markup.id)}
+    assert rows[str(first.id)]["name"] == RUNNER
+    assert rows[str(first.id)]["status"] == "contacted"
+    assert "Rang her, booked Thursday 6 pm" in rows[str(first.id)]["notes"]
+    assert rows[str(first.id)]["event"] == slug
+    assert rows[str(formula.id)]["name"] == "'" + FORMULA  # a spreadsheet shows it, does not run it
+    assert rows[str(markup.id)]["name"] == SCRIPT
+
+    # markup typed by a person shows as text in the console
+    choose(page, "console_open", f"#{markup.id}")
+    expect(main.get_by_role("heading", name=f"Request #{markup.id}: {SCRIPT}")).to_be_visible()
+    expect(main.get_by_text(f"Prefers: Monday {IMG}")).to_be_visible()
+    expect(main.get_by_text(MARKDOWN, exact=False)).to_be_visible()
+    expect(main.get_by_test_id("stText").filter(has_text=SCRIPT)).to_have_count(1)  # the message, as typed
+    expect(page.locator('a[href^="javascript"]')).to_have_count(0)
+    expect(page.locator('img[src="x"]')).to_have_count(0)
+    expect(main.locator("strong, b").filter(has_text=re.compile(r"^bold$"))).to_have_count(0)
+    assert page.evaluate("window.__pwned") is None
+    shoot_at(page, artifacts, "05-console-markup-as-text", DESKTOP)
+
+    # erase the first runner on request
+    choose(page, "console_open", f"#{first.id}")
+    main.locator('[data-testid="stExpander"] summary', has_text="Erase this person").click()
+    erase = page.get_by_role("button", name="Erase", exact=True)
+    expect(erase).to_be_disabled()
+    tick(page, f"erase_ok_{first.id}")
+    press(page, "Erase")
+    wait_idle(page)
+    no_app_error(page)
+    expect(main.get_by_text("Erased:", exact=False)).to_be_visible()
+    expect(main.get_by_text("2 requests · 2 new", exact=False)).to_be_visible()
+    expect(table.locator("tr", has_text=RUNNER)).to_have_count(0)
+    expect(main.get_by_role("heading", name=re.compile(rf"^Request #{first.id}:"))).to_have_count(0)
+    open_options(keyed(page, "console_open").get_by_role("combobox"))
+    expect(page.get_by_role("option", name=f"#{first.id}", exact=True)).to_have_count(0)
+    expect(page.get_by_role("option", name=f"#{formula.id}", exact=True)).to_have_count(1)
+    page.keyboard.press("Escape")
+    with pytest.raises(NotFound):
+        leads.get_request(open_store(), first.id)
+    shoot_at(page, artifacts, "06-console-erased", DESKTOP)
