@@ -68,12 +68,17 @@ def write(results: dict, out: Path) -> None:
         "",
         "## Commands",
         "",
+        f"This run: `{results.get('command', 'python -m bench')}` from the checkout's root, on the app in "
+        f"`{results.get('app', '.')}`.",
+        "",
         "```sh",
-        "make bench                                   # = .venv/bin/python -m bench (needs: pip install psutil "
-        "pyinstrument)",
-        "make bench-quick                             # = .venv/bin/python -m bench --quick (smoke run)",
-        ".venv/bin/python -m bench --parts server,profile --no-write",
+        "make bench          # = .venv/bin/python -m bench: everything, writes bench/RESULTS.md and RESULTS.json",
+        "make bench-quick    # = .venv/bin/python -m bench --quick --no-write: a smoke run, prints only",
+        ".venv/bin/python -m bench --parts server,profile --no-write    # some parts only",
+        "KNEEASSESS_BENCH_APP=/path/to/a/copy .venv/bin/python -m bench --out /tmp/RESULTS-copy.md  # another copy",
         "```",
+        "",
+        "`make bench` installs the bench's two tools first (`pip install psutil pyinstrument`).",
         "",
         f"The two-year profile, seeded through the store: {results['seeded']}.",
         "",
@@ -145,7 +150,7 @@ def write(results: dict, out: Path) -> None:
         lines += ["## 5. Profiles", "",
                   f"pyinstrument, {results['profile']['runs']} AppTest reruns each, text reports:", ""]
         lines += [f"- {label}: `{path}`" for label, path in results["profile"]["files"].items()] + [""]
-    if NOTES.exists():
+    if NOTES.exists() and out.name == "RESULTS.md":
         lines += [NOTES.read_text().strip(), ""]
     out.write_text("\n".join(lines))
 

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+EXPECT_TIMEOUT_MS = 15_000
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "activities"  # real activity files, beside the checkout
 _saved: list[Path] = []
 
@@ -55,3 +67,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for folder in _saved:
             count = len(list(folder.glob("*.png")))
             terminalreporter.write_line(f"{count:3d} screenshots in {folder.relative_to(ROOT)}/")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One Chromium for the whole run (Playwright's sync API allows one instance per thread)."""
+    if not CHROMIUM.exists():
+        missing_setup("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -9,23 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import missing_setup
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, EXPECT_TIMEOUT_MS
 from tests.integration.conftest import POSTGRES_URL, with_query
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        missing_setup("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def chromium(browser: object) -> object:
+    """The run's one browser (tests/conftest.py): Playwright's sync API allows one instance per thread."""
+    return browser
 
 
 @pytest.fixture

@@ -20,21 +20,10 @@ from pathlib import Path
 import pytest
 
 from kneeassess.ui.app_setup import theme_flags
-from tests.conftest import ARTIFACTS, ROOT, missing_setup
+from tests.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EXPECT_TIMEOUT_MS, ROOT  # noqa: F401 (re-exported)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 START_TIMEOUT_S = 60
 IDLE_TIMEOUT_MS = 30_000
-EXPECT_TIMEOUT_MS = 15_000
 PHONE = {"width": 390, "height": 844}
 
 APP = '[data-testid="stApp"]'
@@ -106,21 +95,6 @@ def app_url() -> Iterator[str]:
     """The app on SQLite (a throw-away file, tests/conftest.py), shared by the tests of the session."""
     with serve("e2e-server.log") as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        missing_setup("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
