@@ -83,3 +83,30 @@ def browser() -> Iterator[object]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh schema on the test PostgreSQL (for app processes sharing one database), dropped afterwards."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from tests.integration.conftest import POSTGRES_URL, with_query
+
+    admin = sa.create_engine(with_query(POSTGRES_URL, connect_timeout="3"), poolclass=sa.NullPool)
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError:
+        admin.dispose()
+        missing_setup("PostgreSQL at 127.0.0.1:5432 is not reachable")
+    schema = f"kneeassess_apps_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield with_query(POSTGRES_URL, options=f"-csearch_path={schema}")
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from kneeassess import profiles
 from kneeassess.records import Run, SavedAssessment
 from kneeassess.screening import assess
 from kneeassess.storage.sql import SqlStore
-from tests.conftest import missing_setup
 from tests.e2e.conftest import PHONE, serve, wait_idle
 from tests.e2e.ui import no_app_error, press, type_number
 from tests.factories import HIP_RUNNER
-from tests.integration.conftest import POSTGRES_URL, with_query
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh schema on the test PostgreSQL, dropped afterwards."""
-    admin = sa.create_engine(with_query(POSTGRES_URL, connect_timeout="3"), poolclass=sa.NullPool)
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError:
-        missing_setup("PostgreSQL at 127.0.0.1:5432 is not reachable")
-    schema = f"kneeassess_e2e_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield with_query(POSTGRES_URL, options=f"-csearch_path={schema}")
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_a_run_logged_through_one_process_is_read_through_the_other(browser, postgres_url: str) -> None:  # noqa: ANN001
