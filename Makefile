@@ -6,7 +6,7 @@ PY := .venv/bin/python
 bench-tools:
 	$(PY) -m pip install --quiet psutil pyinstrument
 
-# The whole bench (about 20 minutes on 2 cores): prints the tables, writes bench/RESULTS.md and bench/results.json.
+# The whole bench (about 15 minutes on 2 cores): prints the tables, writes bench/RESULTS.md and bench/results.json.
 bench: bench-tools
 	$(PY) -m bench
 

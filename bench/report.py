@@ -55,9 +55,10 @@ def write(results: dict, out: Path) -> None:
     lines = [
         "# Bench results",
         "",
-        f"Written by `make bench` (`.venv/bin/python -m bench`) on {info['date']}{quick}, in "
-        f"{results['duration_s'] / 60:.1f} minutes. Every figure below comes from that run; the analysis at the end "
-        "(from `bench/NOTES.md`) was written by hand after it.",
+        f"Written by `{results.get('command', 'python -m bench')}` on {info['date']}{quick}, in "
+        f"{results['duration_s'] / 60:.1f} minutes. Every figure below comes from that run"
+        + ("; the analysis at the end (from `bench/NOTES.md`) was written by hand after it."
+           if out.name == "RESULTS.md" else ". The analysis is in `bench/RESULTS.md`."),
         "",
         "## Machine",
         "",

@@ -30,10 +30,11 @@ if unit and unit != profile.unit:
 st.subheader("Your data")
 store = account.store()
 left, right = st.columns(2)
-left.download_button("Download my data (JSON)", profiles.export_json(store, profile), "kneeassess-data.json",
-                     mime="application/json", width="stretch")
-right.download_button("Download my data (CSV)", profiles.export_csv_zip(store, profile), "kneeassess-data.zip",
-                      mime="application/zip", width="stretch")
+# made when pressed, not on every rerun (two years of data: ~170 ms a rerun otherwise, bench/NOTES.md)
+left.download_button("Download my data (JSON)", lambda: profiles.export_json(store, profile), "kneeassess-data.json",
+                     mime="application/json", width="stretch", on_click="ignore")
+right.download_button("Download my data (CSV)", lambda: profiles.export_csv_zip(store, profile),
+                      "kneeassess-data.zip", mime="application/zip", width="stretch", on_click="ignore")
 
 st.subheader("Delete all my data")
 st.write("This deletes your profile, every check, run, pain rating and exercise session. It cannot be undone, "
