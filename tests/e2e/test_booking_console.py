@@ -21,7 +21,7 @@ from kneeassess import events, leads
 from kneeassess.staff_auth import hash_passcode
 from kneeassess.storage import NotFound, open_store
 from tests.e2e.conftest import serve, wait_idle
-from tests.e2e.ui import expect_step, keyed, no_app_error, pill, press, shoot_at, slide, tick
+from tests.e2e.ui import keyed, no_app_error, pill, press, quick_screening, shoot_at, tick
 
 DESKTOP = {"width": 1280, "height": 900}
 PASSCODE = "console-passcode-9"
@@ -91,22 +91,6 @@ def type_into(page: Page, key: str, text: str) -> None:
     expect(field).to_have_value(text)
 
 
-def quick_screening(page: Page, slug: str) -> None:
-    go(page, f"/?event={slug}")
-    expect_step(page, 1, "About you")
-    press(page, "Skip this step")
-    expect_step(page, 2, "Safety check")
-    tick(page, "w_safety_none")
-    press(page, "Next")
-    expect_step(page, 3, "Your knee pain")
-    slide(page, "w_pain_run_worst", 4)
-    press(page, "Next")
-    for number, title in ((4, "Knee score"), (5, "Your running"), (6, "Self-tests")):
-        expect_step(page, number, title)
-        press(page, "Skip this step")
-    expect_step(page, 7, "Your results")
-
-
 def send_request(page: Page, name: str, email: str, days: tuple[str, ...] = (), time: str = "",
                  message: str = "") -> None:
     type_into(page, "bk_name", name)
@@ -148,7 +132,7 @@ def test_staff_pages_by_url_show_nothing_before_sign_in(desktop: Callable[[], Pa
 def test_runner_books_and_staff_follow_it_up(desktop: Callable[[], Page], slug: str, artifacts: Path) -> None:
     # --- the runner, who came by the event's link --------------------------------------------------------
     runner = desktop()
-    quick_screening(runner, slug)
+    quick_screening(runner, f"/?event={slug}")
     press(runner, "Book a free consultation")
     wait_idle(runner)
     expect(runner.get_by_role("heading", name="Book a free consultation")).to_be_visible()

@@ -14,7 +14,7 @@ from kneeassess.records import SavedAssessment
 from kneeassess.screening import assess
 from kneeassess.storage import open_store
 from tests.e2e.conftest import PHONE, wait_idle
-from tests.e2e.ui import expect_step, keyed, no_app_error, open_app, pill, press, shoot, slide, tick, type_number
+from tests.e2e.ui import keyed, no_app_error, pill, press, quick_screening, shoot, tick, type_number
 from tests.factories import HIP_RUNNER
 
 
@@ -49,25 +49,9 @@ def type_date(page: Page, key: str, day: date) -> None:
         expect(field).to_have_value(day.strftime("%d/%m/%Y"))
 
 
-def quick_screening(page: Page) -> None:
-    open_app(page)
-    press(page, "Skip this step")
-    expect_step(page, 2, "Safety check")
-    tick(page, "w_safety_none")
-    press(page, "Next")
-    expect_step(page, 3, "Your knee pain")
-    slide(page, "w_pain_run_worst", 4)
-    slide(page, "w_pain_next_morning", 0)
-    press(page, "Next")
-    for number, title in ((4, "Knee score"), (5, "Your running"), (6, "Self-tests")):
-        expect_step(page, number, title)
-        press(page, "Skip this step")
-    expect_step(page, 7, "Your results")
-
-
 def test_save_reopen_log_progress_delete(browser, app_url: str, artifacts: Path) -> None:  # noqa: ANN001
     page = new_phone(browser, app_url)
-    quick_screening(page)
+    quick_screening(page, morning=0)
     press(page, "Save my results")
     wait_idle(page)
     main = page.locator('[data-testid="stMain"]')

@@ -173,3 +173,24 @@ class Taps:
         box = keyed(self.page, key)
         self.on(box.locator("label"))
         expect(box.locator("input[type=checkbox]")).to_be_checked()
+
+
+def quick_screening(page: Page, path: str = "/", morning: int | None = None) -> None:
+    """The shortest knee check from ``path``: optional steps skipped, "none" on the safety screen, pain 4/10
+    (and the next-morning rating when given), ending on the results."""
+    page.goto(path)
+    wait_idle(page)
+    expect_step(page, 1, "About you")
+    press(page, "Skip this step")
+    expect_step(page, 2, "Safety check")
+    tick(page, "w_safety_none")
+    press(page, "Next")
+    expect_step(page, 3, "Your knee pain")
+    slide(page, "w_pain_run_worst", 4)
+    if morning is not None:
+        slide(page, "w_pain_next_morning", morning)
+    press(page, "Next")
+    for number, title in ((4, "Knee score"), (5, "Your running"), (6, "Self-tests")):
+        expect_step(page, number, title)
+        press(page, "Skip this step")
+    expect_step(page, 7, "Your results")
