@@ -9,6 +9,7 @@ import json
 import re
 import secrets
 import zipfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,6 +63,28 @@ def open_profile(store: Store, token: str | None) -> Profile | None:
     return store.profile_by_token_hash(token_hash(token))  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class ProfileRecords:
+    """Everything logged in a profile, oldest first, read at (or after) ``revision``: what the log and progress
+    pages draw from. Shared between the sessions that have the profile open: read it, never change it."""
+
+    revision: int
+    assessments: list[SavedAssessment]
+    checkins: list[CheckIn]
+    runs: list[Run]
+    sessions: list[ExerciseSession]
+
+
+def load_records(store: Store, profile: Profile) -> ProfileRecords:
+    return ProfileRecords(
+        revision=profile.revision,
+        assessments=store.list(SavedAssessment, profile.id),
+        checkins=store.list(CheckIn, profile.id),
+        runs=store.list(Run, profile.id),
+        sessions=store.list(ExerciseSession, profile.id),
+    )
+
+
 def delete_profile(store: Store, profile: Profile) -> None:
     store.delete_profile(profile.id)
 
@@ -80,7 +103,7 @@ def qr_png(link: str) -> bytes:
 
 
 def export_json(store: Store, profile: Profile) -> str:
-    data: dict[str, Any] = {"profile": profile.model_dump(mode="json")}
+    data: dict[str, Any] = {"profile": profile.model_dump(mode="json", exclude={"revision"})}
     for name, kind in KINDS.items():
         data[name] = [r.model_dump(mode="json", exclude={"profile_id"}) for r in store.list(kind, profile.id)]
     return json.dumps(data, indent=2, ensure_ascii=False)

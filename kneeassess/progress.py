@@ -67,11 +67,19 @@ class WeekLoad:
     fast_minutes: float
 
 
-def weekly_load(runs: list[Run], today: date, weeks: int = 12) -> list[WeekLoad]:
-    """Weeks (Monday to Sunday) from the first logged run, at most ``weeks``, ending with this week."""
+PERIOD_WEEKS = 12  # what the progress page shows unless "Everything" is chosen
+
+
+def window_start(today: date, weeks: int | None) -> date | None:
+    """The first day of the last ``weeks`` weeks, this week included (None: no limit)."""
+    return None if weeks is None else monday(today) - timedelta(weeks=weeks - 1)
+
+
+def weekly_load(runs: list[Run], today: date, weeks: int | None = PERIOD_WEEKS) -> list[WeekLoad]:
+    """Weeks (Monday to Sunday) from the first logged run, at most ``weeks`` (None: all), ending with this week."""
     if not runs:
         return []
-    first = max(monday(min(r.day for r in runs)), monday(today) - timedelta(weeks=weeks - 1))
+    first = max(monday(min(r.day for r in runs)), window_start(today, weeks) or date.min)
     out: list[WeekLoad] = []
     start = first
     while start <= monday(today):
@@ -117,11 +125,11 @@ class WeekSessions:
 
 
 def sessions_vs_planned(
-    sessions: list[ExerciseSession], planned: int, today: date, weeks: int = 8
+    sessions: list[ExerciseSession], planned: int, today: date, weeks: int | None = PERIOD_WEEKS
 ) -> list[WeekSessions]:
     if not sessions:
         return []
-    first = max(monday(min(s.day for s in sessions)), monday(today) - timedelta(weeks=weeks - 1))
+    first = max(monday(min(s.day for s in sessions)), window_start(today, weeks) or date.min)
     out, start = [], first
     while start <= monday(today):
         days = {s.day for s in sessions if start <= s.day < start + timedelta(days=7)}

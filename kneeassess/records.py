@@ -22,6 +22,7 @@ class Profile(BaseModel):
     created_at: datetime
     unit: Unit = "km"
     event: str | None = None
+    revision: int = 0  # raised by every write to the profile (a run, a rating, a check, the unit): a cache key
 
 
 class SavedAssessment(Record):

@@ -98,8 +98,17 @@ profiles = sa.Table(
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("unit", sa.String(2), nullable=False),
     sa.Column("event", sa.String(), nullable=True),
+    sa.Column("revision", sa.Integer(), nullable=False, server_default="0"),  # raised by every write to the profile
     sa.Index("ix_profiles_token_hash", "token_hash", unique=True),
 )
+
+_NEXT_REVISION = profiles.c.revision + 1
+
+
+def _raise_revision(conn: sa.Connection, profile_id: str) -> None:
+    """In the write's own transaction: a reader that sees the write sees the new revision too."""
+    conn.execute(sa.update(profiles).where(profiles.c.id == profile_id).values(revision=_NEXT_REVISION))
+
 
 assessments = _log_table(
     "assessments",
@@ -372,7 +381,9 @@ class SqlStore:
         return profile
 
     def profile_by_token_hash(self, token_hash: str) -> Profile | None:
-        query = sa.select(profiles.c.id, profiles.c.created_at, profiles.c.unit, profiles.c.event).where(
+        query = sa.select(
+            profiles.c.id, profiles.c.created_at, profiles.c.unit, profiles.c.event, profiles.c.revision
+        ).where(
             profiles.c.token_hash == token_hash
         )
         with self._tx() as conn:
@@ -383,7 +394,9 @@ class SqlStore:
         if unit not in get_args(Unit):
             raise ValueError(f"unknown unit {unit!r}")
         with self._tx() as conn:
-            done = conn.execute(sa.update(profiles).where(profiles.c.id == profile_id).values(unit=unit))
+            done = conn.execute(
+                sa.update(profiles).where(profiles.c.id == profile_id).values(unit=unit, revision=_NEXT_REVISION)
+            )
             if done.rowcount != 1:
                 raise NotFound(f"no profile {profile_id!r}")
 
@@ -403,6 +416,7 @@ class SqlStore:
         try:
             with self._tx() as conn:
                 done = conn.execute(sa.insert(table).values(profile_id=record.profile_id, **_values(record)))
+                _raise_revision(conn, record.profile_id)
         except StorageError as e:
             if isinstance(e.__cause__, exc.IntegrityError):  # the only constraint a valid record can break: the FK
                 raise NotFound(f"no profile {record.profile_id!r}") from None
@@ -420,6 +434,7 @@ class SqlStore:
             )
             if record.id is None or done.rowcount != 1:
                 raise NotFound(f"no {type(record).__name__} {record.id} in this profile")
+            _raise_revision(conn, record.profile_id)
         return record.model_copy()
 
     def delete(self, kind: type[LogRecord], profile_id: str, record_id: int) -> None:
@@ -428,12 +443,14 @@ class SqlStore:
             done = conn.execute(sa.delete(table).where(table.c.id == record_id, table.c.profile_id == profile_id))
             if done.rowcount != 1:
                 raise NotFound(f"no {kind.__name__} {record_id} in this profile")
+            _raise_revision(conn, profile_id)
 
     def list(self, kind: type[R], profile_id: str) -> list[R]:
         table = _table(kind)
         with self._tx() as conn:
             rows = conn.execute(sa.select(table).where(table.c.profile_id == profile_id).order_by(*_order(table)))
-            return [kind.model_validate(dict(row)) for row in rows.mappings()]
+            keys = list(rows.keys())  # once, not per row (RowMapping.keys() per row was half the time)
+            return [kind.model_validate(dict(zip(keys, row, strict=True))) for row in rows]
 
     # ----------------------------------------------------------------------------------------------
     # LeadStore: consultation requests, outbox, events, screenings, staff sign-in failures, audit

@@ -45,6 +45,17 @@ def delivery_worker() -> object:
     return outbox.start_worker(store())
 
 
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=600)
+def _records(profile_id: str, revision: int, _profile: Profile) -> profiles.ProfileRecords:
+    return profiles.load_records(store(), _profile)
+
+
+def records(profile: Profile) -> profiles.ProfileRecords:
+    """The profile's records at its current revision, read once and shared by the sessions that have it open
+    (a rerun that changed nothing reads nothing; any write raises the revision)."""
+    return _records(profile.id, profile.revision, profile)
+
+
 def base_url() -> str:
     configured = os.environ.get("KNEEASSESS_PUBLIC_URL")
     if configured:

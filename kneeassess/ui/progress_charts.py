@@ -1,4 +1,10 @@
-"""The progress page's charts: each with an empty state saying what to log, and a one-line reading."""
+"""The progress page's sections: this week's phase and plan, then the charts, each with an empty state saying what
+to log and a one-line reading.
+
+Both parts are drawn by functions cached per profile revision (``st.cache_data`` records the elements they draw
+and replays them): a rerun that changed nothing neither reads the records nor builds a figure, and any write to
+the profile raises its revision, so nothing stale is shown (bench/RESULTS.md, part 1).
+"""
 
 from __future__ import annotations
 
@@ -8,60 +14,127 @@ import streamlit as st
 
 from kneeassess import charts, progress
 from kneeassess.answers import KM_PER_MILE
-from kneeassess.records import CheckIn, ExerciseSession, Run, SavedAssessment
+from kneeassess.content import catalogue, clinic
+from kneeassess.profiles import ProfileRecords
+from kneeassess.records import CheckIn, ExerciseSession, Profile, Run, SavedAssessment
 from kneeassess.screening.kujala import MCID
+from kneeassess.screening.phase import weekly_pain
+from kneeassess.ui import account
+from kneeassess.ui.results import plan_item
 
 CHART_CONFIG = {"displayModeBar": False}
+PERIODS = {"recent": f"Last {progress.PERIOD_WEEKS} weeks", "all": "Everything"}
+CACHE = dict(show_spinner=False, max_entries=128, ttl=900)
+
+
+def period_choice() -> str:
+    st.divider()
+    chosen = st.segmented_control("Show", list(PERIODS), default="recent", format_func=PERIODS.get,
+                                  key="progress_period")
+    return chosen or "recent"
+
+
+def this_week(profile: Profile) -> None:
+    _this_week(profile.id, profile.revision, date.today(), _profile=profile)
+
+
+def charts_for(profile: Profile, period: str) -> None:
+    """Knee pain, weekly distance (and recent against usual load), exercise sessions, knee score, self-tests and
+    weak links, in that order, over ``period``."""
+    _charts(profile.id, profile.revision, date.today(), profile.unit, period, _profile=profile)
+
+
+@st.cache_data(**CACHE)
+def _this_week(profile_id: str, revision: int, today: date, _profile: Profile) -> None:
+    recs = account.records(_profile)
+    phase = progress.current_phase(recs.assessments, recs.checkins, today)
+    if not phase.phase:
+        st.info(phase.reason)
+        return
+    info = catalogue().phases[phase.phase]
+    st.subheader(f"This week: {info.title}")
+    st.write(phase.reason)
+    with st.expander(f"This week's plan ({catalogue().sessions_per_week} sessions)"):
+        for item in progress.this_weeks_plan(recs.assessments, phase):
+            plan_item(item)
+
+
+@st.cache_data(**CACHE)
+def _charts(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
+    recs: ProfileRecords = account.records(_profile)
+    weeks = None if period == "all" else progress.PERIOD_WEEKS
+    since = progress.window_start(today, weeks)
+    primary = clinic().colours.primary
+    pain(recs.checkins, since)
+    distance(recs.runs, today, unit, primary, weeks)
+    sessions(recs.sessions, catalogue().sessions_per_week, today, primary, weeks)
+    kujala(recs.assessments)
+    self_tests(recs.assessments, since)
+    links(recs.assessments)
 
 
 def _show(fig, key: str) -> None:
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key)
 
 
-def pain(checkins: list[CheckIn]) -> None:
+def _older(what: str) -> None:
+    st.info(f"No {what} in the last {progress.PERIOD_WEEKS} weeks. Choose “Everything” above to see older ones.")
+
+
+def pain(checkins: list[CheckIn], since: date | None) -> None:
     st.subheader("Knee pain")
     if not checkins:
         st.info("Rate your pain after a run and the next morning (Log → Pain) to see it here.")
         return
-    _show(charts.pain_figure([c.day for c in checkins], [c.during for c in checkins],
-                             [c.next_morning for c in checkins]), "pain")
-    weeks = progress.weekly_pain_reading(checkins)
-    st.caption(weeks)
+    if since is None:  # everything: each week's worst (two years of daily points are a solid band on a phone)
+        weeks = weekly_pain([(c.day, c.during, c.next_morning) for c in checkins])
+        _show(charts.pain_figure([w.week_start for w in weeks], [w.worst for w in weeks],
+                                 [w.morning for w in weeks], weekly=True), "pain")
+        st.caption("Each point is the worst rating of its week. " + progress.weekly_pain_reading(checkins))
+        return
+    recent = [c for c in checkins if c.day >= since]
+    if not recent:
+        _older("pain ratings")
+        return
+    _show(charts.pain_figure([c.day for c in recent], [c.during for c in recent],
+                             [c.next_morning for c in recent]), "pain")
+    st.caption(progress.weekly_pain_reading(recent))
 
 
-def distance(runs: list[Run], today: date, unit: str, primary: str) -> None:
+def distance(runs: list[Run], today: date, unit: str, primary: str, weeks: int | None) -> None:
     st.subheader("Weekly distance")
-    weeks = progress.weekly_load(runs, today)
-    if not weeks:
+    load = progress.weekly_load(runs, today, weeks)
+    if not load:
         st.info("Log your runs (Log → Runs) to see your weekly distance.")
         return
     factor = 1 / KM_PER_MILE if unit == "mi" else 1
-    _show(charts.weekly_distance_figure([w.week_start for w in weeks], [round(w.km * factor, 1) for w in weeks],
-                                        [w.change_pct for w in weeks], unit, primary), "distance")
-    st.caption(progress.distance_reading(weeks, factor, unit))
-    daily = progress.daily_load(runs, today)
-    if daily and any(r is not None for r in daily.ratio):
-        st.markdown("**Recent against usual load**")
-        _show(charts.load_ratio_figure(daily.days, [a * factor for a in daily.acute],
-                                       [c * factor for c in daily.chronic], daily.ratio, unit), "ratio")
-        latest = next(r for r in reversed(daily.ratio) if r is not None)
-        st.caption(
-            f"Your recent load is {latest:g} times your usual load (exponentially weighted, 7 and 28 days). "
-            "This describes your training; it does not predict injury. Large, sudden jumps are worth easing."
-        )
-    else:
+    _show(charts.weekly_distance_figure([w.week_start for w in load], [round(w.km * factor, 1) for w in load],
+                                        [w.change_pct for w in load], unit, primary), "distance")
+    st.caption(progress.distance_reading(load, factor, unit))
+    daily = progress.daily_load(runs, today)  # from the first run: the averages need the whole history
+    if not daily or all(r is None for r in daily.ratio):
         st.caption("The recent-against-usual ratio appears after 28 days of logged runs.")
+        return
+    start = 0 if weeks is None else max(0, len(daily.days) - weeks * 7)
+    st.markdown("**Recent against usual load**")
+    _show(charts.load_ratio_figure(daily.days[start:], [a * factor for a in daily.acute[start:]],
+                                   [c * factor for c in daily.chronic[start:]], daily.ratio[start:], unit), "ratio")
+    latest = next(r for r in reversed(daily.ratio) if r is not None)
+    st.caption(
+        f"Your recent load is {latest:g} times your usual load (exponentially weighted, 7 and 28 days). "
+        "This describes your training; it does not predict injury. Large, sudden jumps are worth easing."
+    )
 
 
-def sessions(items: list[ExerciseSession], planned: int, today: date, primary: str) -> None:
+def sessions(items: list[ExerciseSession], planned: int, today: date, primary: str, weeks: int | None) -> None:
     st.subheader("Exercise sessions")
-    weeks = progress.sessions_vs_planned(items, planned, today)
-    if not weeks:
+    done = progress.sessions_vs_planned(items, planned, today, weeks)
+    if not done:
         st.info("Tick off your exercises (Log → Exercises) to see sessions done against planned.")
         return
-    _show(charts.sessions_figure([w.week_start for w in weeks], [w.done for w in weeks],
-                                 [w.planned for w in weeks], primary), "sessions")
-    st.caption(f"This week: {weeks[-1].done} of {planned} planned sessions.")
+    _show(charts.sessions_figure([w.week_start for w in done], [w.done for w in done],
+                                 [w.planned for w in done], primary), "sessions")
+    st.caption(f"This week: {done[-1].done} of {planned} planned sessions.")
 
 
 def kujala(assessments: list[SavedAssessment]) -> None:
@@ -74,12 +147,15 @@ def kujala(assessments: list[SavedAssessment]) -> None:
     st.caption(progress.kujala_reading(series))
 
 
-def self_tests(assessments: list[SavedAssessment]) -> None:
+def self_tests(assessments: list[SavedAssessment], since: date | None) -> None:
     st.subheader("Self-tests, left and right")
     rows = progress.self_test_results(assessments)
     if not rows:
         st.info("Do the self-tests in a check or reassessment to compare your two sides here.")
         return
+    if since is not None:  # the period's tests, or else the latest day's (the sides now)
+        recent = [r for r in rows if r.day >= since]
+        rows = recent or [r for r in rows if r.day == rows[-1].day]
     _show(charts.self_tests_figure([(r.label, f"{r.day:%d %b}", r.left, r.right, r.asymmetry_pct) for r in rows]),
           "selftests")
     st.caption(progress.self_test_reading(rows))
@@ -92,7 +168,8 @@ def links(assessments: list[SavedAssessment]) -> None:
         st.info("Your weak-link scores appear here after your first saved check.")
         return
     days = sorted({d for d, _, _ in scores})
-    by_link = {lk: [next((s for d2, l2, s in scores if d2 == d and l2 == lk), None) for d in days]
-               for lk in ("foot", "hamstring", "hip")}
+    by_day = {(d, lk): s for d, lk, s in scores}
+    by_link = {lk: [by_day.get((d, lk)) for d in days] for lk in ("foot", "hamstring", "hip")}
     _show(charts.link_scores_figure(days, by_link), "links")
     st.caption(progress.links_reading(assessments))
+

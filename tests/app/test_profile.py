@@ -147,3 +147,32 @@ def test_a_made_up_link_opens_nothing(store):
     assert any("does not open a profile" in w.value for w in at.warning)
     at = open_with_link("<script>alert(1)</script>", "pages/progress.py")
     assert not at.exception
+
+
+def test_progress_shows_the_last_12_weeks_or_everything_by_week(store):
+    p, token = seeded_profile(store, weeks_ago=30)
+    long_ago = date.today() - timedelta(weeks=20)
+    for i in range(10):  # ratings only from 20 weeks ago: outside the default period
+        logbook.record_checkin(store, p, day=long_ago + timedelta(days=i), during=5, next_morning=1)
+    at = open_with_link(token, "pages/progress.py")
+    assert at.segmented_control(key="progress_period").value == "recent"
+    assert any("No pain ratings in the last 12 weeks" in i.value for i in at.info)
+    at.segmented_control(key="progress_period").set_value("all").run()
+    assert not any("No pain ratings" in i.value for i in at.info)
+    assert any(c.value.startswith("Each point is the worst rating of its week. Week of") and "worst running pain 5/10"
+               in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_progress_reads_the_records_again_only_after_a_write(store, monkeypatch):
+    p, token = seeded_profile(store)
+    logbook.record_run(store, p, day=date.today(), distance=5, minutes=30)
+    at = open_with_link(token, "pages/progress.py")
+    reads = []
+    real_list = type(account.store()).list
+    monkeypatch.setattr(type(account.store()), "list", lambda self, kind, pid: reads.append(kind) or
+                        real_list(self, kind, pid))
+    at.run()
+    assert reads == [] and any("5.0 km in 1 run" in c.value for c in at.caption)  # same revision: from the cache
+    logbook.record_run(store, p, day=date.today(), distance=7, minutes=40)  # raises the profile's revision
+    at.run()
+    assert reads and any("12.0 km in 2 runs" in c.value for c in at.caption)

@@ -168,10 +168,38 @@ def test_delete_profile_deletes_everything_in_it(store: SqlStore):
         assert store.list(kind, gone.id) == []
         assert stored(store, TABLES[kind], gone.id) == 0
         assert len(store.list(kind, kept.id)) == 2
-    assert store.profile_by_token_hash("kept") == kept
+    assert store.profile_by_token_hash("kept").id == kept.id
 
 
 # the four logs
+
+
+@kinds
+def test_every_write_to_a_profile_raises_its_revision_and_only_its_own(store: SqlStore, kind: type[LogRecord]):
+    """The log and progress pages cache what they draw per (profile, revision): a write that did not raise the
+    revision would leave a runner looking at a chart without the run they have just logged."""
+    mine = store.create_profile("mine")
+    store.create_profile("other")
+    assert mine.revision == 0
+
+    def revisions() -> tuple[int, int]:
+        return store.profile_by_token_hash("mine").revision, store.profile_by_token_hash("other").revision
+
+    seen = [revisions()]
+    added = store.add(full(kind, mine.id))
+    seen.append(revisions())
+    store.update(added.model_copy(update=changed(added)))
+    seen.append(revisions())
+    store.delete(kind, mine.id, added.id)
+    seen.append(revisions())
+    store.set_unit(mine.id, "mi")
+    seen.append(revisions())
+    assert [m for m, _ in seen] == sorted(set(m for m, _ in seen)), seen  # rose at every write
+    assert {o for _, o in seen} == {0}  # the other runner's profile was not touched
+
+    with pytest.raises(NotFound):  # a refused write changes nothing
+        store.delete(kind, mine.id, added.id)
+    assert revisions() == seen[-1]
 
 
 @kinds
