@@ -6,8 +6,8 @@
 
 Parts: server (AppTest rerun time of every page), clicks (Chromium, one user), load (10 and 25 sessions),
 storage (20 writers, SQLite and PostgreSQL), profile (pyinstrument text reports in bench/profiles/).
-The browser parts run twice: with the app's Streamlit configuration as it is, and with
-``--runner.postScriptGC false`` (a flag of the bench's server only: the app's configuration is not changed).
+The browser parts run with the app's Streamlit configuration as it is; ``--variants as-is,gc-on`` runs them again
+with ``--runner.postScriptGC true`` (Streamlit's default, which the app's configuration switches off).
 
 KNEEASSESS_BENCH_APP=/path/to/a/copy measures another copy of the app (e.g. with a proposed fix) with this bench.
 
@@ -28,7 +28,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PARTS = ("server", "clicks", "load", "storage", "profile")
-GC_OFF = ("--runner.postScriptGC", "false")
+GC_ON = ("--runner.postScriptGC", "true")  # Streamlit's default, switched off in .streamlit/config.toml
+GC_ON_LABEL = " (runner.postScriptGC=true, Streamlit's default)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,8 +44,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the Markdown report; the raw figures go beside it as .json")
     parser.add_argument("--wait-quiet", type=float, default=600, metavar="SECONDS",
                         help="first wait (at most this long) for the 1-minute load average to fall below 1.5")
-    parser.add_argument("--variants", default="as-is,gc-off",
-                        help="browser parts: as-is (the app's config), gc-off (--runner.postScriptGC false)")
+    parser.add_argument("--variants", default="as-is",
+                        help="browser parts, comma-separated: as-is (the app's config), "
+                             "gc-on (--runner.postScriptGC true)")
     args = parser.parse_args(argv)
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     unknown = set(parts) - set(PARTS)
@@ -78,8 +80,8 @@ def _run(parts: list[str], args: argparse.Namespace, var_dir: Path, log_dir: Pat
     store.close()
     say(f"seeded the two-year profile: {seeded.counts}")
     quick = args.quick
-    variants = [(name, flags) for name, flags in (("", ()), ("-gc-off", GC_OFF))
-                if ("gc-off" if name else "as-is") in args.variants.split(",")]
+    variants = [(name, flags) for name, flags in (("", ()), ("-gc-on", GC_ON))
+                if ("gc-on" if name else "as-is") in args.variants.split(",")]
     results: dict = {"machine": info, "seeded": seeded.counts, "quick": quick, "parts": parts,
                      "app": str(common.ROOT), "command": " ".join(["python -m bench", *sys.argv[1:]]).strip()}
 
@@ -93,7 +95,7 @@ def _run(parts: list[str], args: argparse.Namespace, var_dir: Path, log_dir: Pat
         from bench import clicks
 
         for name, flags in variants:
-            say(f"part 2: click-to-updated-screen, one user{' (runner.postScriptGC=false)' if flags else ''}")
+            say(f"part 2: click-to-updated-screen, one user{GC_ON_LABEL if flags else ''}")
             results["clicks" + name] = clicks.run(seeded.token, var_dir, log_dir, rounds=3 if quick else 10,
                                                   bare_clicks=10 if quick else 40, server_flags=flags, name=name)
             print(results["clicks" + name]["table"], flush=True)
@@ -101,7 +103,7 @@ def _run(parts: list[str], args: argparse.Namespace, var_dir: Path, log_dir: Pat
         from bench import load
 
         for name, flags in variants:
-            say(f"part 3: concurrent sessions{' (runner.postScriptGC=false)' if flags else ''}")
+            say(f"part 3: concurrent sessions{GC_ON_LABEL if flags else ''}")
             results["load" + name] = load.run(seeded.token, var_dir, log_dir, levels=(3, 5) if quick else (10, 25),
                                               server_flags=flags, name=name)
             print(results["load" + name]["table"], flush=True)

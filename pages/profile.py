@@ -46,6 +46,7 @@ if st.button("Delete all my data", type="primary", disabled=not sure):
     except StorageError:
         st.error("Deleting failed: we could not reach the database. Nothing was deleted; please try again.")
         st.stop()
+    account.drop_records(profile.id)
     account.forget()
     st.session_state.clear()
     st.success("Your data has been deleted.")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -45,15 +47,39 @@ def delivery_worker() -> object:
     return outbox.start_worker(store())
 
 
-@st.cache_resource(show_spinner=False, max_entries=64, ttl=600)
-def _records(profile_id: str, revision: int, _profile: Profile) -> profiles.ProfileRecords:
-    return profiles.load_records(store(), _profile)
+RECORDS_KEPT = 32  # profiles whose records stay in memory (the most recently used)
+
+
+@st.cache_resource(show_spinner=False)
+def _records_cache() -> tuple[threading.Lock, OrderedDict[str, profiles.ProfileRecords]]:
+    return threading.Lock(), OrderedDict()
 
 
 def records(profile: Profile) -> profiles.ProfileRecords:
-    """The profile's records at its current revision, read once and shared by the sessions that have it open
-    (a rerun that changed nothing reads nothing; any write raises the revision)."""
-    return _records(profile.id, profile.revision, profile)
+    """The profile's records at its current revision, read once and shared by the sessions that have it open: a
+    rerun that changed nothing reads nothing, and any write raises the revision. One copy per profile (an older
+    revision's is replaced), for the ``RECORDS_KEPT`` profiles used last."""
+    lock, kept = _records_cache()
+    with lock:
+        found = kept.get(profile.id)
+        if found is not None and found.revision >= profile.revision:
+            kept.move_to_end(profile.id)
+            return found
+    loaded = profiles.load_records(store(), profile)  # outside the lock: one slow read does not hold up others
+    with lock:
+        kept[profile.id] = loaded
+        kept.move_to_end(profile.id)
+        while len(kept) > RECORDS_KEPT:
+            kept.popitem(last=False)
+    return loaded
+
+
+def drop_records(profile_id: str) -> None:
+    """After the profile was deleted: its records leave this process's memory too (the cached pages keyed by its
+    id can no longer be reached and expire within 15 minutes)."""
+    lock, kept = _records_cache()
+    with lock:
+        kept.pop(profile_id, None)
 
 
 def base_url() -> str:

@@ -10,8 +10,9 @@ import streamlit as st
 
 from kneeassess import logbook
 from kneeassess.answers import km_to_miles
+from kneeassess.content import catalogue
 from kneeassess.models import PlanItem
-from kneeassess.records import CheckIn, ExerciseSession, Profile, Run
+from kneeassess.records import CheckIn, Profile, Run
 from kneeassess.storage import NotFound, StorageError
 from kneeassess.ui import account
 
@@ -213,7 +214,42 @@ def checkin_label(c: CheckIn) -> str:
     return f"{c.day:%a %d %b %Y} · during {show(c.during)} · next morning {show(c.next_morning)}"
 
 
-def runs_table(runs: list[Run], unit: str) -> None:
+def edit_run(profile: Profile, runs: list[Run], today: date) -> None:
+    if not runs:
+        return
+    by_id = {r.id: r for r in reversed(runs)}
+    chosen = st.selectbox("Edit or delete a run", list(by_id), index=None, placeholder="Choose a run",
+                          format_func=lambda i: run_label(by_id[i], profile.unit), key="edit_run")
+    if chosen in by_id:
+        run_form(profile, today, by_id[chosen])
+
+
+def edit_checkin(profile: Profile, checkins: list[CheckIn], today: date) -> None:
+    if not checkins:
+        return
+    by_id = {c.id: c for c in reversed(checkins)}
+    chosen = st.selectbox("Edit or delete a rating", list(by_id), index=None, placeholder="Choose a day",
+                          format_func=lambda i: checkin_label(by_id[i]), key="edit_checkin")
+    if chosen in by_id:
+        checkin_form(profile, today, by_id[chosen])
+
+
+# The two tables are drawn by functions cached per profile revision (their elements are replayed on a rerun
+# that changed nothing; any write raises the revision).
+TABLES_CACHE = dict(show_spinner=False, max_entries=64, ttl=900)
+
+
+def runs_table(profile: Profile) -> None:
+    _runs_table(profile.id, profile.revision, profile.unit, _profile=profile)
+
+
+def sessions_table(profile: Profile) -> None:
+    _sessions_table(profile.id, profile.revision, _profile=profile)
+
+
+@st.cache_data(**TABLES_CACHE)
+def _runs_table(profile_id: str, revision: int, unit: str, _profile: Profile) -> None:
+    runs = account.records(_profile).runs
     if not runs:
         st.caption("No runs logged yet.")
         return
@@ -225,10 +261,13 @@ def runs_table(runs: list[Run], unit: str) -> None:
     st.dataframe(df, hide_index=True, width="stretch")
 
 
-def sessions_table(sessions: list[ExerciseSession], names: dict[str, str]) -> None:
+@st.cache_data(**TABLES_CACHE)
+def _sessions_table(profile_id: str, revision: int, _profile: Profile) -> None:
+    sessions = account.records(_profile).sessions
     if not sessions:
         st.caption("No exercise sessions logged yet.")
         return
+    names = {e.id: e.name for e in catalogue().exercises}
     df = pd.DataFrame([{
         "Date": s.day, "Exercise": names.get(s.exercise, s.exercise), "Sets": s.sets,
         "Reps / s": s.reps if s.reps is not None else s.seconds, "Load": s.load, "Pain": s.pain,

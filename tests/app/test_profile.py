@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from kneeassess import logbook, profiles
-from kneeassess.records import CheckIn, Run, SavedAssessment
+from kneeassess.records import CheckIn, ExerciseSession, Run, SavedAssessment
 from kneeassess.screening import assess
 from kneeassess.storage import StorageError, open_store
 from kneeassess.ui import account
@@ -176,3 +176,31 @@ def test_progress_reads_the_records_again_only_after_a_write(store, monkeypatch)
     logbook.record_run(store, p, day=date.today(), distance=7, minutes=40)  # raises the profile's revision
     at.run()
     assert reads and any("12.0 km in 2 runs" in c.value for c in at.caption)
+
+
+def test_exercises_tab_logs_a_session_and_shows_it_in_the_table(store):
+    p, token = seeded_profile(store)
+    at = open_with_link(token, "pages/log.py")
+    assert "Tick off today's session" not in [s.value for s in at.subheader]  # only the open tab is drawn
+    at.session_state["log_tab"] = "Exercises"
+    at.run()
+    assert "Tick off today's session" in [s.value for s in at.subheader]
+    assert "No exercise sessions logged yet." in [c.value for c in at.caption]
+    first = next(cb for cb in at.checkbox if cb.key.startswith("sess_done_"))
+    first.check()
+    at.pills(key="sess_pain").set_value(2)
+    button(at, "Log this session").click().run()
+    logged = store.list(ExerciseSession, p.id)
+    assert [(s.exercise, s.pain, s.day) for s in logged] == [(first.key.removeprefix("sess_done_"), 2, date.today())]
+    table = at.dataframe[0].value
+    assert len(table) == 1 and table["Pain"].tolist() == [2]  # the cached table was drawn again after the write
+
+
+def test_reassess_tab_starts_a_reassessment(store):
+    _, token = seeded_profile(store)
+    at = open_with_link(token, "pages/log.py")
+    at.session_state["log_tab"] = "Reassess"
+    at.run()
+    button(at, "Start a reassessment").click().run()
+    assert not at.exception
+    assert any(c.value.startswith("Step 1 of") for c in at.caption)
