@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import plotly.graph_objects as go
 
 WEEK_LABELS = ["3 weeks<br>before", "2 weeks<br>before", "Week<br>before", "Last<br>7 days"]
@@ -66,6 +68,15 @@ def _bands(fig: go.Figure, bands: list[tuple[float, float, str, str, str]]) -> N
     fig.update_layout(shapes=shapes, annotations=notes)
 
 
+def _days_axis(days: list) -> dict:
+    """A date x-axis labelled by day; a single day gets a week around it (else Plotly labels milliseconds)."""
+    axis: dict = dict(tickformat="%d %b")
+    if days and len(set(days)) == 1:
+        only = days[0]
+        axis["range"] = [only - timedelta(days=3), only + timedelta(days=3)]
+    return axis
+
+
 def _layout(fig: go.Figure, height: int = 300, **kw) -> go.Figure:
     fig.update_layout(
         height=height, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="rgba(0,0,0,0)",
@@ -86,7 +97,7 @@ def pain_figure(days: list, during: list, morning: list, weekly: bool = False) -
                              name="Worst next morning that week" if weekly else "Next morning",
                              marker_symbol="square", line=dict(color="#52606d", dash="dot"),
                              hovertemplate=f"{when}: %{{y}}/10 next morning<extra></extra>"))
-    return _layout(fig, yaxis=dict(range=[0, 10], title="pain 0–10", dtick=1))
+    return _layout(fig, yaxis=dict(range=[0, 10], title="pain 0–10", dtick=1), xaxis=_days_axis(days))
 
 
 def weekly_distance_figure(weeks: list, distance: list[float], change_pct: list, unit: str, primary: str) -> go.Figure:
@@ -106,7 +117,7 @@ def load_ratio_figure(days: list, acute: list, chronic: list, ratio: list, unit:
     fig.add_trace(go.Scatter(x=days, y=chronic, name=f"Usual load (28-day EWMA, {unit}/day)", line_color="#52606d"))
     fig.add_trace(go.Scatter(x=days, y=ratio, name="Ratio recent ÷ usual", yaxis="y2",
                              line=dict(color="#111827", dash="dot")))
-    return _layout(fig, height=320, yaxis=dict(title=f"{unit} per day"),
+    return _layout(fig, height=320, yaxis=dict(title=f"{unit} per day"), xaxis=_days_axis(days),
                    yaxis2=dict(title="ratio", overlaying="y", side="right", rangemode="tozero", showgrid=False))
 
 
@@ -127,7 +138,7 @@ def kujala_figure(days: list, totals: list[int], mcid: int = 10) -> go.Figure:
                       f"within {mcid} points of your first score: not a real change", "bottom left")])
     fig.add_trace(go.Scatter(x=days, y=totals, mode="lines+markers+text", text=totals,
                              textposition="top center", name="Kujala score", line_color="#1b2330"))
-    return _layout(fig, yaxis=dict(range=[0, 105], title="score /100"), showlegend=False)
+    return _layout(fig, yaxis=dict(range=[0, 105], title="score /100"), xaxis=_days_axis(days), showlegend=False)
 
 
 def self_tests_figure(rows: list[tuple[str, str, float | None, float | None, float | None]]) -> go.Figure:
@@ -149,4 +160,4 @@ def link_scores_figure(days: list, scores: dict[str, list[int]]) -> go.Figure:
     for link, ys in scores.items():
         fig.add_trace(go.Scatter(x=days, y=ys, name=link, mode="lines+markers", marker_symbol=symbols[link],
                                  line_color=LINK_COLOURS[link]))
-    return _layout(fig, yaxis=dict(range=[0, 100], title="score /100"))
+    return _layout(fig, yaxis=dict(range=[0, 100], title="score /100"), xaxis=_days_axis(days))

@@ -1,0 +1,32 @@
+"""The progress figures: what a runner reads off them."""
+
+from datetime import date, timedelta
+
+from kneeassess import charts
+
+DAY = date(2026, 11, 24)
+
+
+def test_one_day_of_ratings_is_shown_within_a_week_labelled_by_day():
+    """With a single rating Plotly would zoom to milliseconds ("23:59:59.999") on the date axis."""
+    fig = charts.pain_figure([DAY], [2], [1])
+    assert tuple(fig.layout.xaxis.range) == (DAY - timedelta(days=3), DAY + timedelta(days=3))
+    assert fig.layout.xaxis.tickformat == "%d %b"
+    for figure in (charts.kujala_figure([DAY], [70]), charts.link_scores_figure([DAY], {"hip": [60]})):
+        assert figure.layout.xaxis.range is not None
+
+
+def test_many_days_keep_plotly_s_own_range():
+    days = [DAY - timedelta(days=i) for i in range(10)]
+    assert charts.pain_figure(days, [1] * 10, [0] * 10).layout.xaxis.range is None
+
+
+def test_zone_bands_are_labelled_in_words_below_the_lines():
+    fig = charts.pain_figure([DAY], [2], [1])
+    assert [s.layer for s in fig.layout.shapes] == ["below"] * 3
+    assert [a.text for a in fig.layout.annotations] == [label for *_, label in charts.ZONES]
+
+
+def test_weekly_pain_names_its_lines_as_weekly_worst():
+    fig = charts.pain_figure([DAY], [4], [1], weekly=True)
+    assert [t.name for t in fig.data] == ["Worst during / after runs that week", "Worst next morning that week"]
