@@ -24,13 +24,12 @@ if a is None:
 flow.header(TOTAL_STEPS, "Your result")
 results.triage_banner(a)
 if a.triage != "urgent":
+    kiosk.take_home(s, a)
     results.weak_links(a)
     if a.plan and (a.triage == "self_care"):
         st.subheader("This week's exercises")
         for item in a.plan:
             st.markdown(f"- **{item.name}**: {item.dose}")
-    kiosk.take_home(s, a)
 st.caption(a.disclaimer)
 results.clinic_contact(key="kiosk_book")
-if st.button("Finish", width="stretch", key="kiosk_finish"):
-    kiosk.reset_now()
+kiosk.finish_button()

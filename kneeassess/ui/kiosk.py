@@ -136,10 +136,13 @@ def welcome() -> bool:
 
 
 def take_home(s: Screening, a: Assessment) -> None:
-    """Save the result to a new private profile and show its link as a large QR code."""
+    """Save the result to a new private profile and show its link as a large QR code, centred, with a button under
+    it that finishes: near the top of the result, so that a visitor in a hurry needs no scrolling."""
     link = st.session_state.get(HOME_LINK_KEY)
     if link is None:
-        if st.button("Take it home", type="primary", width="stretch", key="kiosk_take_home"):
+        st.write("Get your result, this week's exercises and a log on your phone: no app, no account.")
+        if st.button("Take it home", type="primary", width="stretch", key="kiosk_take_home",
+                     icon=":material/qr_code_2:"):
             try:
                 _, token = profiles.save_results(
                     account.store(), s.answers, a, unit=s.unit, event=st.session_state.get(EVENT_KEY))
@@ -150,10 +153,19 @@ def take_home(s: Screening, a: Assessment) -> None:
             st.session_state[HOME_LINK_KEY] = profiles.profile_link(account.base_url(), token)
             st.rerun()
         return
-    st.markdown("### Scan this with your phone's camera")
-    st.image(profiles.qr_png(link), width=360, caption="Your result, plan and log, private to you")
-    st.caption("The link is private: it opens your results on your phone. It disappears from this tablet when "
-               "you press Finish.")
+    with st.container(border=True, horizontal_alignment="center"):
+        st.markdown("### Scan this with your phone's camera")
+        st.image(profiles.qr_png(link), width=360, caption="Your result, plan and log, private to you")
+        st.caption("The link is private: it opens your results on your phone. It disappears from this tablet when "
+                   "you press Finish.")
+        if st.button("Done, clear the tablet", type="primary", width="stretch", key="kiosk_done",
+                     icon=":material/restart_alt:"):
+            reset_now()
+
+
+def finish_button() -> None:
+    if st.button("Finish", width="stretch", key="kiosk_finish", icon=":material/restart_alt:"):
+        reset_now()
 
 
 def leave_kiosk(verify) -> None:  # verify(passcode) -> bool | str (an error message)

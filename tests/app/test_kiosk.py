@@ -94,6 +94,7 @@ def test_through_the_screening_to_the_result_and_take_it_home(store, slug):
     assert qr.proto.imgs[0].caption == "Your result, plan and log, private to you"
     assert "### Scan this with your phone's camera" in [m.value for m in at.markdown]
     assert "Take it home" not in [b.label for b in at.button]
+    assert "Done, clear the tablet" in [b.label for b in at.button]  # under the QR code
 
     link = at.session_state[kiosk.HOME_LINK_KEY]  # what the QR code holds
     token = link.split("?p=")[1]

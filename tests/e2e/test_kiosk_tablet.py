@@ -234,9 +234,14 @@ def test_few_taps_to_a_qr_code_that_opens_the_profile_on_a_phone(browser, kiosk:
         expect_step(page, number, title)
         taps.button("Skip this step")
     expect_step(page, 7, "Your result")
+    bottom = "e => e.getBoundingClientRect().bottom"
+    take = page.get_by_role("button", name="Take it home")
+    assert take.evaluate(bottom) <= TABLET["height"]  # on the first screen of the result: no scrolling to find it
     taps.button("Take it home")
     qr = qr_image(page)
     expect(qr).to_be_visible()
+    done = page.get_by_role("button", name="Done, clear the tablet")
+    assert done.evaluate(bottom) <= TABLET["height"], "the QR code and the button under it fit on the first screen"
     assert taps.count <= 25, taps.count
     assert taps.count == 9  # Start, Skip, None of these, Next, four Skips, Take it home
     shoot_at(page, artifacts, "01-result-with-qr", TABLET)
@@ -261,6 +266,13 @@ def test_few_taps_to_a_qr_code_that_opens_the_profile_on_a_phone(browser, kiosk:
         runner.screenshot(path=artifacts / "03-phone-profile.png")
     finally:
         phone.close()
+
+    # scanned: the button under the QR code clears the tablet for the next visitor
+    page.evaluate("window.__visitor1 = true")
+    done.click()
+    page.wait_for_function("window.__visitor1 === undefined")
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Start")).to_be_visible()
 
 
 def test_the_private_link_itself_then_my_profile(browser, kiosk_server: str) -> None:  # noqa: ANN001
