@@ -333,3 +333,44 @@ def test_inactivity_shows_a_countdown_then_resets(browser, idle_kiosk_server: st
         page.screenshot(path=artifacts / "02-after-reset-view.png")
     finally:
         context.close()
+
+
+def test_a_lost_connection_is_shown_and_the_answers_survive_it(browser, kiosk_server: str, slug: str,
+                                                               artifacts: Path) -> None:  # noqa: ANN001
+    """Event Wi-Fi drops: the tablet says so at once, and when the link is back the visitor is where they were."""
+    context = tablet_context(browser, kiosk_server)
+    link = {"down": False, "open": []}
+
+    def stream(ws) -> None:  # noqa: ANN001 - every WebSocket of the page passes through here
+        if link["down"]:
+            ws.close()  # the network is gone: reconnection attempts fail
+            return
+        ws.connect_to_server()
+        link["open"].append(ws)
+
+    try:
+        page = context.new_page()
+        page.route_web_socket(re.compile(r".*/_stcore/stream$"), stream)
+        open_kiosk(page, slug)
+        press(page, "Start")
+        expect_step(page, 1, "About you")
+        press(page, "Skip this step")
+        expect_step(page, 2, "Safety check")
+        tick(page, "w_safety_none")
+
+        link["down"] = True
+        for ws in link["open"]:
+            ws.close()
+        banner = page.locator("#ka-offline")
+        expect(banner).to_be_visible(timeout=10_000)
+        expect(banner).to_have_text("Connection lost. Reconnecting… Your answers are kept.")
+        page.screenshot(path=artifacts / "01-connection-lost.png")
+
+        link["down"] = False  # back: Streamlit reconnects to the same session
+        expect(banner).to_have_count(0, timeout=30_000)
+        wait_idle(page)
+        expect_step(page, 2, "Safety check")  # not back at the welcome screen
+        press(page, "Next")
+        expect_step(page, 3, "Your knee pain")  # the tick made before the drop was kept
+    finally:
+        context.close()
