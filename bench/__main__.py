@@ -5,9 +5,11 @@
     .venv/bin/python -m bench --quick              # fewer rounds, 3 and 5 sessions: a smoke run (~4 minutes)
 
 Parts: server (AppTest rerun time of every page), clicks (Chromium, one user), load (10 and 25 sessions),
-storage (20 writers, SQLite and PostgreSQL), profile (pyinstrument text reports in bench/profiles/).
-The browser parts run with the app's Streamlit configuration as it is; ``--variants as-is,gc-on`` runs them again
-with ``--runner.postScriptGC true`` (Streamlit's default, which the app's configuration switches off).
+protocol (10, 25 and 50 sessions as protocol-level clients: Streamlit's WebSocket protocol without a browser, the
+server alone), storage (20 writers, SQLite and PostgreSQL), profile (pyinstrument text reports in bench/profiles/).
+The served parts (clicks, load, protocol) run with the app's Streamlit configuration as it is;
+``--variants as-is,gc-on`` runs them again with ``--runner.postScriptGC true`` (Streamlit's default, which the app's
+configuration switches off).
 
 KNEEASSESS_BENCH_APP=/path/to/a/copy measures another copy of the app (e.g. with a proposed fix) with this bench.
 
@@ -27,7 +29,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("server", "clicks", "load", "storage", "profile")
+PARTS = ("server", "clicks", "load", "protocol", "storage", "profile")
 GC_ON = ("--runner.postScriptGC", "true")  # Streamlit's default, switched off in .streamlit/config.toml
 GC_ON_LABEL = " (runner.postScriptGC=true, Streamlit's default)"
 
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wait-quiet", type=float, default=600, metavar="SECONDS",
                         help="first wait (at most this long) for the 1-minute load average to fall below 1.5")
     parser.add_argument("--variants", default="as-is",
-                        help="browser parts, comma-separated: as-is (the app's config), "
+                        help="served parts (clicks, load, protocol), comma-separated: as-is (the app's config), "
                              "gc-on (--runner.postScriptGC true)")
     args = parser.parse_args(argv)
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
@@ -108,6 +110,17 @@ def _run(parts: list[str], args: argparse.Namespace, var_dir: Path, log_dir: Pat
                                               server_flags=flags, name=name)
             print(results["load" + name]["table"], flush=True)
             for e in results["load" + name]["errors"]:
+                print("  failure:", e, flush=True)
+    if "protocol" in parts:
+        from bench import protocol
+
+        for name, flags in variants:
+            say(f"part 3b: concurrent sessions, protocol-level clients{GC_ON_LABEL if flags else ''}")
+            results["protocol" + name] = protocol.run(seeded.token, var_dir, log_dir,
+                                                      levels=(3, 5) if quick else (10, 25, 50),
+                                                      server_flags=flags, name=name)
+            print(results["protocol" + name]["table"], flush=True)
+            for e in results["protocol" + name]["errors"]:
                 print("  failure:", e, flush=True)
     if "storage" in parts:
         from bench import storage

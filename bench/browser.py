@@ -58,4 +58,8 @@ STEPS = [
 LOG_STEPS = [
     ("log page (menu)", ("link", "Log"), {"text": "Add a run"}),
     ("log form: save a run", ("button", "Save run"), {"text": "Run saved"}),
+    # the same pages once more in the same tab: Streamlit's frontend loads the code for an element type (Plotly,
+    # the data grid, the file uploader, the date picker...) the first time one appears in a tab
+    ("progress page again (menu, 7 charts drawn)", ("link", "Progress"), {"text": "Weekly distance", "charts": 7}),
+    ("log page again (menu)", ("link", "Log"), {"text": "Add a run"}),
 ]

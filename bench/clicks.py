@@ -3,7 +3,8 @@
 One server (the app on the seeded SQLite file), one Chromium, desktop-sized tabs (the top menu is visible; on a
 phone it folds into a side panel). Each round opens the two-year profile by its private link, goes to the knee
 check, clicks through the six steps to the results (optional steps skipped, "None of these apply to me" ticked),
-opens Progress and Log from the menu and saves a run. The bare page (one button, a counter) is clicked the same
+opens Progress and Log from the menu, saves a run, and opens Progress and Log once more (a page seen before in the
+tab: no frontend code left to load). The bare page (one button, a counter) is clicked the same
 number of times in a server of its own, in the same run.
 """
 

@@ -2,9 +2,10 @@
 
     python -m bench.probe RUNS_FILE run app.py --server.port ...
 
-Each finished script run appends ``<unix time> <wall ms> <CPU ms of the script thread>`` to RUNS_FILE. A
-``st.rerun()`` inside a run ends that run and starts another: each is a line. Only the bench starts the
-app this way; the app is unchanged.
+Each finished ``ScriptRunner._run_script`` call appends ``<unix time> <wall ms> <CPU ms of the script thread>`` to
+RUNS_FILE. Streamlit 1.67 runs a ``st.rerun()`` / ``st.switch_page()`` chain inside one such call, so a line is
+everything one click made the server run (two script executions for a click that calls ``st.rerun()``). Only the
+bench starts the app this way; the app is unchanged.
 """
 
 from __future__ import annotations

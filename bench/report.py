@@ -43,6 +43,16 @@ def target_rows(results: dict) -> list[list[str]]:
                 rows.append([f"memory per added session ({n} sessions, {label})", "< 2 MB",
                              f"{r['per_session_mb']:.2f} MB", _ok(r["per_session_mb"] < 2)])
                 break
+    for key, label in (("protocol", ""), ("protocol-gc-on", ", runner.postScriptGC=true")):
+        for n in (25, 10, 5, 3):
+            r = _level(results, key, n)
+            if r:
+                rows.append([f"{n} concurrent sessions, protocol-level clients{label}: failures, click p95",
+                             "0, < 1,500 ms", f"{r['failed']}, {ms(r['click_p95'])} ms",
+                             _ok(r["failed"] == 0 and r["click_p95"] < 1500)])
+                rows.append([f"memory per added session ({n} protocol-level sessions{label})", "< 2 MB",
+                             f"{r['per_session_mb']:.2f} MB", _ok(r["per_session_mb"] < 2)])
+                break
     return rows
 
 
@@ -110,11 +120,12 @@ def write(results: dict, out: Path) -> None:
                 f"## 2. Click to updated screen, one user, Chromium ({title})",
                 "",
                 f"{c['rounds']} rounds (after one warm-up round) of: open the private link, the knee check's six "
-                "steps to the results, Progress and Log from the menu, save a run. Timed in the page from the click "
-                "event to the new screen drawn (script finished, nothing stale, the new screen's text there, the "
-                "7 Plotly charts drawn for Progress). The bare page has one button and a counter "
-                f"({c['bare_ms']['n']} clicks). The last column is the server-side time of the script runs that "
-                "click caused (a `st.rerun()` makes two), measured in the server process by `bench/probe.py`.",
+                "steps to the results, Progress and Log from the menu, save a run, Progress and Log again. Timed "
+                "in the page from the click event to the new screen drawn (script finished, nothing stale, the "
+                "new screen's text there, the 7 Plotly charts drawn for Progress). The bare page has one button "
+                f"and a counter ({c['bare_ms']['n']} clicks). The last column is the server-side time of the "
+                "script runs that click caused (both executions of a `st.rerun()` chain), measured in the server "
+                "process by `bench/probe.py`.",
                 "",
                 c["table"],
                 "",
@@ -132,6 +143,31 @@ def write(results: dict, out: Path) -> None:
                 "per added session = (RSS with the N sessions open and idle − RSS after the warm-up) / N. Chromium "
                 "runs on the same 2 cores, at nice 19 so that the server gets the CPU first, as if the browsers "
                 "were the users' devices; its CPU is the Chromium column.",
+                "",
+                r["table"],
+                "",
+            ]
+            lines += [f"- failure: {e}" for e in r["errors"]] + ([""] if r["errors"] else [])
+    for key, title in (("protocol", ""), ("protocol-gc-on", f", {GC_ON_TITLE}")):
+        if key in results:
+            r = results[key]
+            lines += [
+                f"## 3b. Concurrent sessions, protocol-level clients (the server alone{title})",
+                "",
+                "On these 2 cores part 3 measures the browsers more than the server: the Chromium renderers take "
+                "both cores while the server process waits. Here N simulated sessions in the bench's own process "
+                "(`bench/protocol.py`) speak Streamlit's WebSocket protocol as its frontend does — the page, health "
+                "and host-config requests before connecting, the same Origin, XSRF cookie and subprotocols, the same "
+                "`rerun_script` messages (widget values, page changes, query string, message cache) — and do part 3's "
+                "journey together, on a fresh server per level warmed by one session. A click is timed from "
+                "sending it to the `script_finished` of the last run it caused (a `st.rerun()` or "
+                "`st.switch_page()` chain counts whole); a session fails on an exception element, a text missing "
+                "from the new screen or 60 s without an answer. Nothing is drawn and no static file is fetched, and "
+                "the clients click again as soon as a run has finished (a person waits for the screen), so this is "
+                "the server's own capacity under a denser load than browsers would make. \"server runs\" counts "
+                "`bench/probe.py` lines: Streamlit 1.67 runs a `st.rerun()` chain inside one `_run_script` call, so "
+                "a click that reruns is one line (9 a session). CPU and memory as in part 3; the clients' CPU is "
+                "the bench process.",
                 "",
                 r["table"],
                 "",
