@@ -13,34 +13,20 @@ def weekly_km_figure(weekly_km: list[float | None], primary: str, unit: str = "k
     """Bars of the four weeks, oldest to newest, with the mean of the three earlier weeks as a line."""
     values = [0 if v is None else v for v in weekly_km]
     colours = ["#9aa5b1"] * 3 + [primary]
-    fig = go.Figure(
-        go.Bar(
-            x=WEEK_LABELS,
-            y=values,
-            marker_color=colours,
-            text=[f"{v:g}" for v in values],
-            textposition="outside",
-            hovertemplate=f"%{{x}}: %{{y:g}} {unit}<extra></extra>",
-        )
-    )
+    bars = go.Bar(x=WEEK_LABELS, y=values, marker_color=colours, text=[f"{v:g}" for v in values],
+                  textposition="outside", hovertemplate=f"%{{x}}: %{{y:g}} {unit}<extra></extra>")
+    shapes, notes = [], []
     earlier = values[:3]
-    if any(earlier):
+    if any(earlier):  # the line and its label in the layout at once (add_hline re-validates the figure: ~12 ms)
         mean = sum(earlier) / 3
-        fig.add_hline(
-            y=mean, line_dash="dot", line_color="#52606d",
-            annotation_text=f"average of the 3 weeks before: {mean:.1f} {unit}", annotation_position="bottom right",
-            annotation_font_size=11,
-        )
-    fig.update_layout(
-        height=260,
-        margin=dict(l=10, r=10, t=30, b=10),
-        yaxis_title=unit,
-        yaxis_range=[0, max(values + [1]) * 1.25],
-        xaxis_tickangle=0,
-        showlegend=False,
-        plot_bgcolor="rgba(0,0,0,0)",
-    )
-    return fig
+        shapes.append(dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=mean, y1=mean,
+                           line=dict(dash="dot", color="#52606d")))
+        notes.append(dict(text=f"average of the 3 weeks before: {mean:.1f} {unit}", showarrow=False,
+                          xref="x domain", x=1, xanchor="right", yref="y", y=mean, yanchor="top", font=dict(size=11)))
+    return go.Figure(bars, layout=dict(
+        height=260, margin=dict(l=10, r=10, t=30, b=10), yaxis_title=unit, yaxis_range=[0, max(values + [1]) * 1.25],
+        xaxis_tickangle=0, showlegend=False, plot_bgcolor="rgba(0,0,0,0)", shapes=shapes, annotations=notes,
+    ))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -52,9 +38,9 @@ ZONES = [(0, 2, "#e3f4e8", "0–2 safe"), (2, 5, "#fff3d6", "3–5 acceptable if
 LINK_COLOURS = {"foot": "#1f77b4", "hamstring": "#9467bd", "hip": "#d62728"}
 
 
-def _bands(fig: go.Figure, bands: list[tuple[float, float, str, str, str]]) -> None:
-    """Shaded horizontal bands with a label each, added in one layout update: what ``add_hrect`` draws, without its
-    per-call cost (each ``add_hrect`` validates and rebuilds the layout's shapes and annotations: ~5 ms)."""
+def _bands(bands: list[tuple[float, float, str, str, str]]) -> dict:
+    """Shaded horizontal bands, each labelled: what ``add_hrect`` draws, as layout shapes and annotations (each
+    ``add_hrect`` call validates and rebuilds the whole layout: ~5 ms)."""
     shapes, notes = [], []
     for y0, y1, colour, label, position in bands:
         shapes.append(dict(type="rect", xref="x domain", yref="y", x0=0, x1=1, y0=y0, y1=y1, fillcolor=colour,
@@ -65,7 +51,7 @@ def _bands(fig: go.Figure, bands: list[tuple[float, float, str, str, str]]) -> N
             notes.append(dict(text=label, showarrow=False, xref="x domain", yref="y", x=1 if right else 0,
                               xanchor="right" if right else "left", y=y1 if top else y0,
                               yanchor="top" if top else "bottom", font=dict(size=10)))
-    fig.update_layout(shapes=shapes, annotations=notes)
+    return dict(shapes=shapes, annotations=notes)
 
 
 def _days_axis(days: list) -> dict:
@@ -77,87 +63,85 @@ def _days_axis(days: list) -> dict:
     return axis
 
 
-def _layout(fig: go.Figure, height: int = 300, **kw) -> go.Figure:
-    fig.update_layout(
+def _figure(traces: list[dict], height: int = 300, **layout) -> go.Figure:
+    """The figure built in one go from plain dicts: Plotly validates it once (``add_trace`` and ``update_layout``
+    validate and copy again at every call: 6-8 ms a figure, bench/profiles/)."""
+    return go.Figure(data=traces, layout=dict(
         height=height, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="rgba(0,0,0,0)",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), **kw,
-    )
-    return fig
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), **layout,
+    ))
 
 
 def pain_figure(days: list, during: list, morning: list, weekly: bool = False) -> go.Figure:
     """Daily ratings, or (``weekly``) each week's worst, plotted at the week's Monday."""
-    fig = go.Figure()
-    _bands(fig, [(low, high, colour, label, "top right") for low, high, colour, label in ZONES])
     when = "week of %{x|%d %b %Y}" if weekly else "%{x|%a %d %b}"
-    fig.add_trace(go.Scatter(x=days, y=during, mode="lines+markers", connectgaps=True, line_color="#1b2330",
-                             name="Worst during / after runs that week" if weekly else "During / after run",
-                             marker_symbol="circle", hovertemplate=f"{when}: %{{y}}/10<extra></extra>"))
-    fig.add_trace(go.Scatter(x=days, y=morning, mode="lines+markers", connectgaps=True,
-                             name="Worst next morning that week" if weekly else "Next morning",
-                             marker_symbol="square", line=dict(color="#52606d", dash="dot"),
-                             hovertemplate=f"{when}: %{{y}}/10 next morning<extra></extra>"))
-    return _layout(fig, yaxis=dict(range=[0, 10], title="pain 0–10", dtick=1), xaxis=_days_axis(days))
+    return _figure([
+        dict(type="scatter", x=days, y=during, mode="lines+markers", connectgaps=True, line_color="#1b2330",
+             name="Worst during / after runs that week" if weekly else "During / after run",
+             marker_symbol="circle", hovertemplate=f"{when}: %{{y}}/10<extra></extra>"),
+        dict(type="scatter", x=days, y=morning, mode="lines+markers", connectgaps=True,
+             name="Worst next morning that week" if weekly else "Next morning",
+             marker_symbol="square", line=dict(color="#52606d", dash="dot"),
+             hovertemplate=f"{when}: %{{y}}/10 next morning<extra></extra>"),
+    ], yaxis=dict(range=[0, 10], title="pain 0–10", dtick=1), xaxis=_days_axis(days),
+        **_bands([(low, high, colour, label, "top right") for low, high, colour, label in ZONES]))
 
 
 def weekly_distance_figure(weeks: list, distance: list[float], change_pct: list, unit: str, primary: str) -> go.Figure:
     labels = ["" if c is None else f"{c:+.0f}%" for c in change_pct]
-    fig = go.Figure(go.Bar(
-        x=weeks, y=distance, marker_color=primary, name=f"{unit} per week",
-        text=labels, textposition="outside",
-        hovertemplate=f"week of %{{x|%d %b}}: %{{y:.1f}} {unit}<extra></extra>",
-    ))
     top = max(distance + [1]) * 1.3
-    return _layout(fig, yaxis=dict(title=unit, range=[0, top]), xaxis=dict(tickformat="%d %b"), showlegend=False)
+    return _figure([dict(
+        type="bar", x=weeks, y=distance, marker_color=primary, name=f"{unit} per week", text=labels,
+        textposition="outside", hovertemplate=f"week of %{{x|%d %b}}: %{{y:.1f}} {unit}<extra></extra>",
+    )], yaxis=dict(title=unit, range=[0, top]), xaxis=dict(tickformat="%d %b"), showlegend=False)
 
 
 def load_ratio_figure(days: list, acute: list, chronic: list, ratio: list, unit: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=days, y=acute, name=f"Recent load (7-day EWMA, {unit}/day)", line_color="#d97706"))
-    fig.add_trace(go.Scatter(x=days, y=chronic, name=f"Usual load (28-day EWMA, {unit}/day)", line_color="#52606d"))
-    fig.add_trace(go.Scatter(x=days, y=ratio, name="Ratio recent ÷ usual", yaxis="y2",
-                             line=dict(color="#111827", dash="dot")))
-    return _layout(fig, height=320, yaxis=dict(title=f"{unit} per day"), xaxis=_days_axis(days),
-                   yaxis2=dict(title="ratio", overlaying="y", side="right", rangemode="tozero", showgrid=False))
+    return _figure([
+        dict(type="scatter", x=days, y=acute, name=f"Recent load (7-day EWMA, {unit}/day)", line_color="#d97706"),
+        dict(type="scatter", x=days, y=chronic, name=f"Usual load (28-day EWMA, {unit}/day)", line_color="#52606d"),
+        dict(type="scatter", x=days, y=ratio, name="Ratio recent ÷ usual", yaxis="y2",
+             line=dict(color="#111827", dash="dot")),
+    ], height=320, yaxis=dict(title=f"{unit} per day"), xaxis=_days_axis(days),
+        yaxis2=dict(title="ratio", overlaying="y", side="right", rangemode="tozero", showgrid=False))
 
 
 def sessions_figure(weeks: list, done: list[int], planned: list[int], primary: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=weeks, y=done, name="Sessions done", marker_color=primary, text=done,
-                         textposition="outside"))
-    fig.add_trace(go.Scatter(x=weeks, y=planned, name="Planned", mode="lines",
-                             line=dict(color="#52606d", dash="dash", shape="hv")))
-    return _layout(fig, yaxis=dict(title="sessions", rangemode="tozero", dtick=1), xaxis=dict(tickformat="%d %b"))
+    return _figure([
+        dict(type="bar", x=weeks, y=done, name="Sessions done", marker_color=primary, text=done,
+             textposition="outside"),
+        dict(type="scatter", x=weeks, y=planned, name="Planned", mode="lines",
+             line=dict(color="#52606d", dash="dash", shape="hv")),
+    ], yaxis=dict(title="sessions", rangemode="tozero", dtick=1), xaxis=dict(tickformat="%d %b"))
 
 
 def kujala_figure(days: list, totals: list[int], mcid: int = 10) -> go.Figure:
-    fig = go.Figure()
+    bands = []
     if totals:
         base = totals[0]
-        _bands(fig, [(max(0, base - mcid), min(100, base + mcid), "#eef2f7",
-                      f"within {mcid} points of your first score: not a real change", "bottom left")])
-    fig.add_trace(go.Scatter(x=days, y=totals, mode="lines+markers+text", text=totals,
-                             textposition="top center", name="Kujala score", line_color="#1b2330"))
-    return _layout(fig, yaxis=dict(range=[0, 105], title="score /100"), xaxis=_days_axis(days), showlegend=False)
+        bands.append((max(0, base - mcid), min(100, base + mcid), "#eef2f7",
+                      f"within {mcid} points of your first score: not a real change", "bottom left"))
+    return _figure([dict(type="scatter", x=days, y=totals, mode="lines+markers+text", text=totals,
+                         textposition="top center", name="Kujala score", line_color="#1b2330")],
+                   yaxis=dict(range=[0, 105], title="score /100"), xaxis=_days_axis(days), showlegend=False,
+                   **_bands(bands))
 
 
 def self_tests_figure(rows: list[tuple[str, str, float | None, float | None, float | None]]) -> go.Figure:
     """rows: (label, date text, left, right, asymmetry %), one group of two bars each."""
     names = [f"{label}<br>{day}" for label, day, *_ in rows]
-    left = [r[2] for r in rows]
-    right = [r[3] for r in rows]
     asym = ["" if r[4] is None else f"{r[4]:.0f}% apart" for r in rows]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=names, y=left, name="Left", marker_color="#52606d", marker_pattern_shape="/"))
-    fig.add_trace(go.Bar(x=names, y=right, name="Right", marker_color="#0f6e6e", text=asym, textposition="outside"))
-    return _layout(fig, height=340, barmode="group", yaxis=dict(rangemode="tozero"))
+    return _figure([
+        dict(type="bar", x=names, y=[r[2] for r in rows], name="Left", marker_color="#52606d",
+             marker_pattern_shape="/"),
+        dict(type="bar", x=names, y=[r[3] for r in rows], name="Right", marker_color="#0f6e6e", text=asym,
+             textposition="outside"),
+    ], height=340, barmode="group", yaxis=dict(rangemode="tozero"))
 
 
 def link_scores_figure(days: list, scores: dict[str, list[int]]) -> go.Figure:
-    fig = go.Figure()
-    _bands(fig, [(60, 100, "#fde2e0", "likely", "top left"), (30, 60, "#fff3d6", "possible", "top left")])
     symbols = {"foot": "circle", "hamstring": "diamond", "hip": "square"}
-    for link, ys in scores.items():
-        fig.add_trace(go.Scatter(x=days, y=ys, name=link, mode="lines+markers", marker_symbol=symbols[link],
-                                 line_color=LINK_COLOURS[link]))
-    return _layout(fig, yaxis=dict(range=[0, 100], title="score /100"), xaxis=_days_axis(days))
+    return _figure([dict(type="scatter", x=days, y=ys, name=link, mode="lines+markers", marker_symbol=symbols[link],
+                         line_color=LINK_COLOURS[link]) for link, ys in scores.items()],
+                   yaxis=dict(range=[0, 100], title="score /100"), xaxis=_days_axis(days),
+                   **_bands([(60, 100, "#fde2e0", "likely", "top left"), (30, 60, "#fff3d6", "possible", "top left")]))

@@ -52,7 +52,12 @@ def svg(item_id: str) -> str:
 
 
 def _element_text(item_id: str, tag: str) -> str:
-    root = ET.fromstring(svg(item_id))
+    return _text_of(svg(item_id), tag)
+
+
+@lru_cache(maxsize=256)
+def _text_of(document: str, tag: str) -> str:  # keyed by the document itself: an edited file is parsed again
+    root = ET.fromstring(document)
     node = root.find(f"{SVG_NS}{tag}")
     if node is None:
         node = root.find(tag)
@@ -77,4 +82,9 @@ def drawing_only(item_id: str) -> str:
 
 def data_uri(item_id: str) -> str:
     """``data:image/svg+xml;base64,...`` for an ``<img src>`` in HTML (use it with ``alt=alt_text(id)``)."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg(item_id).encode("utf-8")).decode("ascii")
+    return _data_uri(svg(item_id))
+
+
+@lru_cache(maxsize=64)
+def _data_uri(document: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(document.encode("utf-8")).decode("ascii")

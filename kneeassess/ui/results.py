@@ -88,14 +88,18 @@ def knee_score(a: Assessment) -> None:
     st.write(a.kujala.meaning)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def weekly_km_chart(weekly: tuple[float, ...], primary: str, unit: str) -> None:
+    """Drawn once per set of four weeks, then replayed (every rerun of the results page redraws it otherwise)."""
+    st.plotly_chart(weekly_km_figure(list(weekly), primary, unit), width="stretch", config={"displayModeBar": False})
+
+
 def training_load(a: Assessment, primary: str, unit: str) -> None:
     st.subheader("Your running load")
     km = a.load.weekly_km
     if all(v is not None for v in km):
         shown = [km_to_miles(v) for v in km] if unit == "mi" else km  # type: ignore[arg-type]
-        st.plotly_chart(
-            weekly_km_figure(shown, primary, unit), width="stretch", config={"displayModeBar": False}
-        )
+        weekly_km_chart(tuple(shown), primary, unit)
     for f in a.load.findings:
         st.markdown(f"- {f}")
     if a.load.acwr is not None:

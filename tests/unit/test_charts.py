@@ -30,3 +30,12 @@ def test_zone_bands_are_labelled_in_words_below_the_lines():
 def test_weekly_pain_names_its_lines_as_weekly_worst():
     fig = charts.pain_figure([DAY], [4], [1], weekly=True)
     assert [t.name for t in fig.data] == ["Worst during / after runs that week", "Worst next morning that week"]
+
+
+def test_four_weeks_with_the_average_of_the_three_before_as_a_labelled_line():
+    fig = charts.weekly_km_figure([20, 22, 24, 40], "#0f6e6e", "km")
+    assert list(fig.data[0].y) == [20, 22, 24, 40] and list(fig.data[0].marker.color)[-1] == "#0f6e6e"
+    (line,) = fig.layout.shapes
+    assert line.y0 == line.y1 == 22
+    assert [a.text for a in fig.layout.annotations] == ["average of the 3 weeks before: 22.0 km"]
+    assert not charts.weekly_km_figure([None, None, None, 12], "#000", "mi").layout.shapes  # nothing to average
