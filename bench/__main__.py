@@ -97,10 +97,14 @@ def _run(parts: list[str], args: argparse.Namespace, var_dir: Path, log_dir: Pat
         from bench import clicks
 
         for name, flags in variants:
-            say(f"part 2: click-to-updated-screen, one user{GC_ON_LABEL if flags else ''}")
-            results["clicks" + name] = clicks.run(seeded.token, var_dir, log_dir, rounds=3 if quick else 10,
-                                                  bare_clicks=10 if quick else 40, server_flags=flags, name=name)
-            print(results["clicks" + name]["table"], flush=True)
+            for returning in (False, True):  # a first visit (empty browser cache), then a returning visitor
+                key = "clicks" + name + ("-returning" if returning else "")
+                say(f"part 2: click-to-updated-screen, one user{GC_ON_LABEL if flags else ''}"
+                    f"{', returning visitor' if returning else ', first visit'}")
+                results[key] = clicks.run(seeded.token, var_dir, log_dir, rounds=3 if quick else 10,
+                                          bare_clicks=10 if quick else 40, server_flags=flags, name=key[6:],
+                                          returning=returning)
+                print(results[key]["table"], flush=True)
     if "load" in parts:
         from bench import load
 

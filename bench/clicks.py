@@ -80,7 +80,10 @@ def journey(page, token: str, timings: dict[str, list[float]], server: dict[str,
 
 
 def run(token: str, var_dir: Path, log_dir: Path, rounds: int = 10, bare_clicks: int = 40,
-        server_flags: tuple[str, ...] = (), name: str = "") -> dict:
+        server_flags: tuple[str, ...] = (), name: str = "", returning: bool = False) -> dict:
+    """``returning``: every round in a new tab of one browser context (warmed by the warm-up round), as a visitor
+    coming back: Streamlit's JavaScript from the browser's cache, compiled code from V8's code cache. Otherwise
+    every round in a new context (an empty cache): a first visit."""
     from playwright.sync_api import sync_playwright
 
     timings: dict[str, list[float]] = {}
@@ -109,15 +112,20 @@ def run(token: str, var_dir: Path, log_dir: Path, rounds: int = 10, bare_clicks:
                 context.close()
             with serve(ROOT / "app.py", ROOT, log_dir / f"clicks{name}-app.log", env=app_env(var_dir),
                        extra=[*theme_flags(), *server_flags], runs_file=app_runs) as srv:
+                shared = browser.new_context(viewport=DESKTOP, base_url=srv.url) if returning else None
                 for i in range(rounds + 1):
-                    context = browser.new_context(viewport=DESKTOP, base_url=srv.url)
+                    context = shared or browser.new_context(viewport=DESKTOP, base_url=srv.url)
                     page = context.new_page()
                     page.set_default_timeout(ACTION_TIMEOUT_MS)
                     try:
                         journey(page, token, timings if i else {}, server if i else {}, app_runs)  # 0: warm-up
                     finally:
-                        context.close()
+                        page.close()
+                        if context is not shared:
+                            context.close()
                     time.sleep(0.3)
+                if shared:
+                    shared.close()
         finally:
             browser.close()
     floor = median(bare)
@@ -127,6 +135,7 @@ def run(token: str, var_dir: Path, log_dir: Path, rounds: int = 10, bare_clicks:
                      ms(median(server[label]))])
     return {
         "rounds": rounds,
+        "returning": returning,
         "bare_ms": {"median": floor, "p95": pct(bare, 95), "n": len(bare), "server_median": median(bare_server)},
         "actions": {label: {"median": median(v), "p95": pct(v, 95), "n": len(v), "server_median": median(server[label])}
                     for label, v in timings.items()},

@@ -2,10 +2,10 @@
 
 For each level a fresh server is started (so memory is measured from the same start), warmed up by one session,
 and sampled with psutil every 0.25 s (CPU of the server process, its resident memory). Then N Chromium tabs
-(one browser, one context each: N Streamlit sessions) start together and each does the journey of the click part:
-open the two-year profile by its private link, click through the knee check to the results, open Progress (7 charts
-drawn). Every click is timed in the page (bench/browser.py). A session fails on an exception shown by the app, a
-timeout (60 s per step) or a lost connection. With all N sessions still open and idle, the server's memory is read
+(one browser: N Streamlit sessions) start together and each does the journey of the click part: open the two-year
+profile by its private link, click through the knee check to the results, open Progress (the 3 charts of its first
+tab drawn). Every click is timed in the page (bench/browser.py). A session fails on an exception shown by the app,
+a timeout (60 s per step) or a lost connection. With all N sessions still open and idle, the server's memory is read
 again: (memory with N sessions − memory after the warm-up) / N is the memory each added session costs.
 
 The tabs (1280×900, so that the journey can use the menu) share one browser context, warmed by the first

@@ -27,7 +27,9 @@ def target_rows(results: dict) -> list[list[str]]:
             m = server[page]["median"]
             rows.append([f"{page} page, median server-side (AppTest, two-year profile)", "≤ 100 ms",
                          f"{ms(m)} ms", _ok(m <= 100)])
-    for key, label in (("clicks", "as configured"), ("clicks-gc-on", "runner.postScriptGC=true")):
+    for key, label in (("clicks", "as configured, first visit"), ("clicks-returning", "as configured, returning"),
+                       ("clicks-gc-on", "runner.postScriptGC=true, first visit"),
+                       ("clicks-gc-on-returning", "runner.postScriptGC=true, returning")):
         actions = results.get(key, {}).get("actions", {})
         if actions:
             worst = max(actions.items(), key=lambda kv: kv[1]["p95"])
@@ -113,19 +115,30 @@ def write(results: dict, out: Path) -> None:
             s["table"],
             "",
         ]
-    for key, title in (("clicks", "as configured"), ("clicks-gc-on", GC_ON_TITLE)):
+    for key, title in (("clicks", "as configured; first visit"), ("clicks-returning", "as configured; returning"),
+                       ("clicks-gc-on", GC_ON_TITLE + "; first visit"),
+                       ("clicks-gc-on-returning", GC_ON_TITLE + "; returning")):
         if key in results:
             c = results[key]
+            visit = (
+                "Every round in a new tab of one browser context, warmed by the warm-up round: a returning "
+                "visitor, Streamlit's JavaScript from the browser's cache and its compiled code from V8's code cache."
+                if c.get("returning") else
+                "Every round in a new browser context (an empty cache): a first visit, Streamlit's JavaScript "
+                "downloaded and compiled in the tab."
+            )
             lines += [
                 f"## 2. Click to updated screen, one user, Chromium ({title})",
+                "",
+                visit,
                 "",
                 f"{c['rounds']} rounds (after one warm-up round) of: open the private link, the knee check's six "
                 "steps to the results, Progress and Log from the menu, save a run, Progress and Log again. Timed "
                 "in the page from the click event to the new screen drawn (script finished, nothing stale, the "
-                "new screen's text there, the 7 Plotly charts drawn for Progress). The bare page has one button "
-                f"and a counter ({c['bare_ms']['n']} clicks). The last column is the server-side time of the "
-                "script runs that click caused (both executions of a `st.rerun()` chain), measured in the server "
-                "process by `bench/probe.py`.",
+                "new screen's text there, for Progress the 3 Plotly charts of its first tab drawn). The bare page "
+                f"has one button and a counter ({c['bare_ms']['n']} clicks). The last column is the server-side "
+                "time of the script runs that click caused (both executions of a `st.rerun()` chain), measured in "
+                "the server process by `bench/probe.py`.",
                 "",
                 c["table"],
                 "",
@@ -137,8 +150,9 @@ def write(results: dict, out: Path) -> None:
                 f"## 3. Concurrent sessions ({title})",
                 "",
                 "A fresh server per level, warmed by one session; then N Chromium tabs at once: open the two-year "
-                "profile's private link, the knee check to the results, Progress (7 charts). Clicks timed as in "
-                "part 2 (60 s per step at most, else the session failed); server run times from `bench/probe.py`; "
+                "profile's private link, the knee check to the results, Progress (its first tab, 3 charts). "
+                "Clicks timed as in part 2 (60 s per step at most, else the session failed); server run times "
+                "from `bench/probe.py`; "
                 "CPU and memory of the server process sampled every 0.25 s with psutil (100 % = one core). Memory "
                 "per added session = (RSS with the N sessions open and idle − RSS after the warm-up) / N. Chromium "
                 "runs on the same 2 cores, at nice 19 so that the server gets the CPU first, as if the browsers "

@@ -1,7 +1,7 @@
 """The progress page's sections: this week's phase and plan, then the charts, each with an empty state saying what
 to log and a one-line reading.
 
-Both parts are drawn by functions cached per profile revision (``st.cache_data`` records the elements they draw
+All parts are drawn by functions cached per profile revision (``st.cache_data`` records the elements they draw
 and replays them): a rerun that changed nothing neither reads the records nor builds a figure, and any write to
 the profile raises its revision, so nothing stale is shown (bench/RESULTS.md, part 1).
 """
@@ -38,10 +38,23 @@ def this_week(profile: Profile) -> None:
     _this_week(profile.id, profile.revision, date.today(), _profile=profile)
 
 
+TABS = ["Pain and running", "Exercises", "Knee checks"]
+
+
 def charts_for(profile: Profile, period: str) -> None:
-    """Knee pain, weekly distance (and recent against usual load), exercise sessions, knee score, self-tests and
-    weak links, in that order, over ``period``."""
-    _charts(profile.id, profile.revision, date.today(), profile.unit, period, _profile=profile)
+    """Three tabs, only the open one drawn (``on_change="rerun"``): knee pain, weekly distance and recent against
+    usual load; exercise sessions; knee score, self-tests and weak links. Over ``period``."""
+    key = (profile.id, profile.revision, date.today(), profile.unit, period)
+    running, exercises, checks = st.tabs(TABS, key="progress_tab", on_change="rerun")
+    if running.open:
+        with running:
+            _running(*key, _profile=profile)
+    if exercises.open:
+        with exercises:
+            _exercises(*key, _profile=profile)
+    if checks.open:
+        with checks:
+            _checks(*key, _profile=profile)
 
 
 @st.cache_data(**CACHE)
@@ -59,17 +72,28 @@ def _this_week(profile_id: str, revision: int, today: date, _profile: Profile) -
             plan_item(item)
 
 
+def _weeks(period: str) -> int | None:
+    return None if period == "all" else progress.PERIOD_WEEKS
+
+
 @st.cache_data(**CACHE)
-def _charts(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
+def _running(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
     recs: ProfileRecords = account.records(_profile)
-    weeks = None if period == "all" else progress.PERIOD_WEEKS
-    since = progress.window_start(today, weeks)
-    primary = clinic().colours.primary
-    pain(recs.checkins, since)
-    distance(recs.runs, today, unit, primary, weeks)
-    sessions(recs.sessions, catalogue().sessions_per_week, today, primary, weeks)
+    pain(recs.checkins, progress.window_start(today, _weeks(period)))
+    distance(recs.runs, today, unit, clinic().colours.primary, _weeks(period))
+
+
+@st.cache_data(**CACHE)
+def _exercises(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
+    recs: ProfileRecords = account.records(_profile)
+    sessions(recs.sessions, catalogue().sessions_per_week, today, clinic().colours.primary, _weeks(period))
+
+
+@st.cache_data(**CACHE)
+def _checks(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
+    recs: ProfileRecords = account.records(_profile)
     kujala(recs.assessments)
-    self_tests(recs.assessments, since)
+    self_tests(recs.assessments, progress.window_start(today, _weeks(period)))
     links(recs.assessments)
 
 

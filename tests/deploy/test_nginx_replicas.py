@@ -176,6 +176,8 @@ def test_a_runner_and_a_consultation_request_through_nginx_and_two_replicas(  # 
         wait_idle(page)
         no_app_error(page)
         expect(page.get_by_role("heading", name="Progress", exact=True)).to_be_visible()
+        expect(page.get_by_role("heading", name="Knee pain")).to_be_visible()
+        page.get_by_role("tab", name="Knee checks").click()
         expect(page.get_by_role("heading", name="Weak links over time")).to_be_visible()
         shoot(page, artifacts, "02-progress-through-nginx")
         page.context.close()
