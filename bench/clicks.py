@@ -23,6 +23,7 @@ from bench.common import (
     DESKTOP,
     ROOT,
     app_env,
+    app_runner_flags,
     bare_script,
     median,
     ms,
@@ -96,8 +97,9 @@ def run(token: str, var_dir: Path, log_dir: Path, rounds: int = 10, bare_clicks:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
+            bare_flags = [*app_runner_flags(), *server_flags]  # the same Streamlit settings as the app's server
             with bare_script(BARE_BUTTON) as script, serve(script, script.parent, log_dir / f"clicks{name}-bare.log",
-                                                             runs_file=bare_runs, extra=server_flags) as srv:
+                                                             runs_file=bare_runs, extra=bare_flags) as srv:
                 context = browser.new_context(viewport=DESKTOP, base_url=srv.url)
                 page = context.new_page()
                 page.goto("/")

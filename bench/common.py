@@ -190,6 +190,15 @@ def serve(script: Path, cwd: Path, log: Path, env: dict[str, str] | None = None,
                 proc.wait(timeout=10)
 
 
+def app_runner_flags() -> list[str]:
+    """The app's own ``[runner]`` settings as flags, for the bare page's server: the same Streamlit settings on both
+    sides of a ratio (the app switches the after-run ``gc.collect`` off; a bare page would pay it otherwise)."""
+    import tomllib
+
+    runner = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text()).get("runner", {})
+    return [flag for key, value in runner.items() for flag in (f"--runner.{key}", str(value).lower())]
+
+
 @contextlib.contextmanager
 def bare_script(source: str) -> Iterator[Path]:
     """A one-file Streamlit app in a temp dir (the baseline the app is compared with)."""

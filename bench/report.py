@@ -136,7 +136,8 @@ def write(results: dict, out: Path) -> None:
                 "steps to the results, Progress and Log from the menu, save a run, Progress and Log again. Timed "
                 "in the page from the click event to the new screen drawn (script finished, nothing stale, the "
                 "new screen's text there, for Progress the 3 Plotly charts of its first tab drawn). The bare page "
-                f"has one button and a counter ({c['bare_ms']['n']} clicks). The last column is the server-side "
+                f"has one button and a counter ({c['bare_ms']['n']} clicks), served with the app's `[runner]` "
+                "settings. The last column is the server-side "
                 "time of the script runs that click caused (both executions of a `st.rerun()` chain), measured in "
                 "the server process by `bench/probe.py`.",
                 "",

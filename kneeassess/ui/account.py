@@ -67,7 +67,9 @@ def records(profile: Profile) -> profiles.ProfileRecords:
             return found
     loaded = profiles.load_records(store(), profile)  # outside the lock: one slow read does not hold up others
     with lock:
-        kept[profile.id] = loaded
+        newer = kept.get(profile.id)
+        if newer is None or newer.revision < loaded.revision:  # a slower, older read never replaces a newer one
+            kept[profile.id] = loaded
         kept.move_to_end(profile.id)
         while len(kept) > RECORDS_KEPT:
             kept.popitem(last=False)
