@@ -22,10 +22,11 @@ def _level(results: dict, key: str, n: int) -> dict | None:
 def target_rows(results: dict) -> list[list[str]]:
     rows = []
     server = results.get("server", {}).get("pages", {})
-    for page in ("progress", "results"):
+    for page in ("progress", "progress, first view after a write", "results"):
         if page in server:
             m = server[page]["median"]
-            rows.append([f"{page} page, median server-side (AppTest, two-year profile)", "≤ 100 ms",
+            name = page.replace(",", " page,") if "," in page else f"{page} page"
+            rows.append([f"{name}, median server-side (AppTest, two-year profile)", "≤ 100 ms",
                          f"{ms(m)} ms", _ok(m <= 100)])
     for key, label in (("clicks", "as configured, first visit"), ("clicks-returning", "as configured, returning"),
                        ("clicks-gc-on", "runner.postScriptGC=true, first visit"),
@@ -35,6 +36,10 @@ def target_rows(results: dict) -> list[list[str]]:
             worst = max(actions.items(), key=lambda kv: kv[1]["p95"])
             rows.append([f"p95 click-to-update, one user ({label})", "≤ 300 ms",
                          f"worst {ms(worst[1]['p95'])} ms ({worst[0]})", _ok(worst[1]["p95"] <= 300)])
+            over = [f"{name} {ms(a['p95'])}" for name, a in actions.items() if a["p95"] > 300]
+            within = f"{len(actions) - len(over)} of {len(actions)}"
+            rows.append([f"… kinds of click within it ({label})", "all",
+                         within + (f"; over: {', '.join(over)}" if over else ""), _ok(not over)])
     for key, label in (("load", "as configured"), ("load-gc-on", "runner.postScriptGC=true")):
         for n in (25, 10, 5, 3):
             r = _level(results, key, n)
