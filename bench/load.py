@@ -8,11 +8,11 @@ tab drawn). Every click is timed in the page (bench/browser.py). A session fails
 a timeout (60 s per step) or a lost connection. With all N sessions still open and idle, the server's memory is read
 again: (memory with N sessions − memory after the warm-up) / N is the memory each added session costs.
 
-The tabs (1280×900, so that the journey can use the menu) share one browser context, warmed by the first
-session: Streamlit's JavaScript bundle comes from the browser's cache and its compiled code from V8's code cache,
-as on a returning visitor's phone, instead of 25 cold parses of a multi-megabyte bundle on these 2 cores. Each tab
-still has its own WebSocket and its own Streamlit session (sessions are per connection, not per cookie); what this
-leaves out is the server's cost of sending the static files to first-time visitors (nginx or a CDN can serve them).
+Each tab has a browser context of its own (1280×900, so that the journey can use the menu): a window and a
+renderer process of its own, as each runner has a device of their own, with an empty cache (a first visit: the
+page loads include Streamlit's JavaScript bundle). Tabs of one shared, warmed context were tried: with 3 sessions
+every click took about 1 s (p50 1,006, p95 1,013 ms, against 329 / 890 ms in separate contexts) while Chromium and
+the server were nearly idle, a floor from sharing the context that a runner's own phone does not have.
 
 Chromium (N renderers drawing Plotly charts) runs on the same 2 cores as the server. Left alone, Linux shares the
 CPU per thread: N renderer processes against one server process (whose script runs take turns on the GIL) starve
@@ -131,9 +131,10 @@ async def _click(page, how, want) -> float:  # noqa: ANN001
     return await page.evaluate(ELAPSED)
 
 
-async def _session(context, token: str, start: asyncio.Event, out: dict) -> None:  # noqa: ANN001
+async def _session(browser, url: str, token: str, start: asyncio.Event, out: dict) -> None:  # noqa: ANN001
+    context = await browser.new_context(viewport=DESKTOP, base_url=url)  # a window of its own: never a background tab
+    out["context"] = context
     page = await context.new_page()
-    out["page"] = page
     page.set_default_timeout(STEP_TIMEOUT_MS)
     await start.wait()
     began = time.perf_counter()
@@ -166,18 +167,17 @@ async def _level(url: str, token: str, sessions: int, sampler: Sampler, runs_fil
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                            args=[*CHROMIUM_ARGS, *NO_THROTTLING])
-        context = await browser.new_context(viewport=DESKTOP, base_url=url)  # one cache for all tabs (see above)
         try:
             warm: dict = {}
             ready = asyncio.Event()
             ready.set()
-            await _session(context, token, ready, warm)  # one session first: imports, caches, pools, static files
-            await warm["page"].close()
+            await _session(browser, url, token, ready, warm)  # one session first: imports, caches, pools
+            await warm["context"].close()
             await asyncio.sleep(SETTLE_S)
             base_rss = sampler.rss_now()
             start = asyncio.Event()
             outs = [{} for _ in range(sessions)]
-            tasks = [asyncio.create_task(_session(context, token, start, o)) for o in outs]
+            tasks = [asyncio.create_task(_session(browser, url, token, start, o)) for o in outs]
             await asyncio.sleep(1.0)  # contexts and tabs made; now all start together
             _renice_chromium(CLIENT_NICE)
             n_cpu = len(sampler.cpu)
@@ -191,10 +191,16 @@ async def _level(url: str, token: str, sessions: int, sampler: Sampler, runs_fil
             await asyncio.sleep(SETTLE_S)
             open_rss = sampler.rss_now()  # all N sessions still connected, idle
             for o in outs:
-                if "page" in o:
-                    await o["page"].close()
+                if "context" in o:
+                    await o["context"].close()
         finally:
             await browser.close()
+    return level_figures(sessions, outs, wall, server_runs, busy_cpu, busy_client, base_rss, open_rss, sampler)
+
+def level_figures(sessions: int, outs: list[dict], wall: float, server_runs: list[float], busy_cpu: list[float],
+                  busy_client: list[float], base_rss: int, open_rss: int, sampler: Sampler) -> dict:
+    """The figures of one level from its sessions' outcomes (``ok``, ``error``, ``clicks``: [(label, ms)],
+    ``open_ms``) and the server's samples while they ran: the same for browser and protocol-level clients."""
     clicks = [t for o in outs for _, t in o.get("clicks", [])]
     progress = [t for o in outs for label, t in o.get("clicks", []) if label.startswith("progress")]
     failed = [o.get("error", "?") for o in outs if not o.get("ok")]

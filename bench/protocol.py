@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 from bench import probe
 from bench.browser import STEPS
 from bench.common import ROOT, app_env, median, ms, pct, serve, table, theme_flags
-from bench.load import SETTLE_S, STEP_TIMEOUT_MS, Sampler
+from bench.load import SETTLE_S, STEP_TIMEOUT_MS, Sampler, level_figures
 
 STEP_TIMEOUT_S = STEP_TIMEOUT_MS / 1000
 XSRF_COOKIE = "_streamlit_xsrf"
@@ -467,35 +467,17 @@ async def _level(url: str, token: str, sessions: int, sampler: Sampler, runs_fil
     await asyncio.sleep(SETTLE_S)
     open_rss = sampler.rss_now()  # all N sessions still connected, idle
     await asyncio.gather(*(o["client"].close() for o in outs if "client" in o))
-    clicks = [t for o in outs for _, t in o.get("clicks", [])]
-    progress = [t for o in outs for label, t in o.get("clicks", []) if label.startswith("progress")]
-    failed = [o.get("error", "?") for o in outs if not o.get("ok")]
     steps = {label: [t for o in outs for lb, t in o.get("clicks", []) if lb == label] for label, _, _ in STEPS}
     done = [o for o in outs if o.get("ok")]
+    figures = level_figures(sessions, outs, wall, server_runs, busy_cpu, busy_client, base_rss, open_rss, sampler)
+    if not warm.get("ok"):
+        figures["errors"] = [f"warm-up session: {warm.get('error')}", *figures["errors"]]
     return {
-        "sessions": sessions,
-        "failed": len(failed),
-        "errors": ([f"warm-up session: {warm.get('error')}"] if not warm.get("ok") else []) + sorted(set(failed))[:5],
-        "click_p50": pct(clicks, 50),
-        "click_p95": pct(clicks, 95),
-        "progress_p95": pct(progress, 95),
-        "open_p95": pct([o["open_ms"] for o in outs if "open_ms" in o], 95),
+        **figures,
         "steps": {label: {"p50": pct(v, 50), "p95": pct(v, 95)} for label, v in steps.items()},
-        "wall_s": wall,
-        "server_runs": len(server_runs),
         "script_runs_per_session": median([o["client"].script_runs for o in done]) if done else float("nan"),
-        "server_run_p50": pct(server_runs, 50),
-        "server_run_p95": pct(server_runs, 95),
-        "server_cpu_mean": median(busy_cpu) if busy_cpu else float("nan"),
-        "server_cpu_peak": max(busy_cpu, default=float("nan")),
-        "client_cpu_mean": median(busy_client) if busy_client else float("nan"),
-        "rss_base_mb": base_rss / 2**20,
-        "rss_peak_mb": max(sampler.rss, default=0) / 2**20,
-        "rss_open_mb": open_rss / 2**20,
-        "per_session_mb": (open_rss - base_rss) / 2**20 / sessions,
         "rx_mb_per_session": median([o["client"].rx_bytes for o in done]) / 2**20 if done else float("nan"),
     }
-
 
 def run(token: str, var_dir: Path, log_dir: Path, levels: tuple[int, ...] = (10, 25, 50),
         server_flags: tuple[str, ...] = (), name: str = "") -> dict:
