@@ -129,11 +129,15 @@ def test_failed_write_keeps_the_form(store, monkeypatch):
 
 def test_delete_all_my_data_and_the_link_stops_working(store):
     p, token = seeded_profile(store)
+    open_with_link(token, "pages/progress.py")  # the records are now in this process's memory
+    _, kept = account._records_cache()
+    assert p.id in kept
     at = open_with_link(token, "pages/profile.py")
     at.checkbox(key="confirm_delete").check().run()
     button(at, "Delete all my data").click().run()
     assert "Your data has been deleted." in [s.value for s in at.success]
     assert store.profile_by_token_hash(profiles.token_hash(token)) is None
+    assert p.id not in kept  # nor in memory
     again = open_with_link(token, "pages/log.py")
     assert any("does not open a profile" in w.value for w in again.warning)
 
