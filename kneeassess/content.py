@@ -299,10 +299,39 @@ class Catalogue(Strict):
 # --------------------------------------------------------------------------------------------------
 
 
+READABLE = 4.5  # WCAG 2 AA contrast for body text
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 class Colours(Strict):
     primary: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
     background: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
     text: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+
+    @model_validator(mode="after")
+    def _readable(self) -> Colours:
+        """Text on the background, and the primary colour (links, the chosen tab, white button labels on it), must be
+        readable: a runner in daylight on a phone, a visitor at an event tablet."""
+        pairs = [("text", self.text, "the background", self.background),
+                 ("primary", self.primary, "the background", self.background),
+                 ("primary", self.primary, "white button text", "#ffffff")]
+        for field, colour, against, other in pairs:
+            ratio = contrast_ratio(colour, other)
+            if ratio < READABLE:
+                raise ValueError(f"{field} {colour} on {against} ({other}) has a contrast of {ratio:.1f}:1; "
+                                 f"at least {READABLE}:1 is needed to be readable (WCAG AA)")
+        return self
 
 
 class Clinic(Strict):

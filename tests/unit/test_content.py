@@ -110,3 +110,24 @@ def test_missing_file(data_copy):
     (data_copy / "exercises.yaml").unlink()
     with pytest.raises(ContentError, match="exercises.yaml: file not found"):
         content.load_all()
+
+
+def test_contrast_ratio_matches_wcag():
+    assert content.contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert content.contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1.0)
+    assert content.contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)  # just under AA
+
+
+@pytest.mark.parametrize("field,colour,against", [
+    ("text", "#9aa5b1", "the background"),  # light grey text on white
+    ("primary", "#7fd1d1", "the background"),  # a pale teal: links and the chosen tab unreadable
+])
+def test_clinic_colours_must_be_readable(data_copy, field, colour, against):
+    path = data_copy / "clinic.toml"
+    original = {"text": '"#1b2330"', "primary": '"#0f6e6e"'}[field]
+    path.write_text(path.read_text().replace(f"{field} = {original}", f'{field} = "{colour}"'))
+    with pytest.raises(ContentError) as err:
+        content.load_all()
+    message = str(err.value)
+    assert "clinic.toml" in message and "colours" in message
+    assert f"{field} {colour} on {against}" in message and "at least 4.5:1" in message
