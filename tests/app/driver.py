@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,12 @@ from kneeassess.content import questionnaire
 ROOT = Path(__file__).resolve().parents[2]
 
 SIGNS = ("sls_knee_in", "sls_pelvis_drop", "sls_trunk_lean")
+NOT_REGISTERED = "Could not find a navigation page"  # AppTest's error for a page the navigation does not offer
+
+
+def unique(prefix: str) -> str:
+    """A name or address no other test uses (the test database is shared by the whole run)."""
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
 def start() -> AppTest:

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from kneeassess import leads
 from kneeassess.content import questionnaire
-from kneeassess.storage import StorageError, open_store
-from kneeassess.ui import account, booking
-from tests.app.driver import ROOT, button, fill_step
+from kneeassess.storage import StorageError
+from kneeassess.ui import booking
+from tests.app.driver import ROOT, button, fill_step, unique
 from tests.factories import HIP_RUNNER
-
-
-@pytest.fixture
-def store():
-    account.store.clear()
-    return open_store()
-
-
-def unique(prefix: str) -> str:
-    """A name or address no other test uses (the test database is shared by the whole run)."""
-    return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
 def book_page(event: str | None = None) -> AppTest:

@@ -12,26 +12,18 @@ from kneeassess import events, profiles
 from kneeassess.content import questionnaire
 from kneeassess.records import SavedAssessment
 from kneeassess.staff_auth import hash_passcode
-from kneeassess.storage import open_store
-from kneeassess.ui import account, kiosk
-from tests.app.driver import ROOT, button, fill_step
+from kneeassess.ui import kiosk
+from tests.app.driver import NOT_REGISTERED, ROOT, button, fill_step
 from tests.factories import HIP_RUNNER
 
 PASSCODE = "kiosk-passcode-3"
 PASSCODE_HASH = hash_passcode(PASSCODE)
-NOT_REGISTERED = "Could not find a navigation page"
 OTHER_PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if p.name != "kiosk.py")
 
 
 @pytest.fixture(autouse=True)
 def passcode(monkeypatch):
     monkeypatch.setenv("KNEEASSESS_STAFF_PASSCODE_HASH", PASSCODE_HASH)
-
-
-@pytest.fixture
-def store():
-    account.store.clear()
-    return open_store()
 
 
 @pytest.fixture

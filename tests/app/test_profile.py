@@ -2,21 +2,13 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
 from kneeassess import logbook, profiles
 from kneeassess.records import CheckIn, ExerciseSession, Run, SavedAssessment
 from kneeassess.screening import assess
-from kneeassess.storage import StorageError, open_store
+from kneeassess.storage import StorageError
 from kneeassess.ui import account
 from tests.app.driver import button, start, walk
 from tests.factories import HIP_RUNNER
-
-
-@pytest.fixture
-def store():
-    account.store.clear()
-    return open_store()
 
 
 def open_with_link(token, page):

@@ -4,8 +4,6 @@ from kneeassess import profiles
 from kneeassess.guided import steps_for
 from kneeassess.records import ExerciseSession
 from kneeassess.screening import assess
-from kneeassess.storage import open_store
-from kneeassess.ui import account
 from kneeassess.ui.guided_session import KEY
 from tests.app.driver import button, start, walk
 from tests.factories import HIP_RUNNER
@@ -40,9 +38,7 @@ def test_steps_through_reps_and_holds():
     assert at.subheader[0].value == "Side plank · set 1 of 5 · right side"
 
 
-def test_finishing_logs_the_session_to_the_profile():
-    account.store.clear()
-    store = open_store()
+def test_finishing_logs_the_session_to_the_profile(store):
     p2, token = profiles.save_results(store, HIP_RUNNER, assess(HIP_RUNNER))
     at = start()
     at.query_params["p"] = token

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 import pytest
@@ -10,31 +9,19 @@ from streamlit.testing.v1 import AppTest
 
 from kneeassess import events, leads, profiles
 from kneeassess.staff_auth import hash_passcode
-from kneeassess.storage import NotFound, open_store
-from kneeassess.ui import account
+from kneeassess.storage import NotFound
 from kneeassess.ui.navigation import STAFF_KEY
-from tests.app.driver import ROOT, button, start
+from tests.app.driver import NOT_REGISTERED, ROOT, button, start, unique
 
 PASSCODE = "clinic-passcode-7"
 PASSCODE_HASH = hash_passcode(PASSCODE)
 STAFF_PAGES = ("pages/staff_requests.py", "pages/staff_events.py")
-NOT_REGISTERED = "Could not find a navigation page"
 PLEASE_SIGN_IN = "This page is for clinic staff. Please sign in."
 
 
 @pytest.fixture(autouse=True)
 def passcode(monkeypatch):
     monkeypatch.setenv("KNEEASSESS_STAFF_PASSCODE_HASH", PASSCODE_HASH)
-
-
-@pytest.fixture
-def store():
-    account.store.clear()
-    return open_store()
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
 def seed(store, name: str, **fields) -> leads.Request:
