@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -85,28 +86,51 @@ def browser() -> Iterator[object]:
             chromium.close()
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh schema on the test PostgreSQL (for app processes sharing one database), dropped afterwards."""
+POSTGRES_URL = os.environ.get("KNEEASSESS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def with_query(url: str, **query: str) -> str:
+    import sqlalchemy as sa
+
+    return sa.make_url(url).update_query_dict(query).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin():  # -> Iterator[sa.Engine]
+    """An engine on the test database's default schema, used to create and drop the per-test schemas."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(with_query(POSTGRES_URL, connect_timeout="3"), poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError:
+        engine.dispose()
+        missing_setup("PostgreSQL at 127.0.0.1:5432 is not reachable")
+    yield engine
+    engine.dispose()
+
+
+@contextmanager
+def fresh_schema(admin, prefix: str, **query: str) -> Iterator[str]:  # noqa: ANN001 - an sa.Engine
+    """The URL of a new, empty schema on the test PostgreSQL (named in ``options=-csearch_path=...``, so tables
+    and alembic's version table land there); dropped afterwards."""
     import uuid
 
     import sqlalchemy as sa
 
-    from tests.integration.conftest import POSTGRES_URL, with_query
-
-    admin = sa.create_engine(with_query(POSTGRES_URL, connect_timeout="3"), poolclass=sa.NullPool)
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError:
-        admin.dispose()
-        missing_setup("PostgreSQL at 127.0.0.1:5432 is not reachable")
-    schema = f"kneeassess_apps_{uuid.uuid4().hex[:12]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     try:
-        yield with_query(POSTGRES_URL, options=f"-csearch_path={schema}")
+        yield with_query(POSTGRES_URL, options=f"-csearch_path={schema}", **query)
     finally:
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_admin) -> Iterator[str]:  # noqa: ANN001
+    """A fresh schema on the test PostgreSQL (for app processes sharing one database), dropped afterwards."""
+    with fresh_schema(postgres_admin, "kneeassess_apps") as url:
+        yield url
