@@ -21,8 +21,8 @@ from playwright.sync_api import Page, expect
 
 from kneeassess import leads, profiles
 from kneeassess.storage.sql import SqlStore
-from tests.conftest import ROOT, missing_setup
-from tests.e2e.conftest import PHONE, _free_port, _healthy, serve, wait_idle
+from tests.conftest import ROOT, free_port, missing_setup
+from tests.e2e.conftest import PHONE, _healthy, serve, wait_idle
 from tests.e2e.ui import expect_step, keyed, no_app_error, press, shoot, tick
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -67,7 +67,7 @@ def nginx_bin() -> Path:
 
 
 def start_nginx(tmp: Path, replica_a: str, replica_b: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     (tmp / "tls.conf").write_text("# plain HTTP on loopback\n")
     (tmp / "kneeassess.conf").write_text(render(TEMPLATE.read_text(), {
         "KNEEASSESS_LISTEN": f"127.0.0.1:{port}", "KNEEASSESS_SERVER_NAME": "127.0.0.1",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import socket
 import threading
 import time
 import uuid
@@ -21,15 +20,10 @@ from aiosmtpd.controller import Controller
 from kneeassess import leads, outbox
 from kneeassess.outbox import DeliveryConfig, DeliveryWorker, deliver_due
 from kneeassess.storage.sql import SqlStore
+from tests.conftest import free_port
 
 T0 = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 SECRET = "webhook-secret-for-tests"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Receiver:
