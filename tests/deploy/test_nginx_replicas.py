@@ -23,7 +23,7 @@ from kneeassess import leads, profiles
 from kneeassess.storage.sql import SqlStore
 from tests.conftest import ROOT, free_port, missing_setup
 from tests.e2e.conftest import PHONE, _healthy, serve, wait_idle
-from tests.e2e.ui import expect_step, keyed, no_app_error, press, shoot, tick
+from tests.e2e.ui import keyed, no_app_error, press, quick_screening, shoot, tick
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -150,17 +150,7 @@ def test_a_runner_and_a_consultation_request_through_nginx_and_two_replicas(  # 
 
         # the runner, on replica A: the knee check (optional steps skipped), save, the private link, progress
         page = new_tab(chromium, url, route[replica_a])
-        page.goto("/")
-        wait_idle(page)
-        expect_step(page, 1, "About you")
-        press(page, "Skip this step")
-        expect_step(page, 2, "Safety check")
-        tick(page, "w_safety_none")
-        press(page, "Next")
-        for number, title in ((3, "Your knee pain"), (4, "Knee score"), (5, "Your running"), (6, "Self-tests")):
-            expect_step(page, number, title)
-            press(page, "Skip this step")
-        expect_step(page, 7, "Your results")
+        quick_screening(page, "/")
         press(page, "Save my results")
         wait_idle(page)
         main = page.locator('[data-testid="stMain"]')
