@@ -6,18 +6,16 @@ from datetime import date
 
 from kneeassess.models import PlanItem
 from kneeassess.progress import current_phase, this_weeks_plan
-from kneeassess.records import CheckIn, Profile, SavedAssessment
+from kneeassess.records import Profile
 from kneeassess.ui import account
 from kneeassess.ui.session_results import current_assessment
 from kneeassess.ui.state import screening
 
 
 def current_plan(profile: Profile | None) -> list[PlanItem]:
-    if profile is not None:
-        store = account.store()
-        assessments = store.list(SavedAssessment, profile.id)
-        phase = current_phase(assessments, store.list(CheckIn, profile.id), date.today())
-        return this_weeks_plan(assessments, phase)
+    if profile is not None:  # the records shared per revision (account.records), not read again each rerun
+        recs = account.records(profile)
+        return this_weeks_plan(recs.assessments, current_phase(recs.assessments, recs.checkins, date.today()))
     s = screening()
     a = current_assessment(s)
     if a is None or (a.triage == "see_clinician" and not s.show_plan_anyway):
