@@ -202,10 +202,12 @@ def distance_reading(weeks: list[WeekLoad], factor: float, unit: str) -> str:
 def kujala_reading(series: list[tuple[date, int]]) -> str:
     first, last = series[0][1], series[-1][1]
     if len(series) == 1:
-        return f"Your score is {first}/100. Reassess in a few weeks: a change of 10 points or more is a real change."
+        return (f"Your score is {first}/100. Reassess in a few weeks: a change of 10 points or more is the smallest "
+                "change that matters clinically.")
     change = last - first
-    verdict = "a real improvement" if change >= 10 else "a real worsening" if change <= -10 else "not yet a real change"
-    return f"From {first} to {last} ({change:+d} points): {verdict} (10 points is the smallest real change)."
+    verdict = ("a clinically important improvement" if change >= 10 else "a clinically important worsening"
+               if change <= -10 else "not yet a clinically important change")
+    return f"From {first} to {last} ({change:+d} points): {verdict} (10 points is the clinically important change)."
 
 
 def self_test_reading(rows: list[SideResult]) -> str:

@@ -12,6 +12,7 @@ from kneeassess.content import Clinic, catalogue, clinic, rulebook
 from kneeassess.models import Assessment, PlanItem, WeakLink
 from kneeassess.reports.calendar import plan_ics
 from kneeassess.reports.pdf import plan_pdf
+from kneeassess.screening.load import RATIO_NOTE
 from kneeassess.ui.pictures import picture
 
 LEVEL_WORDS = {"likely": "Likely weak link", "possible": "Possible weak link", "unlikely": "Unlikely"}
@@ -103,10 +104,7 @@ def training_load(a: Assessment, primary: str, unit: str) -> None:
     for f in a.load.findings:
         st.markdown(f"- {f}")
     if a.load.acwr is not None:
-        st.caption(
-            f"Last 7 days ÷ average of the 3 weeks before = {a.load.acwr:g}. This ratio only describes your "
-            "training; it cannot predict injury (Impellizzeri 2020)."
-        )
+        st.caption(RATIO_NOTE.format(ratio=a.load.acwr))
 
 
 def plan_item(p: PlanItem) -> None:

@@ -203,7 +203,7 @@ def test_ics_has_one_event_per_session_on_mon_wed_fri(ics, hip):
         assert p["DTEND"] > p["DTSTART"]
         desc = unescape(p["DESCRIPTION"])
         assert "• Side plank: 25 s hold, 10 s rest, × 5 each side (level 1)" in desc
-        assert "\n• Floor reach: 12 × 3, bodyweight or a light weight (level 1)" in desc
+        assert "\n• Floor reach: 12 × 3, bodyweight or a light weight (the clinic's addition) (level 1)" in desc
         assert "Never push through pain above 5/10" in desc
         assert e["alarms"] and e["alarms"][0]["props"]["TRIGGER"] == "-PT30M"
         assert e["alarms"][0]["props"]["ACTION"] == "DISPLAY"
