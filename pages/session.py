@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kneeassess.ui import account, guided_session
+from kneeassess.ui import account, guided_session, safety
 from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.plan_source import current_plan
 
@@ -10,6 +10,8 @@ leave_legacy_pages_mode()
 
 st.title("Today's session")
 profile = account.current_profile()
+if not safety.safety_gate("session"):
+    st.stop()
 plan = current_plan(profile)
 if not plan:
     st.info("Do the knee check first: your session is this week's plan from it.", icon=":material/info:")

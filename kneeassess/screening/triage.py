@@ -44,6 +44,14 @@ def red_flags(answers: dict[str, Any]) -> list[RedFlag]:
     return flags
 
 
+def flag_label(flag_id: str) -> str:
+    """The words of a flag (rf_ from the safety screen, xf_ from safety.yaml), for a saved profile's flag ids."""
+    for q in questionnaire().step("safety").questions:
+        if q.id == flag_id:
+            return q.label
+    return next((f.label for f in safety_book().secondary_flags if f.id == flag_id), flag_id)
+
+
 def triage_level(flags: list[RedFlag]) -> str:
     return max((f.triage for f in flags), key=TRIAGE_LEVELS.index, default="self_care")
 
