@@ -62,8 +62,8 @@ def call_buttons(advice: TriageAdvice, *, key: str, large: bool) -> None:
                            icon=":material/call:", width="stretch")
 
 
-def _advice_box(advice: TriageAdvice) -> None:
-    text = f"**{advice.title}**\n\n{advice.what_to_do}\n\n**By when:** {advice.by_when}"
+def _advice_box(advice: TriageAdvice, *, title: bool = True) -> None:
+    text = (f"**{advice.title}**\n\n" if title else "") + f"{advice.what_to_do}\n\n**By when:** {advice.by_when}"
     level = advice.level
     if level in ("urgent", "see_clinician_soon"):
         st.error(text, icon=ICONS[level])
@@ -79,8 +79,9 @@ def _why(flags: list[RedFlag] | None, status: SafetyStatus) -> None:
             st.markdown("**Why:**")
         for f in flags:
             st.markdown(f"- {f.text}." + (f" {f.advice}" if f.advice else ""))
-            for words in f.raised_by:
-                st.caption(f"Your answer: {words}")
+            if f.id.startswith("xf_"):  # raised by an answer outside the safety check: name it
+                for words in f.raised_by:
+                    st.caption(f"Your answer: {words}")
     elif status.flags:
         st.markdown("**Why:** " + "; ".join(flag_label(f) for f in status.flags) + ".")
 
@@ -127,7 +128,7 @@ def render_safety(
     if status.blocks_plan:
         st.markdown(f"## {advice.title}")
         call_buttons(advice, key=key, large=True)
-        _advice_box(advice)
+        _advice_box(advice, title=False)  # the title is the heading above
         _why(flags, status)
         if not clinic().phone:
             st.caption(f"{clinic().name}'s phone number is not configured in this app.")
