@@ -107,10 +107,11 @@ def _clinician_check(profile: Profile, status: SafetyStatus, key: str) -> None:
 
 
 def render_safety(
-    subject: Assessment | Profile | SafetyStatus | None, *, key: str, show_ok: bool = False,
+    subject: Assessment | Profile | SafetyStatus | str | None, *, key: str, show_ok: bool = False,
     profile: Profile | None = None,
 ) -> bool:
-    """Draw the safety advice for ``subject`` and return whether a plan may be shown on this page.
+    """Draw the safety advice for ``subject`` (an assessment, a saved profile, a status or a triage level) and
+    return whether a plan may be shown on this page.
 
     ``urgent`` / ``see_clinician_soon``: the advice with tap-to-call buttons first; never a plan (False).
     ``see_clinician``, unresolved: the standing warning; a plan only after the confirmation (True once given).
@@ -122,6 +123,8 @@ def render_safety(
         status, flags = status_of_assessment(subject), subject.red_flag_details
     elif isinstance(subject, Profile):
         status, profile = safety_status(subject), profile or subject
+    elif isinstance(subject, str):
+        status = SafetyStatus(subject)
     else:
         status = subject or NO_FLAG
     advice = triage_advice(status.level)

@@ -264,3 +264,11 @@ def test_session_days_spread_and_limits(hip):
 def test_calendar_module_needs_no_streamlit():
     src = Path(__file__).resolve().parents[2] / "kneeassess" / "reports"
     assert all("streamlit" not in p.read_text() for p in src.glob("*.py"))
+
+
+def test_ics_carries_the_standing_warning_for_a_see_clinician_flag():
+    a = assess(HIP_RUNNER | {"rf_giving_way": True})
+    warned = parse(plan_ics(a.plan, CREATED, 3, clinic_name="ReSync Physiotherapy", warning="See a physio first."))
+    plain = parse(plan_ics(a.plan, CREATED, 3, clinic_name="ReSync Physiotherapy"))
+    assert all(unescape(e["props"]["DESCRIPTION"]).startswith("See a physio first.") for e in warned["events"])
+    assert not any("See a physio" in unescape(e["props"]["DESCRIPTION"]) for e in plain["events"])
