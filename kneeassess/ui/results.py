@@ -193,6 +193,6 @@ def clinic_contact(key: str = "book", *, main_action: bool = True) -> None:
         return
     if st.button("Book a free consultation", type="primary" if main_action else "secondary", key=key,
                  width="stretch" if main_action else "content"):
-        st.switch_page("pages/book.py")
+        st.switch_page("pages/runner/book.py")
     if lines := contact_lines(c):
         st.caption("Or contact the clinic directly: " + " · ".join(lines))
