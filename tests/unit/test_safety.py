@@ -263,3 +263,23 @@ def test_the_disclaimer_fits_the_level():
 
 def test_kujala_full_answers_still_score():
     assert assess(safe(**akps_all(0))).akps == 100
+
+
+def test_hop_landings_go_to_level_2_only_after_two_logged_green_weeks():
+    from datetime import date, timedelta
+
+    from kneeassess.progress import ready_for_level_2
+    from kneeassess.records import ExerciseSession
+
+    monday = date(2026, 11, 2)
+    today = monday + timedelta(weeks=3)
+
+    def logged(week: int, pain: int | None) -> ExerciseSession:
+        return ExerciseSession(day=monday + timedelta(weeks=week, days=1), exercise="single_leg_hop_landing",
+                               sets=3, reps=8, pain=pain)
+
+    assert ready_for_level_2([logged(0, 1), logged(1, 2)], monday, today) == {"single_leg_hop_landing"}
+    assert ready_for_level_2([logged(0, 1), logged(1, 3)], monday, today) == set(), "pain 3 is not green"
+    assert ready_for_level_2([logged(0, 1)], monday, today) == set(), "one week is not two"
+    assert ready_for_level_2([logged(0, None), logged(1, None)], monday, today) == set(), "pain must be rated"
+    assert ready_for_level_2([logged(2, 0), logged(3, 0)], monday, today) == set(), "this week is not complete"
