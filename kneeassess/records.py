@@ -33,7 +33,7 @@ class Profile(BaseModel):
 
 class SavedAssessment(Record):
     created_at: datetime
-    kind: Literal["screening", "reassessment"] = "screening"
+    kind: Literal["screening", "reassessment", "quick_check"] = "screening"
     answers: dict[str, Any]
     result: dict[str, Any]  # the Assessment as JSON, as shown when it was made
 

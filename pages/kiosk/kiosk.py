@@ -1,33 +1,39 @@
-"""Kiosk mode: welcome → the screening → the result → take it home / book → finish (cleared for the next)."""
+"""Kiosk mode: welcome → the quick check (safety, your knee, the squat test) → the result with "Take it home" →
+done (cleared for the next visitor). The full check continues on the visitor's phone."""
 
 import streamlit as st
 
 from kneeassess.content import NO_PLAN_LEVELS
-from kneeassess.ui import flow, kiosk, results, safety
-from kneeassess.ui.session_results import current_assessment
+from kneeassess.ui import kiosk, quick_check, results
+from kneeassess.ui.navigation import EVENT_KEY
 from kneeassess.ui.staff_gate import verify_passcode
-from kneeassess.ui.state import TOTAL_STEPS, screening
 
-kiosk.inactivity_guard()
+kiosk.reset_if_asked()
+kiosk.style_and_badge()
+q = quick_check.state()
+kiosk.inactivity_guard(qr_shown=kiosk.handing_off(),
+                       timer_left=q.timer_left(quick_check.timer_s()) if q.screen == "test" else 0.0)
 if not kiosk.welcome():
     kiosk.leave_kiosk(verify_passcode)
     st.stop()
 
-s = screening()
-a = current_assessment(s)
-if a is None:
-    flow.draw_step(s, results_page=None)
+if quick_check.questions(q):
     st.stop()
 
-flow.header(TOTAL_STEPS, "Your result")
-plan_ok = safety.render_safety(a, key="kiosk", show_ok=True)
-if a.triage not in NO_PLAN_LEVELS:
-    kiosk.take_home(s, a)
-    results.weak_links(a)
-    if a.plan and plan_ok:
-        st.subheader("This week's exercises")
-        for item in a.plan:
-            st.markdown(f"- **{item.name}**: {item.dose}")
+a = quick_check.assessment(q)
+if a is None:
+    st.stop()
+quick_check.count(q, a, st.session_state.get(EVENT_KEY))
+quick_check.header(q)
+if a.triage in NO_PLAN_LEVELS:
+    quick_check.reading(q, a, key="kiosk")
+else:
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        plan_ok = quick_check.reading(q, a, key="kiosk")
+    with right:
+        kiosk.take_home(q.answers, a, counted_id=q.counted_id)
+    quick_check.plan_or_invitation(q, a, plan_ok)
 st.caption(a.disclaimer)
 results.clinic_contact(key="kiosk_book", main_action=a.triage not in NO_PLAN_LEVELS)
 kiosk.finish_button()

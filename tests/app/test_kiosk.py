@@ -1,4 +1,4 @@
-"""Kiosk mode on an event tablet: a welcome with one Start, the screening, take the result home, staff-only exit."""
+"""Kiosk mode on an event tablet: a welcome with one Start, the quick check, take the result home, staff-only exit."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kneeassess import events, profiles
-from kneeassess.content import questionnaire
 from kneeassess.records import SavedAssessment
 from kneeassess.staff_auth import hash_passcode
 from kneeassess.ui import kiosk
-from tests.app.driver import NOT_REGISTERED, ROOT, button, fill_step
-from tests.factories import HIP_RUNNER
+from tests.app.driver import NOT_REGISTERED, ROOT, button
 
 PASSCODE = "kiosk-passcode-3"
 PASSCODE_HASH = hash_passcode(PASSCODE)
@@ -43,48 +41,68 @@ def kiosk_tablet(slug: str) -> AppTest:
 
 
 def on_welcome(at: AppTest) -> bool:
-    return "Start" in [b.label for b in at.button] and not at.header
+    return "Start the quick check" in [b.label for b in at.button] and not at.header
 
 
-def through_the_screening(at: AppTest) -> None:
-    """Start, skip every optional step, answer the safety check (all "no")."""
-    button(at, "Start").click().run()
-    for step in questionnaire().steps:
-        assert step.title in [h.value for h in at.header]
-        if step.optional:
-            button(at, "Skip this step").click().run()
-        else:
-            fill_step(at, HIP_RUNNER, step.id)
-            button(at, "Next").click().run()
-        assert not at.exception, at.exception
+def start(at: AppTest) -> None:
+    button(at, "Start the quick check").click().run()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.header] == ["Safety check"]
+
+
+def pills(at: AppTest, key: str, value) -> None:  # noqa: ANN001
+    at.button_group(key=key).set_value(value).run()
+    assert not at.exception, at.exception
+
+
+def through_the_quick_check(at: AppTest) -> None:
+    """A visitor who answers every quick question: none of the signs, knee pain, distances, the squat test."""
+    start(at)
+    button(at, "None of these apply to me").click().run()
+    assert [h.value for h in at.header] == ["Your knee"]
+    pills(at, "q_pain_location", ["around_kneecap"])
+    pills(at, "q_pain_run_worst", 4)
+    pills(at, "q_pain_next_morning", 2)
+    pills(at, "q_last_week", 40)
+    pills(at, "q_usual_week", 20)
+    button(at, "Next: the self-test").click().run()
+    assert [h.value for h in at.header] == ["Self-test with our staff"]
+    pills(at, "q_signs_left", ["sls_knee_in"])
+    pills(at, "q_sls_pain_left", 2)
+    pills(at, "q_signs_right", ["none"])
+    pills(at, "q_sls_pain_right", 0)
+    button(at, "See my result").click().run()
+    assert not at.exception, at.exception
     assert [h.value for h in at.header] == ["Your result"]
 
 
 def test_welcome_has_one_start_and_no_menu(slug):
     at = kiosk_tablet(slug)
     assert on_welcome(at)
-    assert [t.value for t in at.title] == ["Runner's knee check"]
-    assert [b.label for b in at.button] == ["Start", "Leave kiosk mode"]  # the exit is the staff's, folded away
+    assert [b.label for b in at.button] == ["Start the quick check", "Leave kiosk mode"]  # the exit is folded away
     assert at.button(key="kiosk_start").proto.type == "primary"
     assert [e.label for e in at.expander] == ["Staff"]
+    assert any("Kiosk mode · Kiosk test event" in h.proto.body for h in at.get("html"))  # staff see it at a glance
     assert OTHER_PAGES  # neither the runner's pages nor the clinic's are there to go to
     for page in OTHER_PAGES:
         with pytest.raises(ValueError, match=NOT_REGISTERED):
             at.switch_page(page)
 
 
-def test_through_the_screening_to_the_result_and_take_it_home(store, slug):
+def test_the_quick_check_goes_through_assess_and_takes_the_answers_home(store, slug):
     at = kiosk_tablet(slug)
-    through_the_screening(at)
+    through_the_quick_check(at)
     assert "Safe to start with self-care" in at.success[0].value
+    text = " ".join(m.value for m in at.markdown)
+    assert "Firm from your quick check" in text and "Needs the full check" in text
+    assert "Hip control, from the single-leg squat" in text  # the test was done: firm
+    assert "Your knee score" not in text or "full check" in text
+    assert "This week's exercises" in [s.value for s in at.subheader]
     assert not at.get("image")  # no QR code before the runner asks for it
-    assert "Finish" in [b.label for b in at.button]
 
     button(at, "Take it home").click().run()
     assert not at.exception, at.exception
     (qr,) = at.get("image")
-    assert qr.proto.imgs[0].caption == "Your result, plan and log, private to you"
-    assert "### Scan this with your phone's camera" in [m.value for m in at.markdown]
     assert "Take it home" not in [b.label for b in at.button]
     assert "Done, clear the tablet" in [b.label for b in at.button]  # under the QR code
 
@@ -93,9 +111,43 @@ def test_through_the_screening_to_the_result_and_take_it_home(store, slug):
     profile = store.profile_by_token_hash(profiles.token_hash(token))
     assert profile is not None and profile.event == slug  # tagged with the event
     (saved,) = store.list(SavedAssessment, profile.id)
+    assert saved.kind == "quick_check"
     assert saved.result["triage"] == "self_care"
+    assert saved.answers["pain_location"] == ["around_kneecap"]
+    assert (saved.answers["km_week_0"], saved.answers["km_week_1"], saved.answers["km_week_3"]) == (40, 20, 20)
+    assert (saved.answers["sls_knee_in_left"], saved.answers["sls_knee_in_right"]) == (True, False)
+    assert saved.answers["rf_locking"] is False
     (stats,) = [s for s in events.event_stats(store) if s.slug == slug]
     assert (stats.screenings, stats.took_home) == (1, 1)
+
+    button(at, "Done, clear the tablet").click().run()
+    assert not at.exception, at.exception
+    for key in (kiosk.HOME_LINK_KEY, "kneeassess_quick", "q_pain_location", kiosk.STARTED_KEY):
+        assert key not in at.session_state  # nothing of the visitor left in the session
+
+
+def test_no_symptoms_and_no_test_gives_the_safety_result_and_no_plan(slug):
+    at = kiosk_tablet(slug)
+    start(at)
+    button(at, "None of these apply to me").click().run()
+    button(at, "Next: the self-test").click().run()
+    button(at, "See my result").click().run()
+    assert not at.exception, at.exception
+    assert "Safe to start with self-care" in at.success[0].value
+    assert "This week's exercises" not in [s.value for s in at.subheader]
+    assert any("cannot suggest exercises yet" in i.value for i in at.info)
+    assert "Take it home" in [b.label for b in at.button]  # to do the full check on the phone
+
+
+def test_an_urgent_sign_goes_straight_to_the_advice(slug):
+    at = kiosk_tablet(slug)
+    start(at)
+    at.checkbox(key="q_rf_hot_red_fever").check().run()
+    button(at, "Continue").click().run()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.header] == ["Your result"]
+    assert "Take it home" not in [b.label for b in at.button]
+    assert "This week's exercises" not in [s.value for s in at.subheader]
 
 
 def test_leaving_kiosk_mode_needs_the_staff_passcode(slug):

@@ -1,0 +1,306 @@
+"""The quick check on screen: safety on one screen, your knee (chips), the single-leg squat with staff help, the
+result. Every tap is a widget callback: one script run per tap, no keyboard. The kiosk and the runner's site use
+the same screens; the assessment is the screening's own ``assess()``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from kneeassess import events, quick
+from kneeassess.answers import InvalidAnswers
+from kneeassess.content import NO_PLAN_LEVELS, SIDES, questionnaire
+from kneeassess.models import Assessment
+from kneeassess.screening import assess
+from kneeassess.screening.triage import red_flags, self_tests_not_asked, triage_level
+from kneeassess.storage import StorageError
+from kneeassess.ui import account, results, safety
+from kneeassess.ui.flow import scroll_to_top
+from kneeassess.ui.pictures import picture
+
+KEY = "kneeassess_quick"
+SCREENS = ("safety", "knee", "test", "result")
+TITLES = {"safety": "Safety check", "knee": "Your knee", "test": "Self-test with our staff", "result": "Your result"}
+TIMER_S_DEFAULT = 60
+
+
+@dataclass
+class Quick:
+    screen: str = "safety"
+    answers: dict[str, Any] = field(default_factory=dict)
+    timer_started: float | None = None  # time.time() when the squat timer was started
+    counted_id: int | None = None  # the row that counts this check for the clinic's event figures
+
+    def timer_left(self, duration: int) -> float:
+        if self.timer_started is None:
+            return 0.0
+        return max(0.0, duration - (time.time() - self.timer_started))
+
+
+def state() -> Quick:
+    if KEY not in st.session_state:
+        st.session_state[KEY] = Quick()
+    q: Quick = st.session_state[KEY]
+    return q
+
+
+def clear() -> None:
+    """Forget this visitor's quick check (its answers and its widgets)."""
+    st.session_state.pop(KEY, None)
+    for k in [k for k in st.session_state if str(k).startswith("q_")]:
+        del st.session_state[k]
+
+
+def timer_s() -> int:
+    try:
+        return max(5, int(os.environ.get("KNEEASSESS_KIOSK_TEST_TIMER_S", str(TIMER_S_DEFAULT))))
+    except ValueError:
+        return TIMER_S_DEFAULT
+
+
+# --- callbacks: each tap changes the state once -------------------------------------------------------------
+
+
+def _go(screen: str) -> None:
+    q = state()
+    q.screen = screen
+    q.timer_started = None if screen != "test" else q.timer_started
+
+
+def _after_safety() -> None:
+    q = state()
+    ticked = [rid for rid in quick.safety_ids(q.answers) if st.session_state.get(f"q_{rid}")]
+    q.answers |= quick.safety_answers(ticked, q.answers)
+    no_plan = triage_level(red_flags(q.answers)) in NO_PLAN_LEVELS  # the rest is moot: straight to the advice
+    _go("result" if no_plan else "knee")
+
+
+def _set(aid: str) -> None:
+    value = st.session_state.get(f"q_{aid}")
+    q = state()
+    if value is None or value == []:
+        q.answers.pop(aid, None)
+    else:
+        q.answers[aid] = list(value) if isinstance(value, list) else value
+
+
+def _set_distance(which: str) -> None:
+    q = state()
+    value = st.session_state.get(f"q_{which}")
+    ids = ("km_week_0",) if which == "last_week" else ("km_week_1", "km_week_2", "km_week_3")
+    for aid in ids:
+        q.answers.pop(aid, None)
+    if value is not None:
+        q.answers |= quick.usual_weeks(value, None) if which == "last_week" else quick.usual_weeks(None, value)
+
+
+def _set_signs(side: str) -> None:
+    q = state()
+    key = f"q_signs_{side}"
+    picked = list(st.session_state.get(key) or [])
+    if len(picked) > 1 and quick.NONE_SEEN in picked:  # "none" and a sign: the last tap wins
+        picked = [quick.NONE_SEEN] if picked[-1] == quick.NONE_SEEN else [p for p in picked if p != quick.NONE_SEEN]
+        st.session_state[key] = picked
+    for b in quick.SQUAT_SIGNS:
+        q.answers.pop(f"{b}_{side}", None)
+    if picked:
+        q.answers |= quick.squat_answers(side, picked)
+
+
+def _start_timer() -> None:
+    state().timer_started = time.time()
+
+
+# --- the screens -------------------------------------------------------------------------------------------
+
+
+def header(q: Quick) -> None:
+    number = SCREENS.index(q.screen) + 1
+    if q.screen != "result":
+        st.caption(f"Quick check · step {number} of 3")
+        st.progress(number / 4)
+    st.header(TITLES[q.screen])
+    scroll_to_top(100 + number)
+
+
+def safety_screen(q: Quick) -> None:
+    st.write("Tick anything that is true for you now or since the pain began.")
+    step = questionnaire().step("safety")
+    for question in step.questions:
+        if question.id in quick.safety_ids(q.answers):
+            st.checkbox(question.label, key=f"q_{question.id}", value=bool(q.answers.get(question.id)))
+    ticked = any(st.session_state.get(f"q_{rid}") for rid in quick.safety_ids(q.answers))
+    st.button("Continue" if ticked else "None of these apply to me", type="primary", width="stretch",
+              key="q_safety_next", on_click=_after_safety, icon=":material/arrow_forward:")
+
+
+def _pills(label: str, options: list[Any], aid: str, q: Quick, fmt: Any = str, on_change: Any = None,
+           args: tuple[Any, ...] | None = None, current: Any = None) -> None:
+    key = f"q_{aid}"
+    if key not in st.session_state and current is not None:
+        st.session_state[key] = current
+    st.pills(label, options, selection_mode="single", format_func=fmt, key=key,
+             on_change=on_change or _set, args=args if args is not None else (aid,))
+
+
+def knee_screen(q: Quick) -> None:
+    loc = next(x for x in questionnaire().step("symptoms").questions if x.id == "pain_location")
+    key = "q_pain_location"
+    if key not in st.session_state and q.answers.get("pain_location"):
+        st.session_state[key] = q.answers["pain_location"]
+    st.pills("Where does it hurt? Choose all that apply.", [o.value for o in loc.options], selection_mode="multi",
+             default=None, format_func=loc.option_label, key=key, on_change=_set, args=("pain_location",))
+    pains = list(quick.PAIN_CHIPS)
+    _pills("Worst knee pain during or after running, last 7 days (0 = none, 10 = worst)", pains, "pain_run_worst",
+           q, current=q.answers.get("pain_run_worst"))
+    _pills("Knee pain the morning after your last run", pains, "pain_next_morning", q,
+           current=q.answers.get("pain_next_morning"))
+    chips = list(quick.DISTANCE_CHIPS_KM)
+
+    def km(v: int) -> str:
+        return f"{v}+ km" if v == chips[-1] else f"{v} km"
+
+    _pills("How far did you run in the last 7 days?", chips, "last_week", q, fmt=km, on_change=_set_distance,
+           args=("last_week",), current=q.answers.get("km_week_0"))
+    _pills("And in a usual week before that?", chips, "usual_week", q, fmt=km, on_change=_set_distance,
+           args=("usual_week",), current=q.answers.get("km_week_1"))
+    left, right = st.columns([2, 1])
+    left.button("Next: the self-test", type="primary", width="stretch", key="q_knee_next", on_click=_go,
+                args=("test",), icon=":material/arrow_forward:")
+    right.button("Back", width="stretch", key="q_knee_back", on_click=_go, args=("safety",))
+
+
+def timer(q: Quick) -> None:
+    """The squat timer: counts down on the tablet (in the browser, no reruns); the kiosk's inactivity reset
+    waits while it runs (``window.__kaPauseUntil``)."""
+    duration = timer_s()
+    left = q.timer_left(duration)
+    if left <= 0:
+        q.timer_started = None
+        st.button(f"Start the timer ({duration} s: left leg, then right)", width="stretch", key="q_timer",
+                  on_click=_start_timer, icon=":material/timer:")
+        return
+    config = json.dumps({"left": round(left, 1), "half": duration / 2})
+    script = TIMER_JS.replace("CONFIG", config)
+    st.html('<p id="ka-timer" role="timer" aria-live="off" style="font-size:2rem;font-weight:700;'
+            'text-align:center;margin:.5rem 0"></p>' f"<script>{script}</script>",
+            unsafe_allow_javascript=True)  # fixed script; its only data are two numbers
+
+
+TIMER_JS = """
+(function () {
+  const c = CONFIG;
+  const end = Date.now() + c.left * 1000;
+  window.__kaPauseUntil = end;
+  if (window.__kaTimerTick) { clearInterval(window.__kaTimerTick); }
+  function tick() {
+    const e = document.getElementById('ka-timer');
+    const s = Math.max(0, Math.ceil((end - Date.now()) / 1000));
+    if (e) { e.textContent = s === 0 ? 'Time is up: what did you see?' :
+      ((s > c.half ? 'Left leg: ' : 'Right leg: ') + s + ' s'); }
+    if (s === 0) { clearInterval(window.__kaTimerTick); window.__kaTimerTick = null; }
+  }
+  tick();
+  window.__kaTimerTick = setInterval(tick, 250);
+})();
+"""
+
+
+def test_screen(q: Quick) -> None:
+    not_asked = self_tests_not_asked(q.answers)
+    if not_asked and "single_leg_squat" in not_asked[0]:
+        st.info(not_asked[1], icon=":material/health_and_safety:")
+        st.button("See my result", type="primary", width="stretch", key="q_result", on_click=_go,
+                  args=("result",))
+        return
+    sec = next(s for s in questionnaire().step("self_tests").sections if s.id == "single_leg_squat")
+    cols = st.columns([1, 2], vertical_alignment="center")
+    with cols[0]:
+        picture("single_leg_squat", max_width=240)
+    with cols[1]:
+        st.markdown("Stand on one leg, holding our staff's hand or a chair. Squat down slowly and stand up, "
+                    "**5 times on each leg**. Staff watch your knee, hips and upper body with you.")
+        if sec.safety:
+            st.caption(sec.safety)
+    timer(q)
+    labels = {b.id: b.label for b in sec.questions if b.id in quick.SQUAT_SIGNS}
+    labels[quick.NONE_SEEN] = "None of these"
+    for side in SIDES:
+        key = f"q_signs_{side}"
+        if key not in st.session_state:
+            seen = [b for b in quick.SQUAT_SIGNS if q.answers.get(f"{b}_{side}") is True]
+            done = q.answers.get(f"sls_knee_in_{side}") is not None
+            st.session_state[key] = seen or ([quick.NONE_SEEN] if done else [])
+        st.pills(f"What did you see on the {side} leg?", list(labels), selection_mode="multi", default=None,
+                 format_func=lambda v: labels[v], key=key, on_change=_set_signs, args=(side,))
+        _pills(f"Knee pain during the squats, {side} leg (0 to 10)", list(quick.PAIN_CHIPS), f"sls_pain_{side}", q,
+               current=q.answers.get(f"sls_pain_{side}"))
+    left, right = st.columns([2, 1])
+    left.button("See my result", type="primary", width="stretch", key="q_result", on_click=_go, args=("result",),
+                icon=":material/arrow_forward:")
+    right.button("Back", width="stretch", key="q_test_back", on_click=_go, args=("knee",))
+
+
+def questions(q: Quick) -> bool:
+    """Draw the current question screen. False once the result is due (the caller draws it)."""
+    if q.screen == "result":
+        return False
+    header(q)
+    {"safety": safety_screen, "knee": knee_screen, "test": test_screen}[q.screen](q)
+    return True
+
+
+def assessment(q: Quick) -> Assessment | None:
+    try:
+        return assess(q.answers)
+    except InvalidAnswers as exc:  # chips cannot give bad answers; say so plainly if it happens
+        st.error("Some answers need another look: " + "; ".join(p.message_for_people() for p in exc.problems))
+        return None
+
+
+def reading(q: Quick, a: Assessment, *, key: str) -> bool:
+    """The result's safety advice (the one safety renderer) and what is firm and what needs the full check.
+    Returns whether the plan may be shown."""
+    plan_ok = safety.render_safety(a, key=key, show_ok=True)
+    if a.triage in NO_PLAN_LEVELS:
+        return False
+    r = quick.read(q.answers, a)
+    with st.container(border=True):
+        st.markdown("**Firm from your quick check**")
+        st.markdown("\n".join(f"- {line}" for line in r.firm))
+        st.markdown("**Needs the full check**")
+        st.markdown("\n".join(f"- {line}" for line in r.needs_full_check))
+    return plan_ok and r.show_plan
+
+
+def plan_or_invitation(q: Quick, a: Assessment, plan_ok: bool) -> None:
+    """This week's exercises when they rest on something; otherwise the invitation to the full check."""
+    if a.triage in NO_PLAN_LEVELS:
+        return
+    if not quick.plan_has_a_basis(q.answers):
+        st.info("You gave no symptoms and did no self-test, so we cannot suggest exercises yet. Do the full check "
+                "on your phone (about 6 minutes) to get a plan that fits you.", icon=":material/info:")
+        return
+    if plan_ok and a.plan:
+        st.subheader("This week's exercises")
+        st.caption("A starting plan from your quick answers; the full check on your phone fits it to you.")
+        for item in a.plan:
+            st.markdown(f"- **{item.name}**: {item.dose}")
+    results.notes(a)
+
+
+def count(q: Quick, a: Assessment, event: str | None) -> None:
+    """Count a finished quick check once for the clinic's event figures (no answers, nothing personal)."""
+    if q.counted_id is not None:
+        return
+    top = a.weak_links[0] if a.weak_links and a.weak_links[0].level != "unlikely" else None
+    with contextlib.suppress(StorageError):  # on failure the figures miss one check; the result is unaffected
+        q.counted_id = events.record_screening(account.store(), triage=a.triage,
+                                               top_weak_link=top.link if top else None, event=event).id
