@@ -39,6 +39,7 @@ def staff_name() -> str | None:
 def runner_pages() -> list:
     return [
         st.Page("pages/runner/screening.py", title="Knee check", icon=":material/checklist:", default=True),
+        st.Page("pages/runner/quick_check.py", title="Quick check", icon=":material/bolt:"),
         st.Page("pages/runner/results.py", title="My results", icon=":material/insights:"),
         st.Page("pages/runner/session.py", title="Today's session", icon=":material/timer:"),
         st.Page("pages/runner/log.py", title="Log", icon=":material/edit_note:"),

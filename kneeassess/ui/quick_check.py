@@ -14,16 +14,19 @@ from typing import Any
 
 import streamlit as st
 
-from kneeassess import events, quick
+from kneeassess import events, profiles, quick
 from kneeassess.answers import InvalidAnswers
 from kneeassess.content import NO_PLAN_LEVELS, SIDES, questionnaire
 from kneeassess.models import Assessment
+from kneeassess.records import Profile, SavedAssessment
 from kneeassess.screening import assess
 from kneeassess.screening.triage import red_flags, self_tests_not_asked, triage_level
 from kneeassess.storage import StorageError
-from kneeassess.ui import account, results, safety
+from kneeassess.ui import account, results, safety, saving
+from kneeassess.ui.navigation import EVENT_KEY
 from kneeassess.ui.flow import scroll_to_top
 from kneeassess.ui.pictures import picture
+from kneeassess.ui.state import restart, screening
 
 KEY = "kneeassess_quick"
 SCREENS = ("safety", "knee", "test", "result")
@@ -304,3 +307,76 @@ def count(q: Quick, a: Assessment, event: str | None) -> None:
     with contextlib.suppress(StorageError):  # on failure the figures miss one check; the result is unaffected
         q.counted_id = events.record_screening(account.store(), triage=a.triage,
                                                top_weak_link=top.link if top else None, event=event).id
+
+
+# --- continuing on the runner's phone ------------------------------------------------------------------------
+
+
+def latest_quick(profile: Profile) -> SavedAssessment | None:
+    """The profile's latest saved assessment when it came from a quick check (nothing fuller saved since)."""
+    saved = account.records(profile).assessments
+    return saved[-1] if saved and saved[-1].kind == quick.KIND else None
+
+
+def prefill_full_check(answers: dict[str, Any]) -> None:
+    """Start the full check with the quick answers filled in (the safety screen is shown again to confirm)."""
+    restart()
+    s = screening()
+    s.answers = dict(answers)
+    s.safety_none = not any(answers.get(rid) for rid in quick.safety_ids(answers))
+
+
+def quick_summary(answers: dict[str, Any]) -> None:
+    st.markdown("\n".join(f"- **{q}**: {a}" for q, a in quick.summary(answers)))
+
+
+def finish_offer(profile: Profile | None, *, key: str = "finish_check") -> bool:
+    """On the runner's own page: the quick answers carried over from the stand and "Finish your check" (Kujala,
+    training detail, the other self-tests), which starts the full check with those answers filled in. True when
+    the offer was shown."""
+    if profile is None:
+        return False
+    saved = latest_quick(profile)
+    if saved is None:
+        return False
+    with st.container(border=True, key=f"{key}_card"):
+        st.subheader("Finish your check")
+        when = saved.created_at.strftime("%d/%m/%Y")
+        st.write(f"Your quick check of {when} is saved here. The full check adds what it could not judge: "
+                 + "; ".join(a.lower() if i else a for i, a in enumerate(quick.FULL_CHECK_ADDS)) + ".")
+        with st.expander("Your quick answers", expanded=True):
+            quick_summary(saved.answers)
+        st.button("Finish your check", type="primary", width="stretch", key=key, on_click=prefill_full_check,
+                  args=(saved.answers,), icon=":material/checklist:")
+        st.caption("Your answers from the stand are filled in; about 6 more minutes.")
+    return True
+
+
+def _save(q: Quick, a: Assessment) -> None:
+    profile = account.current_profile()
+    try:
+        _, token = profiles.save_results(account.store(), q.answers, a, profile=profile, kind=quick.KIND,
+                                         event=st.session_state.get(EVENT_KEY))
+    except StorageError:
+        st.session_state["q_save_error"] = True
+        return
+    if token:
+        account.remember(token)
+    st.session_state["q_saved"] = True
+
+
+def save_box(q: Quick, a: Assessment) -> None:
+    """On the runner's site: save the quick check to the profile (a new one gets its private link), then offer
+    the full check with the quick answers filled in."""
+    if st.session_state.get("q_saved"):
+        st.success("Saved to your profile.", icon=":material/check_circle:")
+        if (link := account.link()) and st.query_params.get("p") is None:
+            saving.link_card(link)
+    else:
+        if st.session_state.pop("q_save_error", False):
+            st.error("Saving failed: we could not reach the database. Your answers are still here; try again.")
+        st.button("Save my quick check", type="primary", width="stretch", key="q_save", on_click=_save,
+                  args=(q, a), icon=":material/save:")
+    if st.button("Finish your check now", width="stretch", key="q_finish_now", icon=":material/checklist:"):
+        prefill_full_check(q.answers)
+        st.switch_page("pages/runner/screening.py")

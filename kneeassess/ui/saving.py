@@ -40,7 +40,8 @@ def save_box(s: Screening, a: Assessment) -> None:
     if st.button(label, type="primary", key="save_results", width="stretch"):
         try:
             kind = "screening"
-            if profile is not None and account.store().list(SavedAssessment, profile.id):
+            if profile is not None and any(x.kind != "quick_check"  # finishing a quick check is a screening
+                                           for x in account.store().list(SavedAssessment, profile.id)):
                 kind = "reassessment"
             _, token = profiles.save_results(
                 account.store(), s.answers, a, unit=s.unit, profile=profile, kind=kind,
