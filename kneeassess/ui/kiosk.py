@@ -166,7 +166,8 @@ def inactivity_guard(*, qr_shown: bool = False, timer_left: float = 0.0) -> None
     timeout = qr_timeout_s() if qr_shown else timeout_s()
     ttl = int(st.get_option("server.disconnectedSessionTTL") or 120)
     config = json.dumps({
-        "url": kiosk_url(), "timeout": timeout, "warning": warning_s(timeout), "offlineLong": OFFLINE_LONG_S,
+        "url": kiosk_url(), "timeout": timeout, "warning": warning_s(timeout),
+        "offlineLong": _env_s("KNEEASSESS_KIOSK_OFFLINE_LONG_S", OFFLINE_LONG_S, 1),
         "offlineLongText": OFFLINE_LONG_TEXT.format(minutes=max(1, ttl // 60)), "qr": qr_shown,
     })
     script = KIOSK_JS.replace("CONFIG", config)
@@ -187,18 +188,25 @@ STYLE = """
 [data-testid="stMain"] h2 { font-size: 2rem; }
 [data-testid="stMain"] button { min-height: 56px; font-size: 1.2rem; }
 [data-testid="stMain"] button p { font-size: 1.2rem; }
-[data-testid="stMain"] [data-testid^="stBaseButton-pills"] { min-height: 52px; min-width: 52px; padding: 0 1rem; }
-[data-testid="stMain"] [data-testid="stCheckbox"] label { min-height: 56px; align-items: center; }
-[data-testid="stMain"] [data-testid="stCheckbox"] label > span { transform: scale(1.3); margin-right: .6rem; }
+[data-testid="stMain"] [data-testid="stTextInputRootElement"] button { min-width: 48px; }
+[data-testid="stMain"] button[data-variant="pills"], [data-testid="stMain"] button[data-testid^="stBaseButton-pills"] { min-height: 52px !important;
+  min-width: 52px !important; padding: 0 1rem !important; justify-content: center; }
+[data-testid="stMain"] [data-testid="stCheckbox"] label { min-height: 56px; align-items: center; width: 100%;
+  border: 1px solid #c9ced6; border-radius: .75rem; padding: .4rem 1rem; }
+[data-testid="stMain"] [data-testid="stCheckbox"] label:has(input:checked) { border: 2px solid #8a3c00;
+  background: #fff4ec; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"] p { color: #4a5260 !important; opacity: 1 !important; font-size: 1.05rem; }
+.st-key-kiosk_start button, .st-key-kiosk_take_home button { min-height: 88px; }
+.st-key-kiosk_start button p, .st-key-kiosk_take_home button p { font-size: 1.6rem; font-weight: 700; }
 .ka-badge { position: fixed; top: .5rem; right: .75rem; z-index: 99999; background: #1b2330; color: #fff;
   border-radius: 999px; padding: .35rem .9rem; font-size: 1rem; font-weight: 600; }
-.ka-hero { border-radius: 1.25rem; padding: 1.5rem 1.75rem; color: #fff; }
+.ka-hero { border-radius: 1.25rem; padding: 2rem 2rem; color: #fff; margin-bottom: 1rem; }
 .ka-hero h1 { color: #fff; margin: .25rem 0 .5rem 0; padding: 0; }
 .ka-hero p { color: #fff; font-size: 1.4rem; margin: 0; }
 .ka-logo { height: 64px; width: auto; }
 .ka-mark { display: inline-flex; align-items: center; justify-content: center; width: 64px; height: 64px;
   border-radius: 50%; background: #fff; font-size: 1.6rem; font-weight: 800; }
-.ka-pictures { position: relative; width: 100%; max-width: 420px; aspect-ratio: 4 / 3; margin: 0 auto; }
+.ka-pictures { position: relative; width: 100%; max-width: 560px; aspect-ratio: 4 / 3; margin: 0 auto; }
 .ka-pictures img { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: contain; opacity: 0;
   animation: ka-rotate 20s infinite; }
 .ka-pictures img:nth-child(1) { opacity: 1; }
@@ -298,8 +306,12 @@ def take_home(answers: dict[str, Any], a: Assessment, *, counted_id: int | None 
         return
     with st.container(border=True, horizontal_alignment="center", key="kiosk_qr"):
         st.markdown("### Scan with your phone's camera")
-        st.image(profiles.qr_png(link), width=330,
-                 caption="Opens your own page: your result, plan, and the full check to finish")
+        png = base64.b64encode(profiles.qr_png(link)).decode("ascii")
+        st.html(f'<figure style="margin:0;text-align:center"><img id="ka-qr" src="data:image/png;base64,{png}" '
+                'alt="QR code of your private link: scan it with your phone\'s camera" '
+                'style="width:330px;max-width:100%;height:auto;image-rendering:pixelated">'
+                '<figcaption>Opens your own page: your result, plan, and the full check to finish</figcaption>'
+                "</figure>")
         st.button("Done, clear the tablet", type="primary", width="stretch", key="kiosk_done",
                   icon=":material/restart_alt:", on_click=clear_visitor)
         st.caption("The link is private. It leaves this tablet when you press \"Done, clear the tablet\".")

@@ -23,8 +23,8 @@ from kneeassess.screening import assess
 from kneeassess.screening.triage import red_flags, self_tests_not_asked, triage_level
 from kneeassess.storage import StorageError
 from kneeassess.ui import account, results, safety, saving
-from kneeassess.ui.navigation import EVENT_KEY
 from kneeassess.ui.flow import scroll_to_top
+from kneeassess.ui.navigation import EVENT_KEY
 from kneeassess.ui.pictures import picture
 from kneeassess.ui.state import restart, screening
 
