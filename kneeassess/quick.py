@@ -102,8 +102,9 @@ def read(answers: dict[str, Any], a: Assessment) -> QuickReading:
     else:
         needs.append("How hard to train the knee: rate your pain during running and the next morning.")
     if answers.get("km_week_0") is not None and answers.get("km_week_1") is not None:
-        firm.append("Your training load, from last week against your usual week: "
-                    + (a.load.findings[0] if a.load.findings else "no large change."))
+        jump = " That is a large jump: consider easing off." if "big_jump" in a.load.flags else ""
+        firm.append(f"Your training load: {answers['km_week_0']:g} km last week against a usual "
+                    f"{answers['km_week_1']:g} km.{jump}")
     else:
         needs.append("Your training load: give last week's and your usual weekly distance.")
     hip = next((w for w in a.weak_links if w.link == "hip"), None)
@@ -111,6 +112,7 @@ def read(answers: dict[str, Any], a: Assessment) -> QuickReading:
         firm.append(f"Hip control, from the single-leg squat: {hip.level} weak link.")
     else:
         needs.append("Hip control: the single-leg squat was not done.")
+    needs.append("Your knee score (the 13 Kujala questions), to follow your progress.")
     needs.append("Foot and hamstring as weak links: only the heel-raise and bridge tests of the full check show "
                  "them, so their ranking here rests on your answers alone.")
     if not answers.get("pain_location"):

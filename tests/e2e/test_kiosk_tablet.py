@@ -477,6 +477,8 @@ def test_a_lost_connection_is_shown_and_the_answers_survive_it(browser, idle_kio
         press(page, "Start the quick check")
         expect_screen(page, "Safety check")
         tick(page, "q_rf_giving_way")
+        expect(page.get_by_role("button", name="Continue")).to_be_visible()  # the tick reached the server
+        wait_idle(page)
 
         link["down"] = True
         for ws in link["open"]:
