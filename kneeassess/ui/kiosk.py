@@ -102,15 +102,15 @@ KIOSK_JS = """
     o.id = 'ka-idle';
     o.setAttribute('role', 'alertdialog');
     const box = el('div', 'background:#fff;padding:2rem;border-radius:1rem;max-width:90vw;text-align:center;' +
-      'font-size:1.4rem');
+      'font-size:1.8rem;line-height:1.4');
     box.appendChild(el('p', '', 'Are you still there?'));
     const p = el('p', '', 'This screen clears in ');
-    const left = el('b', '', '');
+    const left = el('b', 'font-size:3rem;display:block;margin:.25rem 0', '');
     left.id = 'ka-left';
     p.appendChild(left);
     p.appendChild(document.createTextNode(' seconds for the next runner.'));
     box.appendChild(p);
-    const stay = el('button', 'font-size:1.3rem;padding:.8rem 2rem;border-radius:.6rem;border:0;' +
+    const stay = el('button', 'font-size:1.6rem;min-height:64px;padding:.8rem 2.5rem;border-radius:.6rem;border:0;' +
       'background:#0f6e6e;color:#fff', 'I am still here');
     stay.id = 'ka-stay';
     stay.addEventListener('click', bump);

@@ -343,7 +343,7 @@ def finish_offer(profile: Profile | None, *, key: str = "finish_check") -> bool:
         st.subheader("Finish your check")
         when = saved.created_at.strftime("%d/%m/%Y")
         st.write(f"Your quick check of {when} is saved here. The full check adds what it could not judge: "
-                 + "; ".join(a.lower() if i else a for i, a in enumerate(quick.FULL_CHECK_ADDS)) + ".")
+                 + "; ".join(a[0].lower() + a[1:] for a in quick.FULL_CHECK_ADDS) + ".")
         with st.expander("Your quick answers", expanded=True):
             quick_summary(saved.answers)
         st.button("Finish your check", type="primary", width="stretch", key=key, on_click=prefill_full_check,
