@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kneeassess.models import Assessment
+from kneeassess.content import Phase
+from kneeassess.models import Assessment, PlanItem
 from kneeassess.records import CheckIn, ExerciseSession, Run, SavedAssessment
 from kneeassess.screening.load import ewma
 from kneeassess.screening.phase import PhaseDecision, monday, weekly_pain, weekly_phases
@@ -20,7 +21,7 @@ SELF_TESTS = {
 
 @dataclass(frozen=True)
 class CurrentPhase:
-    phase: str | None
+    phase: Phase | None
     reason: str
     decisions: list[PhaseDecision]
     since: date | None
@@ -51,7 +52,7 @@ def current_phase(assessments: list[SavedAssessment], checkins: list[CheckIn], t
     return CurrentPhase(decisions[-1].phase, reason, decisions, last_change.week_start if last_change else start)
 
 
-def this_weeks_plan(assessments: list[SavedAssessment], phase: CurrentPhase):  # -> list[PlanItem]
+def this_weeks_plan(assessments: list[SavedAssessment], phase: CurrentPhase) -> list[PlanItem]:
     found = latest(assessments)
     if found is None or phase.phase is None:
         return []

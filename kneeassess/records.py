@@ -25,9 +25,12 @@ class Profile(BaseModel):
     revision: int = 0  # raised by every write to the profile (a run, a rating, a check, the unit): a cache key
 
 
+AssessmentKind = Literal["screening", "reassessment"]
+
+
 class SavedAssessment(Record):
     created_at: datetime
-    kind: Literal["screening", "reassessment"] = "screening"
+    kind: AssessmentKind = "screening"
     answers: dict[str, Any]
     result: dict[str, Any]  # the Assessment as JSON, as shown when it was made
 

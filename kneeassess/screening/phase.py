@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kneeassess.content import Phase
+
 SAFE_MAX = 2  # 0-2: safe
 ACCEPTABLE_MAX = 5  # up to 5: acceptable if it settles by next morning; above 5: too much
 SETTLED_MAX = 2  # next-morning pain at or below this counts as settled
 
 
-def phase_for(worst: int | None, morning: int | None) -> tuple[str, str]:
+def phase_for(worst: int | None, morning: int | None) -> tuple[Phase, str]:
     """The phase and the reason in words, from the worst running pain and the next-morning pain (0-10)."""
     if worst is not None and worst > ACCEPTABLE_MAX:
         return "settle", f"Your worst running pain was {worst}/10, above 5/10, so the first job is to let it settle."
@@ -37,7 +39,7 @@ def phase_for(worst: int | None, morning: int | None) -> tuple[str, str]:
 # Week by week from logged check-ins (brief §7): progress after two good weeks, drop back on a bad one.
 # --------------------------------------------------------------------------------------------------
 
-ORDER = ("settle", "build", "progress")
+ORDER: tuple[Phase, ...] = ("settle", "build", "progress")
 MEANINGFUL_RISE = 2  # a change of 2 points on the 0-10 scale is meaningful for one person (Farrar 2001)
 
 
@@ -52,7 +54,7 @@ class WeekPain:
 @dataclass(frozen=True)
 class PhaseDecision:
     week_start: date
-    phase: str
+    phase: Phase
     changed: bool
     reason: str
 
@@ -68,14 +70,14 @@ def weekly_pain(checkins: list[tuple[date, int | None, int | None]]) -> list[Wee
         weeks.setdefault(monday(day), []).append((during, morning))
     out = []
     for start in sorted(weeks):
-        during = [d for d, _ in weeks[start] if d is not None]
+        runs = [d for d, _ in weeks[start] if d is not None]
         mornings = [m for _, m in weeks[start] if m is not None]
         out.append(
             WeekPain(
                 week_start=start,
-                worst=max(during) if during else None,
+                worst=max(runs) if runs else None,
                 morning=max(mornings) if mornings else None,
-                mean=round(sum(during) / len(during), 2) if during else None,
+                mean=round(sum(runs) / len(runs), 2) if runs else None,
             )
         )
     return out
@@ -100,7 +102,7 @@ def _good_for(phase: str, week: WeekPain) -> bool:
     return week.worst <= SAFE_MAX and week.morning <= SETTLED_MAX
 
 
-def weekly_phases(start_phase: str, weeks: list[WeekPain], until: date) -> list[PhaseDecision]:
+def weekly_phases(start_phase: Phase, weeks: list[WeekPain], until: date) -> list[PhaseDecision]:
     """Replay the weeks after the assessment: two good weeks in a row move up a phase, a bad week drops back.
 
     Only complete weeks (ending before ``until``'s week) decide; the current week is still being lived.

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from kneeassess.content import Catalogue, Exercise, catalogue
+from collections.abc import Sequence
+
+from kneeassess.content import Catalogue, Exercise, Link, catalogue
 from kneeassess.models import PlanItem, WeakLink
 
-LINK_WORDS = {"foot": "foot and calf", "hamstring": "hamstrings", "hip": "hip stabilisers"}
+LINK_WORDS: dict[Link, str] = {"foot": "foot and calf", "hamstring": "hamstrings", "hip": "hip stabilisers"}
 
 
-def target_links(weak_links: list[WeakLink]) -> list[str]:
+def target_links(weak_links: list[WeakLink]) -> list[Link]:
     """Links rated likely or possible; with none, all three (a general programme)."""
     found = [w.link for w in weak_links if w.level in ("likely", "possible")]
     return found or [w.link for w in weak_links]
 
 
-def _selected(ex: Exercise, phase: str, targets: list[str]) -> bool:
+def _selected(ex: Exercise, phase: str, targets: Sequence[str]) -> bool:
     if phase not in ex.phases:
         return False
     if phase == "settle" and not ex.hip_dominant:
@@ -22,7 +24,7 @@ def _selected(ex: Exercise, phase: str, targets: list[str]) -> bool:
     return ex.include == "always" or bool(set(ex.links) & set(targets))
 
 
-def _why(ex: Exercise, phase: str, targets: list[str], general: bool) -> str:
+def _why(ex: Exercise, phase: str, targets: Sequence[str], general: bool) -> str:
     served = [LINK_WORDS[lk] for lk in ex.links if lk in targets]
     origin = "from the clinic's article" if ex.origin == "article" else "an addition to the article"
     if ex.include == "always" and not served:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kneeassess.content import TRIAGE_LEVELS, questionnaire
+from kneeassess.content import TRIAGE_LEVELS, Triage, questionnaire
 from kneeassess.models import RedFlag
 
 
@@ -16,7 +16,7 @@ def red_flags(answers: dict[str, Any]) -> list[RedFlag]:
     return flags
 
 
-def triage_level(flags: list[RedFlag]) -> str:
+def triage_level(flags: list[RedFlag]) -> Triage:
     return max((f.triage for f in flags), key=TRIAGE_LEVELS.index, default="self_care")
 
 

@@ -7,8 +7,12 @@ by URL before it. A kiosk tablet gets its one page and no menu.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import streamlit as st
+
+if TYPE_CHECKING:
+    from streamlit.navigation.page import StreamlitPage  # what st.Page and st.navigation return
 
 EVENT_KEY = "kneeassess_event"
 KIOSK_KEY = "kneeassess_kiosk"
@@ -34,7 +38,7 @@ def staff_name() -> str | None:
     return st.session_state.get(STAFF_KEY)
 
 
-def runner_pages() -> list:
+def runner_pages() -> list[StreamlitPage]:
     return [
         st.Page("pages/screening.py", title="Knee check", icon=":material/checklist:", default=True),
         st.Page("pages/results.py", title="My results", icon=":material/insights:"),
@@ -48,14 +52,14 @@ def runner_pages() -> list:
     ]
 
 
-def staff_pages() -> list:
+def staff_pages() -> list[StreamlitPage]:
     return [
         st.Page("pages/staff_requests.py", title="Requests", icon=":material/inbox:"),
         st.Page("pages/staff_events.py", title="Events", icon=":material/event:"),
     ]
 
 
-def visitor_navigation():  # -> StreamlitPage
+def visitor_navigation() -> StreamlitPage:
     """The navigation for this visitor; call ``.run()`` on the result."""
     from kneeassess.ui.staff_gate import signed_in
 

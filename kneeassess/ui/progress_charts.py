@@ -9,6 +9,7 @@ the profile raises its revision, so nothing stale is shown (bench/RESULTS.md, pa
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -22,14 +23,17 @@ from kneeassess.screening.phase import weekly_pain
 from kneeassess.ui import account
 from kneeassess.ui.results import plan_item
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 CHART_CONFIG = {"displayModeBar": False}
 PERIODS = {"recent": f"Last {progress.PERIOD_WEEKS} weeks", "all": "Everything"}
-CACHE = dict(show_spinner=False, max_entries=128, ttl=900)
+CACHE = st.cache_data(show_spinner=False, max_entries=128, ttl=900)
 
 
 def period_choice() -> str:
     st.divider()
-    chosen = st.segmented_control("Show", list(PERIODS), default="recent", format_func=PERIODS.get,
+    chosen = st.segmented_control("Show", list(PERIODS), default="recent", format_func=PERIODS.__getitem__,
                                   key="progress_period")
     return chosen or "recent"
 
@@ -57,7 +61,7 @@ def charts_for(profile: Profile, period: str) -> None:
             _checks(*key, _profile=profile)
 
 
-@st.cache_data(**CACHE)
+@CACHE
 def _this_week(profile_id: str, revision: int, today: date, _profile: Profile) -> None:
     recs = account.records(_profile)
     phase = progress.current_phase(recs.assessments, recs.checkins, today)
@@ -76,20 +80,20 @@ def _weeks(period: str) -> int | None:
     return None if period == "all" else progress.PERIOD_WEEKS
 
 
-@st.cache_data(**CACHE)
+@CACHE
 def _running(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
     recs: ProfileRecords = account.records(_profile)
     pain(recs.checkins, progress.window_start(today, _weeks(period)))
     distance(recs.runs, today, unit, clinic().colours.primary, _weeks(period))
 
 
-@st.cache_data(**CACHE)
+@CACHE
 def _exercises(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
     recs: ProfileRecords = account.records(_profile)
     sessions(recs.sessions, catalogue().sessions_per_week, today, clinic().colours.primary, _weeks(period))
 
 
-@st.cache_data(**CACHE)
+@CACHE
 def _checks(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
     recs: ProfileRecords = account.records(_profile)
     kujala(recs.assessments)
@@ -97,7 +101,7 @@ def _checks(profile_id: str, revision: int, today: date, unit: str, period: str,
     links(recs.assessments)
 
 
-def _show(fig, key: str) -> None:
+def _show(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key)
 
 

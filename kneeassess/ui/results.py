@@ -97,8 +97,9 @@ def weekly_km_chart(weekly: tuple[float, ...], primary: str, unit: str) -> None:
 def training_load(a: Assessment, primary: str, unit: str) -> None:
     st.subheader("Your running load")
     km = a.load.weekly_km
-    if all(v is not None for v in km):
-        shown = [km_to_miles(v) for v in km] if unit == "mi" else km  # type: ignore[arg-type]
+    known = [v for v in km if v is not None]
+    if len(known) == len(km):
+        shown = [km_to_miles(v) for v in known] if unit == "mi" else known
         weekly_km_chart(tuple(shown), primary, unit)
     for f in a.load.findings:
         st.markdown(f"- {f}")

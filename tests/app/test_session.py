@@ -49,7 +49,7 @@ def test_finishing_logs_the_session_to_the_profile(store):
     assert "Session done" in at.success[0].value
     at.pills(key="guided_pain").set_value(2)
     button(at, "Log this session").click().run()
-    logged = store.list(ExerciseSession, p2.id)
+    logged = store.list_records(ExerciseSession, p2.id)
     assert {s.exercise for s in logged} == {i.exercise for i in assess(HIP_RUNNER).plan}
     assert all(s.pain == 2 for s in logged)
     assert "Logged to your profile." in at.info[0].value
