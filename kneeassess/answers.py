@@ -43,6 +43,7 @@ def _field_type(q: Question) -> Any:
         return Annotated[Literal[values], Field(description=desc)]
     if q.kind == "multi":
         values = tuple(o.value for o in q.options)
+        # the options come from the data file at run time: a Literal mypy cannot know (pydantic checks it)
         return Annotated[list[Literal[values]], Field(description=desc)]  # type: ignore[valid-type]
     if q.kind == "bool":
         return Annotated[bool, Field(strict=True, description=desc)]

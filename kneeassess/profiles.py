@@ -68,9 +68,9 @@ def save_results(
 
 
 def open_profile(store: Store, token: str | None) -> Profile | None:
-    if not looks_like_token(token):
+    if token is None or not looks_like_token(token):
         return None
-    return store.profile_by_token_hash(token_hash(token))  # type: ignore[arg-type]
+    return store.profile_by_token_hash(token_hash(token))
 
 
 @dataclass(frozen=True)

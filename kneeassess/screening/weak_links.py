@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kneeassess.content import LINKS, SIDES, AllOf, AnyOf, Asymmetry, Compare, Rule, RuleBook, rulebook
+from kneeassess.content import LINKS, SIDES, AllOf, AnyOf, Asymmetry, Compare, Link, Rule, RuleBook, rulebook
 from kneeassess.models import Reason, WeakLink
 
 
@@ -74,9 +74,9 @@ def level(score: int, book: RuleBook) -> str:
     return "unlikely"
 
 
-def tested(link: str, answers: dict[str, Any], book: RuleBook) -> bool:
+def tested(link: Link, answers: dict[str, Any], book: RuleBook) -> bool:
     return any(
-        answers.get(f"{t}_{s}") is not None for t in book.links[link].self_tests for s in SIDES  # type: ignore[index]
+        answers.get(f"{t}_{s}") is not None for t in book.links[link].self_tests for s in SIDES
     )
 
 

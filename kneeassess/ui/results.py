@@ -128,8 +128,10 @@ def plan_item(p: PlanItem) -> None:
 
 
 def phase_and_plan(a: Assessment) -> None:
+    if a.phase is None:  # urgent: no phase, no plan
+        return
     cat = catalogue()
-    info = cat.phases[a.phase]  # type: ignore[index]
+    info = cat.phases[a.phase]
     st.subheader(f"This week: {info.title}")
     st.write(a.phase_reason)
     st.markdown(f"**Running:** {info.running}")

@@ -206,3 +206,31 @@ def test_reassess_tab_starts_a_reassessment(store):
     button(at, "Start a reassessment").click().run()
     assert not at.exception
     assert any(c.value.startswith("Step 1 of") for c in at.caption)
+
+
+def test_a_session_logged_from_the_log_is_saved_whole_or_not_at_all(store, monkeypatch):
+    p, token = seeded_profile(store)
+    at = open_with_link(token, "pages/log.py")
+    at.session_state["log_tab"] = "Exercises"
+    at.run()
+    ticks = [cb for cb in at.checkbox if cb.key.startswith("sess_done_")][:2]
+    for cb in ticks:
+        cb.check()
+    real_add = type(account.store()).add
+    calls = []
+
+    def failing_second(self, record):
+        calls.append(record)
+        if len(calls) == 2:
+            raise StorageError("The database could not be reached or is busy. Please try again in a moment.")
+        return real_add(self, record)
+
+    monkeypatch.setattr(type(account.store()), "add", failing_second)
+    button(at, "Log this session").click().run()
+    assert len(calls) == 2 and any("Saving failed" in e.value for e in at.error)
+    assert store.list_records(ExerciseSession, p.id) == []
+    assert all(at.checkbox(key=cb.key).value for cb in ticks)  # what was ticked is still there
+    monkeypatch.undo()
+    button(at, "Log this session").click().run()  # try again
+    logged = [s.exercise for s in store.list_records(ExerciseSession, p.id)]
+    assert sorted(logged) == sorted(cb.key.removeprefix("sess_done_") for cb in ticks)
