@@ -67,16 +67,17 @@ def record_checkin(
     checkin_id: int | None = None, today: date | None = None,
 ) -> CheckIn:
     _not_future(day, today or date.today())
-    if checkin_id is None:  # one check-in per run day: fill in the existing one
-        for c in store.list_records(CheckIn, profile.id):
-            if c.day == day:
-                checkin_id = c.id
-                during = c.during if during is None else during
-                next_morning = c.next_morning if next_morning is None else next_morning
-    checkin = _build(CheckIn, dict(
-        id=checkin_id, profile_id=profile.id, day=day, during=during, next_morning=next_morning
-    ))
-    return store.update(checkin) if checkin_id else store.add(checkin)
+    with store.transaction():  # the read and the write that depends on it: one transaction
+        if checkin_id is None:  # one check-in per run day: fill in the existing one
+            for c in store.list_records(CheckIn, profile.id):
+                if c.day == day:
+                    checkin_id = c.id
+                    during = c.during if during is None else during
+                    next_morning = c.next_morning if next_morning is None else next_morning
+        checkin = _build(CheckIn, dict(
+            id=checkin_id, profile_id=profile.id, day=day, during=during, next_morning=next_morning
+        ))
+        return store.update(checkin) if checkin_id else store.add(checkin)
 
 
 def record_session(
