@@ -4,6 +4,7 @@ everything is saved, and trying again never saves anything twice."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -74,6 +75,19 @@ def test_a_unit_commits_its_writes_together_at_its_end(open_store: Callable[[], 
         assert other.list_records(Run, profile.id) == []  # nobody else sees half of it
     assert [r.km for r in other.list_records(Run, profile.id)] == [5, 6]
     assert revision(other, profile) == 2  # the revision raises commit with the writes
+
+
+def test_a_unit_belongs_to_its_thread(store: SqlStore):
+    """One store is shared by the sessions (threads) of a process: another session's read does not join the unit."""
+    profile = new_profile(store)
+    seen: list[list[Run]] = []
+    with store.transaction():
+        store.add(run(profile))
+        reader = threading.Thread(target=lambda: seen.append(store.list_records(Run, profile.id)))
+        reader.start()
+        reader.join(timeout=60)
+    assert seen == [[]]
+    assert len(store.list_records(Run, profile.id)) == 1
 
 
 def test_a_unit_that_fails_mid_way_saves_nothing(store: SqlStore):
