@@ -9,12 +9,12 @@ are the same as for the full check.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from kneeassess.content import NO_PLAN_LEVELS, SIDES, questionnaire
 from kneeassess.models import Assessment
 
-KIND = "quick_check"  # SavedAssessment.kind of a result saved from the quick check
+KIND: Final = "quick_check"  # SavedAssessment.kind of a result saved from the quick check
 
 # Weekly distance chips (km): a tap, no keyboard. The full check asks the exact four weeks.
 DISTANCE_CHIPS_KM: tuple[int, ...] = (0, 5, 10, 15, 20, 30, 40, 50, 70, 100)

@@ -8,9 +8,9 @@ session, an empty form, no history entry to go back to.
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import os
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -189,13 +189,16 @@ STYLE = """
 [data-testid="stMain"] button { min-height: 56px; font-size: 1.2rem; }
 [data-testid="stMain"] button p { font-size: 1.2rem; }
 [data-testid="stMain"] [data-testid="stTextInputRootElement"] button { min-width: 48px; }
-[data-testid="stMain"] button[data-variant="pills"], [data-testid="stMain"] button[data-testid^="stBaseButton-pills"] { min-height: 52px !important;
+[data-testid="stMain"] button[data-variant="pills"],
+[data-testid="stMain"] button[data-testid^="stBaseButton-pills"] { min-height: 52px !important;
   min-width: 52px !important; padding: 0 1rem !important; justify-content: center; }
 [data-testid="stMain"] [data-testid="stCheckbox"] label { min-height: 56px; align-items: center; width: 100%;
   border: 1px solid #c9ced6; border-radius: .75rem; padding: .4rem 1rem; }
 [data-testid="stMain"] [data-testid="stCheckbox"] label:has(input:checked) { border: 2px solid #8a3c00;
   background: #fff4ec; }
-[data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"] p { color: #4a5260 !important; opacity: 1 !important; font-size: 1.05rem; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p {
+  color: #4a5260 !important; opacity: 1 !important; font-size: 1.05rem; }
 .st-key-kiosk_start button, .st-key-kiosk_take_home button { min-height: 88px; }
 .st-key-kiosk_start button p, .st-key-kiosk_take_home button p { font-size: 1.6rem; font-weight: 700; }
 .ka-badge { position: fixed; top: .5rem; right: .75rem; z-index: 99999; background: #1b2330; color: #fff;
@@ -275,17 +278,15 @@ def welcome() -> bool:
 
 
 def _take_home(answers: dict[str, Any], a: Assessment, counted_id: int | None) -> None:
-    try:
+    try:  # one transaction: the new profile, the result and the event's take-home mark
         _, token = profiles.save_results(account.store(), answers, a, unit="km",
-                                         event=st.session_state.get(EVENT_KEY), kind=quick.KIND)
+                                         event=st.session_state.get(EVENT_KEY), kind=quick.KIND,
+                                         screening_id=counted_id)
     except StorageError:
         st.session_state[HOME_LINK_KEY + "_error"] = True
         return
     if token is not None:
         st.session_state[HOME_LINK_KEY] = profiles.profile_link(account.base_url(), token)
-    if counted_id is not None:
-        with contextlib.suppress(StorageError):  # the event figures miss one take-home; the runner is unaffected
-            events.mark_took_home(account.store(), counted_id)
 
 
 def handing_off() -> bool:
@@ -322,7 +323,7 @@ def finish_button() -> None:
               on_click=clear_visitor)
 
 
-def leave_kiosk(verify) -> None:  # verify(passcode) -> bool | str (an error message)
+def leave_kiosk(verify: Callable[[str], bool | str]) -> None:  # True, False, or an error message
     with st.expander("Staff"), st.form("kiosk_leave", enter_to_submit=True):
         code = st.text_input("Staff passcode", type="password", key="kiosk_passcode")
         if st.form_submit_button("Leave kiosk mode"):

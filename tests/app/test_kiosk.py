@@ -114,7 +114,7 @@ def test_the_quick_check_goes_through_assess_and_takes_the_answers_home(store, s
     token = link.split("?p=")[1]
     profile = store.profile_by_token_hash(profiles.token_hash(token))
     assert profile is not None and profile.event == slug  # tagged with the event
-    (saved,) = store.list(SavedAssessment, profile.id)
+    (saved,) = store.list_records(SavedAssessment, profile.id)
     assert saved.kind == "quick_check"
     assert saved.result["triage"] == "self_care"
     assert saved.answers["pain_location"] == ["around_kneecap"]

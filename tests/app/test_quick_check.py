@@ -81,6 +81,6 @@ def test_the_runner_site_quick_check_saves_to_a_new_profile(store):
     assert not at.exception, at.exception
     token = at.query_params["p"][0] if isinstance(at.query_params["p"], list) else at.query_params["p"]
     profile = store.profile_by_token_hash(profiles.token_hash(token))
-    (saved,) = store.list(SavedAssessment, profile.id)
+    (saved,) = store.list_records(SavedAssessment, profile.id)
     assert saved.kind == "quick_check" and saved.answers["pain_run_worst"] == 6
     assert quick_check.latest_quick(profile) is not None

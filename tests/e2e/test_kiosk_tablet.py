@@ -132,7 +132,10 @@ def axe_serious(page: Page) -> list[str]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(path))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']}: {[(n['target'], n.get('html', '')[:300], n.get('failureSummary', '')[-120:]) for n in v['nodes'][:3]]}"
+    def nodes(v: dict) -> list[tuple]:
+        return [(n["target"], n.get("html", "")[:300], n.get("failureSummary", "")[-120:]) for n in v["nodes"][:3]]
+
+    return [f"{v['id']}: {nodes(v)}"
             for v in result["violations"]
             if v.get("impact") in ("serious", "critical")]
 
@@ -255,7 +258,7 @@ def test_quick_check_in_15_taps_then_the_runners_phone_carries_on(browser, kiosk
         assert re.fullmatch(re.escape(kiosk_server) + r"/\?p=[A-Za-z0-9_-]{20,}", link), link
         profile = open_store().profile_by_token_hash(profiles.token_hash(link.split("?p=")[1]))
         assert profile is not None and profile.event == slug
-        (saved,) = open_store().list(SavedAssessment, profile.id)
+        (saved,) = open_store().list_records(SavedAssessment, profile.id)
         assert saved.kind == "quick_check" and saved.answers["km_week_0"] == 40
 
         # ... which a fresh phone opens: the runner's page with the quick answers and "Finish your check"
