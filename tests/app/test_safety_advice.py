@@ -8,12 +8,12 @@ from datetime import date
 
 import pytest
 
-from kneeassess import events
-from kneeassess.content import clinic, questionnaire
+from kneeassess import events, quick
+from kneeassess.content import clinic
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.screening import assess
 from kneeassess.screening.advice import triage_advice
-from tests.app.driver import button, fill_step, walk
+from tests.app.driver import button, walk
 from tests.app.test_flow import texts
 from tests.app.test_kiosk import kiosk_tablet
 from tests.factories import safe
@@ -40,16 +40,16 @@ def kiosk_result(store, answers: dict) -> str:  # noqa: ANN001
     slug = f"kiosk-ev-{uuid.uuid4().hex[:8]}"
     events.create_event(store, "Advice test event", date.today(), slug=slug)
     at = kiosk_tablet(slug)
-    button(at, "Start").click().run()
-    for step in questionnaire().steps:
-        if "Your result" in [h.value for h in at.header]:
-            break
-        if step.optional:
-            button(at, "Skip this step").click().run()
-        else:
-            fill_step(at, answers, step.id)
-            button(at, "Next").click().run()
-        assert not at.exception, at.exception
+    button(at, "Start the quick check").click().run()
+    for rid in quick.safety_ids(answers):  # the kiosk's quick check: the same safety screen, one tap per sign
+        if answers.get(rid):
+            at.checkbox(key=f"q_{rid}").check().run()
+    ticked = any(answers.get(rid) for rid in quick.safety_ids(answers))
+    button(at, "Continue" if ticked else "None of these apply to me").click().run()
+    if "Your result" not in [h.value for h in at.header]:
+        button(at, "Next: the self-test").click().run()
+        button(at, "See my result").click().run()
+    assert not at.exception, at.exception
     assert [h.value for h in at.header] == ["Your result"]
     page = texts(at) + "\n" + "\n".join(b.label for b in at.get("link_button"))
     return squash(page)

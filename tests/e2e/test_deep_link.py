@@ -79,7 +79,7 @@ def test_kiosk_link_to_a_runner_page_on_a_fresh_server(browser) -> None:  # noqa
         page.goto(f"{url}/results?kiosk=1")
         is_the_full_app(page)
         # the kiosk's one page, its welcome, and no menu to the runner's pages
-        expect(page.get_by_role("heading", name="Runner's knee check", exact=True)).to_be_visible()
+        expect(page.get_by_role("heading", name="Knee pain when you run?", exact=True)).to_be_visible()
         expect(page.locator(".st-key-kiosk_start")).to_be_visible()
         expect(page.locator(NAV)).to_have_count(0)
         context.close()
