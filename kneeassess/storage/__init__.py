@@ -47,6 +47,7 @@ class Store(Protocol):
     def delete_profile(self, profile_id: str) -> None: ...
 
     def add(self, record: R) -> R: ...  # returns the record with its id
+    def add_all(self, records: Sequence[R]) -> None: ...  # one transaction; all of one profile
     def update(self, record: R) -> R: ...  # NotFound unless id belongs to record.profile_id
     def delete(self, kind: type[LogRecord], profile_id: str, record_id: int) -> None: ...
     def list(self, kind: type[R], profile_id: str) -> list[R]: ...  # oldest first (by day / created_at, id)

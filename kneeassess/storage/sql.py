@@ -424,6 +424,23 @@ class SqlStore:
         assert done.inserted_primary_key is not None
         return record.model_copy(update={"id": done.inserted_primary_key[0]})
 
+    def add_all(self, records: Sequence[R]) -> None:
+        """Add many records of one kind and one profile in one transaction (an import): all or none."""
+        if not records:
+            return
+        kinds, owners = {type(r) for r in records}, {r.profile_id for r in records}
+        if len(kinds) != 1 or len(owners) != 1 or any(r.id is not None for r in records):
+            raise ValueError("add_all takes new records of one kind and one profile")
+        table, (profile_id,) = _table(records[0].__class__), owners
+        try:
+            with self._tx() as conn:
+                conn.execute(sa.insert(table), [{"profile_id": profile_id, **_values(r)} for r in records])
+                _raise_revision(conn, profile_id)
+        except StorageError as e:
+            if isinstance(e.__cause__, exc.IntegrityError):
+                raise NotFound(f"no profile {profile_id!r}") from None
+            raise
+
     def update(self, record: R) -> R:
         table = _table(type(record))
         with self._tx() as conn:
