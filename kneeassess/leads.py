@@ -52,6 +52,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from kneeassess.plaintext import has_breaking, multi_line, one_line
 from kneeassess.records import AuditEntry, OutboxItem, Request, StaffNote
 from kneeassess.storage import LeadStore, LimitReached, NotFound, RateCheck
 
@@ -63,7 +64,6 @@ ASSESSMENT_MAX_CHARS = 100_000  # the JSON summary of one assessment is a few kB
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
 PROFILE_ID = re.compile(r"^[0-9a-f]{32}$")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters except tab and newline
 
 STATUSES = ("new", "contacted", "booked", "closed", "no_show")
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -190,7 +190,7 @@ class RequestIn(BaseModel):
             raise _problem("Please enter your name.")
         if len(text) > NAME_MAX:
             raise _problem(f"Please shorten your name to {NAME_MAX} characters or fewer.")
-        if CONTROL.search(text) or "\n" in text or "\t" in text:
+        if has_breaking(text):  # NEL, U+2028 and U+2029 break lines too (in email headers, CSV, logs)
             raise _problem("Please write your name on one line, without special characters.")
         return text
 
@@ -254,7 +254,7 @@ class RequestIn(BaseModel):
         text = _text(v)
         if text is None:
             raise _problem(FALLBACK_MESSAGES["preferred_time"])
-        text = " ".join(CONTROL.sub(" ", text).split())
+        text = one_line(text)
         if len(text) > TIME_MAX:
             raise _problem(f"Please keep the times that suit you to {TIME_MAX} characters or fewer.")
         return text
@@ -267,7 +267,7 @@ class RequestIn(BaseModel):
         text = _text(v)
         if text is None:
             raise _problem(FALLBACK_MESSAGES["message"])
-        text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        text = multi_line(text)
         if len(text) > MESSAGE_MAX:
             raise _problem(f"Please shorten your message to {MESSAGE_MAX} characters or fewer "
                            f"(it has {len(text)}).")
@@ -496,7 +496,7 @@ def set_status(
     staff = (staff or "").strip()
     if not staff:
         raise ValueError("who made the change is needed")
-    note = CONTROL.sub("", (note or "").strip())[:NOTE_MAX]
+    note = multi_line((note or "").strip())[:NOTE_MAX]
     at = now or datetime.now(UTC)
 
     def change(request: Request) -> Request:
@@ -516,6 +516,18 @@ def set_status(
 
 def add_note(store: LeadStore, request_id: int, note: str, staff: str, *, now: datetime | None = None) -> Request:
     return set_status(store, request_id, get_request(store, request_id).status, note, staff, now=now)
+
+
+def deliveries_needing_attention(store: LeadStore) -> list[OutboxItem]:
+    """Deliveries given up on (the same permanent failure several times): staff must forward these by hand."""
+    return store.failed_deliveries()
+
+
+def attention_message(failed: Sequence[OutboxItem]) -> str:
+    ids = ", ".join(f"#{i}" for i in sorted({f.request_id for f in failed}))
+    return (f"{len(failed)} deliveries to the clinic failed the same way repeatedly and are no longer retried "
+            f"(requests {ids}). Open each request, read the reason under \"Delivery to the clinic\", and contact "
+            "the person directly.")
 
 
 def delivery_history(store: LeadStore, request_id: int) -> list[OutboxItem]:

@@ -20,6 +20,8 @@ if not outbox.configured_channels():
 if flash := st.session_state.pop("console_flash", None):
     st.success(flash)
 store = account.store()
+if failed := leads.deliveries_needing_attention(store):
+    st.error(leads.attention_message(failed), icon=":material/error:")
 chosen = console.filters([e.slug for e in events.list_events(store)])
 
 

@@ -101,8 +101,9 @@ class LeadStore(Protocol):
     def release_claim(self, outbox_id: int, token: str) -> None: ...
     def finish_delivery(
         self, outbox_id: int, token: str, *, delivered: bool, at: datetime, http_status: int | None,
-        error: str | None, next_attempt_at: datetime | None,
-    ) -> bool: ...  # False when the row is gone (erased meanwhile)
+        error: str | None, next_attempt_at: datetime | None, give_up_after: int | None = None,
+    ) -> bool: ...  # False when the row is gone (erased meanwhile); "failed" after give_up_after same failures
+    def failed_deliveries(self) -> list[OutboxItem]: ...  # rows given up on: staff attention needed
     def outbox_for_request(self, request_id: int) -> list[OutboxItem]: ...  # with their attempts
 
     # events and screenings

@@ -11,6 +11,7 @@ Datetimes are stored and returned as UTC (aware); a naive datetime is taken to b
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -655,10 +656,12 @@ class SqlStore:
 
     def finish_delivery(
         self, outbox_id: int, token: str, *, delivered: bool, at: datetime, http_status: int | None,
-        error: str | None, next_attempt_at: datetime | None,
+        error: str | None, next_attempt_at: datetime | None, give_up_after: int | None = None,
     ) -> bool:
         """Record an attempt. Delivered: the row is done (whoever holds it now). Failed: due again at
-        ``next_attempt_at`` if the claim is still ours. False when the row is gone (its request was erased)."""
+        ``next_attempt_at`` if the claim is still ours — or, with ``give_up_after`` (a permanent failure), marked
+        "failed" (never claimed again) when its last ``give_up_after`` attempts, this one included, all failed
+        with this same error. False when the row is gone (its request was erased)."""
         with self._write_tx() as conn:
             row = conn.execute(
                 sa.select(outbox.c.status, outbox.c.claim_token, outbox.c.request_id, outbox.c.channel)
@@ -680,8 +683,15 @@ class SqlStore:
                 assert next_attempt_at is not None, "a failed attempt needs the time of the next one"
                 changes |= {"status": "pending", "next_attempt_at": next_attempt_at, "claimed_until": None,
                             "claim_token": None, "last_error": error}
+                if give_up_after and _same_failures(conn, outbox_id, error, give_up_after):
+                    changes["status"] = "failed"
             conn.execute(sa.update(outbox).where(outbox.c.id == outbox_id).values(**changes))
         return True
+
+    def failed_deliveries(self) -> builtins.list[OutboxItem]:
+        with self._tx() as conn:
+            rows = conn.execute(sa.select(outbox).where(outbox.c.status == "failed").order_by(outbox.c.id)).mappings()
+            return [OutboxItem.model_validate(dict(row)) for row in rows]
 
     def outbox_for_request(self, request_id: int) -> list[OutboxItem]:
         with self._tx() as conn:
@@ -788,6 +798,17 @@ class SqlStore:
                 sa.select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit)
             ).mappings()
             return [AuditEntry.model_validate(dict(row)) for row in rows]
+
+
+def _same_failures(conn: sa.Connection, outbox_id: int, error: str | None, n: int) -> bool:
+    """The row's last ``n`` attempts all failed with ``error``."""
+    last = conn.execute(
+        sa.select(delivery_attempts.c.outcome, delivery_attempts.c.error)
+        .where(delivery_attempts.c.outbox_id == outbox_id)
+        .order_by(delivery_attempts.c.id.desc())
+        .limit(n)
+    ).all()
+    return len(last) == n and all(o == "failed" and e == error for o, e in last)
 
 
 def _request_values(request: Request) -> dict[str, Any]:

@@ -113,8 +113,10 @@ def history(r: Request) -> None:
             st.caption("No delivery channel was configured when this request came in (it is only listed here).")
         for item in items:
             st.markdown(f"**{item.channel}**: {item.status} after {item.attempts} attempt(s)"
-                        + (f", next try {item.next_attempt_at.astimezone():%H:%M}" if item.status != "delivered"
-                           else ""))
+                        + (f", next try {item.next_attempt_at.astimezone():%H:%M}"
+                           if item.status in ("pending", "sending") else "")
+                        + (" — **needs attention**: not retried; contact the person directly"
+                           if item.status == "failed" else ""))
             for att in item.history:
                 st.caption(f"{att.at.astimezone():%d %b %H:%M:%S} · {att.outcome}"
                            + (f" · HTTP {att.http_status}" if att.http_status else "")
