@@ -18,12 +18,18 @@ from __future__ import annotations
 import getpass
 import hashlib
 import sys
+import logging
+import os
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from kneeassess.storage import LeadStore
+
+log = logging.getLogger(__name__)
 
 MAX_FAILURES_PER_KEY = 5
 MAX_FAILURES_GLOBAL = 20
@@ -49,6 +55,47 @@ def hash_passcode(passcode: str) -> str:
     return _hasher.hash(passcode)
 
 
+def trusted_proxies(environ: Mapping[str, str] | None = None) -> list[IPv4Network | IPv6Network]:
+    """KNEEASSESS_TRUSTED_PROXIES: addresses or networks (comma-separated) whose X-Forwarded-For is believed;
+    default loopback (nginx on the same host). Malformed entries are ignored (and logged)."""
+    env = os.environ if environ is None else environ
+    text = env.get("KNEEASSESS_TRUSTED_PROXIES", "127.0.0.1,::1")
+    out = []
+    for part in (p.strip() for p in text.split(",")):
+        if part:
+            try:
+                out.append(ip_network(part, strict=False))
+            except ValueError:
+                log.error("KNEEASSESS_TRUSTED_PROXIES: %r is not an address or network: ignored", part)
+    return out
+
+
+def client_address(
+    peer: str | None, forwarded_for: str | None, trusted: Sequence[IPv4Network | IPv6Network]
+) -> str | None:
+    """The address a sign-in attempt came from, for the per-client limit (a reload keeps it; a new session does
+    not change it). ``peer``: the connection's address (None: loopback, as Streamlit reports it). Only when the
+    peer is a trusted proxy is X-Forwarded-For believed, and then its right-most address that is not itself a
+    trusted proxy (addresses to its left are whatever the client chose to send). None when unknown."""
+    def is_trusted(text: str) -> bool:
+        try:
+            address = ip_address(text.strip())
+        except ValueError:
+            return False
+        return any(address in net for net in trusted)
+
+    peer_text = peer or "127.0.0.1"
+    if not is_trusted(peer_text):
+        return peer_text
+    for hop in reversed([h.strip() for h in (forwarded_for or "").split(",") if h.strip()]):
+        if not is_trusted(hop):
+            try:
+                return str(ip_address(hop))
+            except ValueError:
+                return None  # a malformed hop added by a trusted proxy: do not guess
+    return None
+
+
 def client_hash(client_key: str) -> str:
     return hashlib.sha256(f"kneeassess:staff-client:{client_key}".encode()).hexdigest()
 
@@ -60,6 +107,14 @@ def _lock_from(failures: list[datetime], limit: int, now: datetime) -> datetime 
     newest, oldest = failures[0], failures[limit - 1]
     until = newest + LOCKOUT
     return until if newest - oldest < WINDOW and until > now else None
+
+
+def _locks(now: datetime) -> Callable[[list[datetime], list[datetime]], datetime | None]:
+    def lock(this_key: list[datetime], everyone: list[datetime]) -> datetime | None:
+        locks = [_lock_from(this_key, MAX_FAILURES_PER_KEY, now), _lock_from(everyone, MAX_FAILURES_GLOBAL, now)]
+        return max((t for t in locks if t is not None), default=None)
+
+    return lock
 
 
 def locked_until(store: LeadStore, client_key: str, now: datetime | None = None) -> datetime | None:
@@ -83,7 +138,15 @@ def verify(
     ``hash`` is not an Argon2 hash (a set-up mistake, not a failed attempt).
     """
     now = now or datetime.now(UTC)
-    until = locked_until(store, client_key, now)
+    key = client_hash(client_key)
+    try:
+        extract_parameters(hash)  # a hash that is not Argon2 is a set-up mistake: say so before counting
+    except (InvalidHashError, ValueError):
+        raise ValueError("the staff passcode hash is not an Argon2 hash (make one with "
+                         "`python -m kneeassess hash-passcode`)") from None
+    # counted before it is checked, in the same transaction as the lock check: 40 guesses at once check at most 20
+    until = store.count_login_attempt(key, now, now - WINDOW - LOCKOUT, MAX_FAILURES_PER_KEY, MAX_FAILURES_GLOBAL,
+                                      _locks(now))
     if until is not None:
         raise LockedOut(until)
     try:
@@ -93,11 +156,9 @@ def verify(
                          "`python -m kneeassess hash-passcode`)") from None
     except VerificationError:
         ok = False
-    key = client_hash(client_key)
     if ok:
         store.clear_login_failures(key)
         return True
-    store.add_login_failure(key, now)
     until = locked_until(store, client_key, now)
     if until is not None:
         raise LockedOut(until)

@@ -118,6 +118,10 @@ class LeadStore(Protocol):
 
     # staff sign-in and audit
     def add_login_failure(self, key_hash: str, at: datetime) -> None: ...
+    def count_login_attempt(
+        self, key_hash: str, at: datetime, since: datetime, per_key: int, overall: int,
+        lock: Callable[[list[datetime], list[datetime]], datetime | None],
+    ) -> datetime | None: ...  # check and count in one transaction: the lock's end, or None (counted as failed)
     def login_failures(self, key_hash: str | None, since: datetime, limit: int) -> list[datetime]: ...  # newest 1st
     def clear_login_failures(self, key_hash: str) -> None: ...
     def list_audit(self, limit: int = 100) -> list[AuditEntry]: ...

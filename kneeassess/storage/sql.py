@@ -774,6 +774,33 @@ class SqlStore:
             conn.execute(sa.insert(login_failures).values(key_hash=key_hash, created_at=at))
             conn.execute(sa.delete(login_failures).where(login_failures.c.created_at < at - LOGIN_FAILURES_KEPT))
 
+    def count_login_attempt(
+        self, key_hash: str, at: datetime, since: datetime, per_key: int, overall: int,
+        lock: Callable[[builtins.list[datetime], builtins.list[datetime]], datetime | None],
+    ) -> datetime | None:
+        """Check and count one sign-in attempt in one write transaction, so concurrent guesses cannot all pass
+        the check before any is counted: ``lock(this key's failures, everyone's failures)`` (newest first, since
+        ``since``, at most ``per_key`` / ``overall``) says whether sign-in is locked; when it is, its end is
+        returned and nothing is counted; otherwise the attempt is recorded as a failure (a right passcode clears
+        it) and None is returned. SQLite: BEGIN IMMEDIATE; PostgreSQL: one advisory lock for all attempts."""
+        def newest(query: Any, limit: int) -> builtins.list[datetime]:
+            return list(conn.execute(
+                query.where(login_failures.c.created_at >= since)
+                .order_by(login_failures.c.created_at.desc(), login_failures.c.id.desc()).limit(limit)
+            ).scalars())
+
+        with self._write_tx() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key("staff-sign-in"))))
+            everyone = sa.select(login_failures.c.created_at)
+            until = lock(newest(everyone.where(login_failures.c.key_hash == key_hash), per_key),
+                         newest(everyone, overall))
+            if until is not None:
+                return until
+            conn.execute(sa.insert(login_failures).values(key_hash=key_hash, created_at=at))
+            conn.execute(sa.delete(login_failures).where(login_failures.c.created_at < at - LOGIN_FAILURES_KEPT))
+        return None
+
     def login_failures(self, key_hash: str | None, since: datetime, limit: int) -> list[datetime]:
         """Times of failed sign-ins since ``since`` (of one key, or of all when ``key_hash`` is None), newest
         first."""

@@ -7,6 +7,7 @@ before it goes into Markdown, so script, HTML and Markdown payloads show as what
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -71,6 +72,7 @@ def detail(r: Request, staff: str) -> None:
         show_plain(r.event, "Event: ")
     if r.email:
         show_plain(r.email, "Email: ")
+        st.link_button("Write an email", f"mailto:{quote(r.email, safe='@')}", key=f"mail_{r.id}")
     if r.phone:
         show_plain(r.phone, "Phone: ")
     if r.preferred_days or r.preferred_time:

@@ -41,7 +41,18 @@ def uses_identity_provider() -> bool:
 
 
 def client_key() -> str:
-    """Who is trying, for the attempt limit: the browser session (an event's Wi-Fi shares one IP address)."""
+    """Who is trying, for the per-client attempt limit: the client's address, which a reload keeps (behind a trusted
+    proxy, from its X-Forwarded-For; see :func:`staff_auth.client_address`); the browser session only when the
+    address is unknown (a local run without a proxy) or KNEEASSESS_STAFF_LIMIT_BY=session."""
+    if os.environ.get("KNEEASSESS_STAFF_LIMIT_BY", "address").strip().lower() != "session":
+        try:
+            peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
+        except Exception:  # no request context (bare runs)
+            peer = forwarded = None
+        peer = peer if isinstance(peer, str) else None  # (AppTest hands out mocks)
+        forwarded = forwarded if isinstance(forwarded, str) else None
+        if address := staff_auth.client_address(peer, forwarded, staff_auth.trusted_proxies()):
+            return f"address:{address}"
     if CLIENT_KEY not in st.session_state:
         st.session_state[CLIENT_KEY] = random_secrets.token_hex(16)
     return st.session_state[CLIENT_KEY]
