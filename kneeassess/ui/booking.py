@@ -11,7 +11,7 @@ from kneeassess.content import clinic
 from kneeassess.models import Assessment
 from kneeassess.records import Profile
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, client
 from kneeassess.ui.navigation import EVENT_KEY
 from kneeassess.ui.text import show_plain
 
@@ -92,7 +92,7 @@ def booking_form(assessment: Assessment | None, profile: Profile | None, key: st
         profile_id=profile.id if profile else None,
     )
     try:
-        request = leads.submit_request(account.store(), data, _session_key())
+        request = leads.submit_request(account.store(), data, _session_key(), address=client.address())
     except leads.LeadProblems as exc:
         st.session_state[ERRORS_KEY] = exc.problems
         st.rerun()

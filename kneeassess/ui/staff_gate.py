@@ -14,7 +14,7 @@ import streamlit as st
 
 from kneeassess import staff_auth
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, client
 from kneeassess.ui.navigation import STAFF_KEY
 
 CLIENT_KEY = "kneeassess_client_key"
@@ -45,13 +45,7 @@ def client_key() -> str:
     proxy, from its X-Forwarded-For; see :func:`staff_auth.client_address`); the browser session only when the
     address is unknown (a local run without a proxy) or KNEEASSESS_STAFF_LIMIT_BY=session."""
     if os.environ.get("KNEEASSESS_STAFF_LIMIT_BY", "address").strip().lower() != "session":
-        try:
-            peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
-        except Exception:  # no request context (bare runs)
-            peer = forwarded = None
-        peer = peer if isinstance(peer, str) else None  # (AppTest hands out mocks)
-        forwarded = forwarded if isinstance(forwarded, str) else None
-        if address := staff_auth.client_address(peer, forwarded, staff_auth.trusted_proxies()):
+        if address := client.address():
             return f"address:{address}"
     if CLIENT_KEY not in st.session_state:
         st.session_state[CLIENT_KEY] = random_secrets.token_hex(16)

@@ -3,7 +3,7 @@ proxy the address comes from X-Forwarded-For only when the proxy is trusted (con
 
 from __future__ import annotations
 
-from kneeassess.staff_auth import client_address, trusted_proxies
+from kneeassess.clients import client_address, trusted_proxies
 
 LOOPBACK = trusted_proxies({})
 
