@@ -1,7 +1,8 @@
 """Characters that break a line or control a terminal, for every field a person types (issue 14).
 
-Python (and email, CSV, logs) treat more than ``\\n`` as a line break: ``\\r``, ``\\x0b``, ``\\x0c``, ``\\x1c``-``\\x1e``,
-NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029). :data:`BREAKING` is every character of
+Python (and email, CSV, logs) treat more than ``\\n`` as a line break: ``\\r``, ``\\x0b``, ``\\x0c``,
+``\\x1c``-``\\x1e``, NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029).
+:data:`BREAKING` is every character of
 the Unicode categories Cc (controls, C0 and C1), Zl and Zp. A single-line field refuses or collapses them
 (:func:`one_line`); a multi-line field keeps its line breaks as ``\\n`` and drops the rest (:func:`multi_line`).
 """

@@ -5,6 +5,7 @@ from datetime import timedelta
 import streamlit as st
 
 from kneeassess import events, leads, outbox
+from kneeassess.storage import StorageError
 from kneeassess.ui import account, console
 from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.staff_gate import require_staff
@@ -27,8 +28,12 @@ chosen = console.filters([e.slug for e in events.list_events(store)])
 
 @st.fragment(run_every=timedelta(seconds=15))
 def live_list() -> list:
-    """Redrawn every 15 s: new requests appear without reloading."""
-    found = leads.list_requests(store, **chosen)
+    """Redrawn every 15 s: new requests appear without reloading (and again once a lost database is back)."""
+    try:
+        found = leads.list_requests(store, **chosen)
+    except StorageError:
+        st.error(account.DATABASE_DOWN, icon=":material/cloud_off:")
+        return []
     new = sum(1 for r in found if r.status == "new")
     st.caption(f"{len(found)} requests · {new} new · updated every 15 seconds")
     console.requests_table(found)

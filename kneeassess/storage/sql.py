@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import logging
+import os
+import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -46,8 +50,53 @@ from kneeassess.storage import AlreadyExists, LimitReached, NotFound, RateCheck,
 
 R = TypeVar("R", bound=LogRecord)
 
-SQLITE_BUSY_TIMEOUT_S = 30
+SQLITE_BUSY_TIMEOUT_S = 5  # default of KNEEASSESS_DB_LOCK_TIMEOUT_S
 PG_CONNECT_TIMEOUT_S = 10
+PG_STATEMENT_TIMEOUT_S = 15  # default of KNEEASSESS_DB_STATEMENT_TIMEOUT_S
+FAILURE_LOG_REPEAT_S = 60.0  # the same failure of the same operation is logged at most once a minute
+
+log = logging.getLogger(__name__)
+
+
+def _seconds(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def lock_timeout_s() -> float:
+    """KNEEASSESS_DB_LOCK_TIMEOUT_S (default 5): how long a write waits for another's lock before "try again"
+    (SQLite's busy timeout, PostgreSQL's lock_timeout)."""
+    return _seconds("KNEEASSESS_DB_LOCK_TIMEOUT_S", SQLITE_BUSY_TIMEOUT_S)
+
+
+def statement_timeout_s() -> float:
+    """KNEEASSESS_DB_STATEMENT_TIMEOUT_S (default 15): PostgreSQL's statement_timeout for the app's statements."""
+    return _seconds("KNEEASSESS_DB_STATEMENT_TIMEOUT_S", PG_STATEMENT_TIMEOUT_S)
+
+
+_last_logged: dict[tuple[str, str], float] = {}
+
+
+def _log_failure(error: BaseException) -> None:
+    """One line per failure, with the operation (the store method) and the driver's message; no traceback, and
+    the same failure of the same operation not again within a minute (an unreachable database at every rerun)."""
+    operation = "?"
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_code.co_name
+        if frame.f_code.co_filename == __file__ and (name == "__init__" or not name.startswith("_")):
+            operation = "opening the store" if name == "__init__" else name
+            break
+        frame = frame.f_back  # type: ignore[assignment]
+    text = str(getattr(error, "orig", None) or error).strip()
+    detail = text.splitlines()[0][:300] if text else type(error).__name__
+    key, now = (operation, detail), time.monotonic()
+    if now - _last_logged.get(key, -FAILURE_LOG_REPEAT_S) >= FAILURE_LOG_REPEAT_S:
+        _last_logged[key] = now
+        log.error("database: %s failed: %s: %s", operation, type(error).__name__, detail)
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -308,12 +357,22 @@ def make_engine(url: str | URL, *, migrating: bool = False) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise StorageError("The database folder could not be created.") from e
-        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **kwargs)
+        engine = sa.create_engine(url, connect_args={"timeout": lock_timeout_s()}, **kwargs)
         _sqlite_setup(engine, foreign_keys=not migrating, immediate=migrating)
         return engine
     if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
         kwargs["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    if not migrating:  # a migration may take longer than a page's statements
+
+        @event.listens_for(engine, "connect")
+        def _timeouts(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {round(statement_timeout_s() * 1000)}")
+                cursor.execute(f"SET lock_timeout = {round(lock_timeout_s() * 1000)}")
+            dbapi_connection.commit()
+
+    return engine
 
 
 def _sqlite_setup(engine: Engine, *, foreign_keys: bool, immediate: bool) -> None:
@@ -322,7 +381,7 @@ def _sqlite_setup(engine: Engine, *, foreign_keys: bool, immediate: bool) -> Non
         if immediate:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={round(lock_timeout_s() * 1000)}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.close()
@@ -340,10 +399,12 @@ def _plain_errors() -> Iterator[None]:
     try:
         yield
     except exc.OperationalError as e:
+        _log_failure(e)
         raise StorageError("The database could not be reached or is busy. Please try again in a moment.") from e
     except exc.IntegrityError as e:
         raise StorageError("The database refused the change.") from e
     except (exc.DBAPIError, exc.TimeoutError) as e:
+        _log_failure(e)
         raise StorageError("The database failed to complete the request. Please try again in a moment.") from e
 
 

@@ -44,9 +44,9 @@ def client_key() -> str:
     """Who is trying, for the per-client attempt limit: the client's address, which a reload keeps (behind a trusted
     proxy, from its X-Forwarded-For; see :func:`staff_auth.client_address`); the browser session only when the
     address is unknown (a local run without a proxy) or KNEEASSESS_STAFF_LIMIT_BY=session."""
-    if os.environ.get("KNEEASSESS_STAFF_LIMIT_BY", "address").strip().lower() != "session":
-        if address := client.address():
-            return f"address:{address}"
+    by_address = os.environ.get("KNEEASSESS_STAFF_LIMIT_BY", "address").strip().lower() != "session"
+    if by_address and (address := client.address()):
+        return f"address:{address}"
     if CLIENT_KEY not in st.session_state:
         st.session_state[CLIENT_KEY] = random_secrets.token_hex(16)
     return st.session_state[CLIENT_KEY]

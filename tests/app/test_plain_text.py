@@ -7,10 +7,10 @@ from streamlit.testing.v1 import AppTest
 
 from kneeassess.imports.model import ImportError_, ImportResult, Skipped
 from kneeassess.ui.importer import RESULT_KEY
+from tests.app.driver import unique
 from tests.app.test_booking import book_page, fill, send
 from tests.app.test_profile import open_with_link, seeded_profile
 from tests.app.test_staff import open_requests, passcode, seed, signed_in_app  # noqa: F401 - passcode: autouse
-from tests.app.driver import unique
 
 HOSTILE = "www.evil.example ![x](https://evil.example/p.png) [click](https://evil.example) **bold**"
 MARKDOWN_KINDS = ("title", "header", "subheader", "markdown", "caption", "success", "error", "info", "warning")

@@ -10,9 +10,20 @@ import pytest
 from kneeassess import leads, outbox
 from kneeassess.outbox import deliver_due
 from kneeassess.storage.sql import SqlStore
-from tests.integration.test_outbox import T0, Receiver, receiver, submit  # noqa: F401 - the fixture
+from tests.integration.test_outbox import SECRET, T0, Receiver, submit
 
 LATER = timedelta(hours=2)  # past any backoff
+
+
+@pytest.fixture
+def receiver(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201 - as in test_outbox.py
+    r = Receiver()
+    monkeypatch.setenv("KNEEASSESS_WEBHOOK_URL", r.url)
+    monkeypatch.setenv("KNEEASSESS_WEBHOOK_SECRET", SECRET)
+    for name in ("HOST", "TO"):
+        monkeypatch.delenv(f"KNEEASSESS_SMTP_{name}", raising=False)
+    yield r
+    r.stop()
 
 
 def test_the_same_permanent_failure_n_times_marks_the_delivery_failed(store: SqlStore, receiver: Receiver,
