@@ -638,7 +638,7 @@ def erase_person(store: LeadStore, request_id: int, staff: str, *, now: datetime
     related = _same_person(store, get_request(store, request_id))
     profiles = sorted({r.profile_id for r in related.values() if r.profile_id})
     for profile_id in profiles:
-        store.delete_profile(profile_id)
+        store.delete_profile(profile_id, with_requests=False)  # the requests: below, counted in the audit
     keys = sorted({key for r in related.values() for key in _contact_keys(r.email, r.phone)})
     audit = AuditEntry(at=now or datetime.now(UTC), staff=staff[:100], action="erase",
                        details={"linked_profiles": len(profiles)})

@@ -383,6 +383,7 @@ def _sqlite_setup(engine: Engine, *, foreign_keys: bool, immediate: bool) -> Non
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={round(lock_timeout_s() * 1000)}")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten with zeros, not left in free space
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.close()
 
@@ -462,12 +463,35 @@ class SqlStore:
             if done.rowcount != 1:
                 raise NotFound(f"no profile {profile_id!r}")
 
-    def delete_profile(self, profile_id: str) -> None:
-        """Delete the profile and everything in it. Deleting a profile that is already gone does nothing."""
+    def delete_profile(self, profile_id: str, *, with_requests: bool = True) -> int:
+        """Delete the profile and everything in it, with the consultation requests sent from it (their outbox
+        rows and delivery attempts): the number of those requests. Deleting a profile that is already gone does
+        nothing. On SQLite the deleted text is overwritten (``secure_delete``) and the WAL checkpointed.
+        ``with_requests=False``: the requests stay (staff erasure erases and counts them itself)."""
         with self._tx() as conn:
             for table in TABLES.values():  # ON DELETE CASCADE does this too; explicit in case foreign keys are off
                 conn.execute(sa.delete(table).where(table.c.profile_id == profile_id))
             conn.execute(sa.delete(profiles).where(profiles.c.id == profile_id))
+            erased = 0
+            if with_requests:
+                sent = sa.select(requests.c.id).where(requests.c.profile_id == profile_id).scalar_subquery()
+                conn.execute(sa.delete(delivery_attempts).where(delivery_attempts.c.request_id.in_(sent)))
+                conn.execute(sa.delete(outbox).where(outbox.c.request_id.in_(sent)))
+                erased = conn.execute(sa.delete(requests).where(requests.c.profile_id == profile_id)).rowcount
+        self._checkpoint()
+        return erased
+
+    def _checkpoint(self) -> None:
+        """After an erase on SQLite: copy the WAL into the database file and empty it, so deleted text does not
+        live on in the WAL (``secure_delete`` has already zeroed it in the pages). Best effort: a busy reader
+        only delays it to the next automatic checkpoint."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except exc.DBAPIError as e:
+            _log_failure(e)
 
     # log records
 
@@ -664,6 +688,7 @@ class SqlStore:
             conn.execute(sa.insert(audit_log).values(
                 at=audit.at, staff=audit.staff, action=audit.action, details={**audit.details, **counts}
             ))
+        self._checkpoint()
         return counts
 
     # outbox
