@@ -24,7 +24,7 @@ def test_an_unreachable_database_says_so_once_and_the_app_recovers(store, monkey
     account.store.clear()
     at = start()
     at.query_params["p"] = token
-    at.switch_page("pages/log.py").run()
+    at.switch_page("pages/runner/log.py").run()
     at.run()
     assert not at.exception, at.exception
     shown = [e.value for e in at.error]
@@ -43,7 +43,7 @@ def test_the_staff_console_says_so_when_the_database_goes_away(store, monkeypatc
     sign_in(at, "clinic-passcode-7")
     monkeypatch.setenv("KNEEASSESS_DATABASE_URL", UNREACHABLE)
     account.store.clear()
-    at.switch_page("pages/staff_requests.py").run()
+    at.switch_page("pages/staff/staff_requests.py").run()
     assert not at.exception, at.exception
     assert account.DATABASE_DOWN in [e.value for e in at.error]
     monkeypatch.delenv("KNEEASSESS_DATABASE_URL")

@@ -46,7 +46,7 @@ def test_the_staff_console_shows_a_request_as_plain_text(store):
 
 def test_import_problems_show_file_and_entry_names_as_plain_text(store):
     _, token = seeded_profile(store)
-    at = open_with_link(token, "pages/log.py")
+    at = open_with_link(token, "pages/runner/log.py")
     entry = "export.zip:a`![i](https://evil.example/i.png)`b.fit"
     at.session_state[RESULT_KEY] = ImportResult(
         errors=[ImportError_(entry, "not an activity file")],
