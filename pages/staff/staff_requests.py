@@ -6,7 +6,7 @@ import streamlit as st
 
 from kneeassess import events, leads, outbox
 from kneeassess.storage import StorageError
-from kneeassess.ui import account, console, downloads
+from kneeassess.ui import account, console
 from kneeassess.ui.staff_gate import require_staff
 
 staff = require_staff()
@@ -39,8 +39,7 @@ def live_list() -> list:
 
 
 found = live_list()
-st.download_button("Export CSV", downloads.expiring(lambda: leads.export_csv(leads.list_requests(store, **chosen)),
-                                                 "text/csv", "consultation-requests.csv"),
+st.download_button("Export CSV", lambda: leads.export_csv(leads.list_requests(store, **chosen)),
                    "consultation-requests.csv", mime="text/csv", on_click="ignore")
 
 ids = [r.id for r in found]
