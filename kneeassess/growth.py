@@ -37,12 +37,14 @@ STEP_LABELS = {
     "requested": "Consultation requested", "booked": "Booked", "attended": "Attended",
 }
 GroupBy = Literal["source", "medium", "campaign", "event"]
+GROUPS: tuple[GroupBy, ...] = ("source", "medium", "campaign", "event")
 GROUP_FIELDS: dict[str, str] = {"source": "utm_source", "medium": "utm_medium", "campaign": "utm_campaign",
                                 "event": "event"}
 GROUP_LABELS = {"source": "Source", "medium": "Medium", "campaign": "Campaign", "event": "Event"}
 NONE = "(none)"
 ALL = "All"
-TRIAGE_LABELS = {"self_care": "Self-care", "see_clinician": "See a clinician", "urgent": "Urgent"}
+TRIAGE_LABELS = {"self_care": "Self-care", "see_clinician": "See a clinician",
+                 "see_clinician_soon": "See a clinician soon", "urgent": "Urgent"}
 CONTACT_BUCKETS = ("under 4 hours", "4 to 24 hours", "1 to 2 days", "2 to 7 days", "over 7 days", "not yet")
 
 

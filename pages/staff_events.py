@@ -14,7 +14,6 @@ from kneeassess.ui.text import plain
 
 leave_legacy_pages_mode()
 require_staff()
-st.set_page_config(layout="wide")
 
 st.title("Events")
 store = account.store()

@@ -14,6 +14,7 @@ from kneeassess.storage import StorageError
 from kneeassess.ui import account
 from kneeassess.ui.navigation import EVENT_KEY
 from kneeassess.ui.text import plain
+from kneeassess.ui.visits import current_source
 
 SESSION_KEY = "kneeassess_booking_session"
 SENT_KEY = "kneeassess_booking_sent"
@@ -89,7 +90,7 @@ def booking_form(assessment: Assessment | None, profile: Profile | None, key: st
         message=message, consent_contact=consent, consent_marketing=marketing, consent_assessment=attach,
         assessment=assessment.model_dump(mode="json") if attach and assessment else None,
         event=st.session_state.get(EVENT_KEY), honeypot=st.session_state.get(HONEYPOT, ""),
-        profile_id=profile.id if profile else None,
+        profile_id=profile.id if profile else None, **current_source().utm(),
     )
     try:
         request = leads.submit_request(account.store(), data, _session_key())

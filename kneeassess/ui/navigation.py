@@ -52,22 +52,38 @@ def staff_pages() -> list:
     return [
         st.Page("pages/staff_requests.py", title="Requests", icon=":material/inbox:"),
         st.Page("pages/staff_events.py", title="Events", icon=":material/event:"),
+        st.Page("pages/staff/dashboard.py", title="Dashboard", icon=":material/monitoring:", url_path="dashboard"),
     ]
+
+
+STAFF_URL_PATHS = frozenset({"staff", "staff_requests", "staff_events", "dashboard"})
+
+
+def page_layout(page) -> str:  # page: StreamlitPage
+    """Every staff page is wide (tables, side-by-side request); the runner's pages are centred."""
+    return "wide" if getattr(page, "url_path", "") in STAFF_URL_PATHS else "centered"
 
 
 def visitor_navigation():  # -> StreamlitPage
     """The navigation for this visitor; call ``.run()`` on the result."""
     from kneeassess.ui.staff_gate import signed_in
 
+    from kneeassess.ui.visits import count_visit, note_source
+
     note_event()
+    note_source()
     if st.query_params.get("p") and not in_kiosk():
         from kneeassess.ui.account import current_profile
 
         current_profile()  # the private link opens the profile on whichever page it points at
     if in_kiosk():
-        return st.navigation([st.Page("pages/kiosk.py", title="Knee check", default=True)], position="hidden")
-    sign_in = st.Page("pages/staff.py", title="Staff", icon=":material/badge:", url_path="staff",
-                      visibility="visible" if signed_in() else "hidden")
-    if signed_in():
-        return st.navigation({"Runner": runner_pages(), "Clinic": [sign_in, *staff_pages()]}, position="top")
-    return st.navigation([*runner_pages(), sign_in], position="top")
+        page = st.navigation([st.Page("pages/kiosk.py", title="Knee check", default=True)], position="hidden")
+    else:
+        sign_in = st.Page("pages/staff.py", title="Staff", icon=":material/badge:", url_path="staff",
+                          visibility="visible" if signed_in() else "hidden")
+        if signed_in():
+            page = st.navigation({"Runner": runner_pages(), "Clinic": [sign_in, *staff_pages()]}, position="top")
+        else:
+            page = st.navigation([*runner_pages(), sign_in], position="top")
+    count_visit(staff=page.url_path in STAFF_URL_PATHS or signed_in() is not None)
+    return page
