@@ -153,18 +153,17 @@ GROUP_COLOURS = ["#1f4e79", "#d9822b", "#2a9d8f", "#8e5ea2", "#c0392b", "#6b7b8c
 
 
 def funnel_figure(steps: list[str], groups: dict[str, list[int]]) -> go.Figure:
-    """One horizontal bar per step and group (``groups``: name → count per step), each bar labelled with its
-    count; the steps read top to bottom."""
+    """The funnel's steps left to right, one bar per group (``groups``: name → count per step), each labelled
+    with its count."""
     traces = [
-        dict(type="bar", orientation="h", name=name, y=steps, x=counts, text=[str(c) for c in counts],
-             textposition="outside", marker_color=GROUP_COLOURS[i % len(GROUP_COLOURS)], cliponaxis=False,
-             hovertemplate=f"{name}<br>%{{y}}: %{{x}}<extra></extra>")
+        dict(type="bar", name=name, x=steps, y=counts, text=[str(c) for c in counts], textposition="outside",
+             marker_color=GROUP_COLOURS[i % len(GROUP_COLOURS)], cliponaxis=False,
+             hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>")
         for i, (name, counts) in enumerate(groups.items())
     ]
     top = max([c for counts in groups.values() for c in counts] + [1])
-    return _figure(traces, height=120 + 40 * len(steps) * max(1, min(len(groups), 4)), barmode="group",
-                   yaxis=dict(autorange="reversed"), xaxis=dict(range=[0, top * 1.15], title="people",
-                                                                 rangemode="tozero", dtick=max(1, top // 8)))
+    return _figure(traces, height=380, barmode="group", xaxis_tickangle=0,
+                   yaxis=dict(range=[0, top * 1.2], title="people", dtick=max(1, top // 6)))
 
 
 def weekly_counts_figure(weeks: list, series: dict[str, list[int]]) -> go.Figure:

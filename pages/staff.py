@@ -18,7 +18,16 @@ if who is None:
         sign_in_form()
     st.stop()
 
-st.success(f"Signed in as {who}.")
+top = st.columns([3, 1.2, 1.2, 1.2, 1], vertical_alignment="center")
+top[0].success(f"Signed in as {who}.")
+if top[1].button("All requests", type="primary", width="stretch", icon=":material/inbox:"):
+    st.switch_page("pages/staff_requests.py")
+if top[2].button("Events and kiosk", width="stretch", icon=":material/event:"):
+    st.switch_page("pages/staff_events.py")
+if top[3].button("Growth dashboard", width="stretch", icon=":material/monitoring:"):
+    st.switch_page("pages/staff/dashboard.py")
+if top[4].button("Sign out", width="stretch"):
+    sign_out()
 
 
 @st.fragment(run_every=timedelta(seconds=15))
@@ -31,13 +40,3 @@ def live_work() -> None:
 
 
 live_work()
-st.divider()
-left, middle, right, out = st.columns(4)
-if left.button("All requests", type="primary", width="stretch"):
-    st.switch_page("pages/staff_requests.py")
-if middle.button("Events and kiosk", width="stretch"):
-    st.switch_page("pages/staff_events.py")
-if right.button("Growth dashboard", width="stretch"):
-    st.switch_page("pages/staff/dashboard.py")
-if out.button("Sign out", width="stretch"):
-    sign_out()

@@ -27,7 +27,8 @@ def filters(events: list[str]) -> dict:
     cols = st.columns([1, 1, 1.4])
     status = cols[0].selectbox("Status", ["all", *leads.STATUSES], format_func=lambda s: "All" if s == "all"
                                else leads.STATUS_LABELS[s], key="f_status")
-    event = cols[1].selectbox("Event", ["all", *events], key="f_event")
+    event = cols[1].selectbox("Event", ["all", *events], key="f_event",
+                              format_func=lambda e: "All" if e == "all" else e)
     days = cols[2].date_input("Received between", value=(), key="f_days", format="DD/MM/YYYY")
     search = st.text_input("Search name, email, phone or message", key="f_search", max_chars=100)
     since = until = None

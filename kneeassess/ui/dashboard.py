@@ -43,10 +43,11 @@ def data(first: date, last: date) -> growth.DashboardData:
 
 def chart(fig: go.Figure, name: str, rows: Sequence[Mapping[str, object]], key: str) -> None:
     """A chart with its PNG (the camera button, top right of the chart) and its numbers as CSV under it."""
-    st.plotly_chart(fig, width="stretch", key=f"{key}_chart", config={
-        "displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-        "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
-    })
+    with st.container(key=f"{key}_chart"):
+        st.plotly_chart(fig, width="stretch", key=f"{key}_plot", config={
+            "displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+        })
     left, right = st.columns([1, 1])
     right.download_button("Numbers (CSV)", growth.table_csv(rows), f"{name}.csv", mime="text/csv", key=f"{key}_csv",
                           on_click="ignore", icon=":material/download:", width="stretch")
@@ -61,7 +62,8 @@ def funnel(d: growth.DashboardData, by: growth.GroupBy) -> None:
     fig = charts.funnel_figure(steps, {r.group: [r.counts[s] for s in growth.STEPS] for r in shown})
     st.subheader(f"Funnel by {growth.GROUP_LABELS[by].lower()}")
     chart(fig, f"funnel-by-{by}", table, "dash_funnel")
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", key="dash_funnel_table")
+    with st.container(key="dash_funnel_table"):
+        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
 
 
 def trend(d: growth.DashboardData) -> None:
@@ -84,7 +86,8 @@ def first_contact(d: growth.DashboardData) -> None:
     fc = growth.first_contact(d)
     st.subheader("Time from request to first contact")
     cols = st.columns(3)
-    cols[0].metric("Median", "—" if fc.median_hours is None else f"{fc.median_hours:g} h")
+    median = fc.median_hours
+    cols[0].metric("Median", "—" if median is None else f"{round(median * 60)} min" if median < 1 else f"{median:g} h")
     cols[1].metric("Contacted", fc.contacted)
     cols[2].metric("Not yet", fc.waiting)
     labels = [str(r["Time to first contact"]) for r in fc.buckets]
