@@ -699,7 +699,15 @@ def erase_person(store: LeadStore, request_id: int, staff: str, *, now: datetime
     for profile_id in profiles:
         store.delete_profile(profile_id)
     keys = sorted({key for r in related.values() for key in _contact_keys(r.email, r.phone)})
+    reminders_gone: dict[str, int] = {}
+    from kneeassess.storage.sql import SqlStore
+
+    if isinstance(store, SqlStore):  # their reminders and consents go; a suppression entry (a hash) stays
+        from kneeassess.reminders import erase_reminders
+
+        reminders_gone = erase_reminders(store, profile_ids=profiles,
+                                         emails=sorted({r.email for r in related.values() if r.email}), now=now)
     audit = AuditEntry(at=now or datetime.now(UTC), staff=staff[:100], action="erase",
-                       details={"linked_profiles": len(profiles)})
+                       details={"linked_profiles": len(profiles), **reminders_gone})
     counts = store.erase_requests([i for i in related if i is not None], keys, audit)
-    return {**counts, "linked_profiles": len(profiles)}
+    return {**counts, "linked_profiles": len(profiles), **reminders_gone}

@@ -214,3 +214,22 @@ class AuditEntry(BaseModel):
     staff: str
     action: str
     details: dict[str, Any] = {}
+
+
+# --------------------------------------------------------------------------------------------------
+# Follow-up reminders (kneeassess.reminders)
+# --------------------------------------------------------------------------------------------------
+
+
+class ReminderClaim(BaseModel):
+    """A due reminder claimed by one worker until ``claimed_until`` (the lease), with what the email needs."""
+
+    id: int
+    token: str
+    consent_id: int
+    kind: str
+    email: str
+    home_link: str
+    due_at: datetime
+    attempts: int
+    claimed_until: datetime

@@ -313,6 +313,56 @@ audit_log = sa.Table(
     sqlite_autoincrement=True,
 )
 
+# follow-up reminders (migration 0005): consents, the reminder outbox, suppressed addresses, anonymous counts
+
+reminder_consents = sa.Table(
+    "reminder_consents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("profile_id", sa.String(32), nullable=True, index=True),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("email_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("home_link", sa.String(500), nullable=False),
+    sa.Column("consented_at", UTCDateTime(), nullable=False),
+    sa.Column("withdrawn_at", UTCDateTime(), nullable=True),
+    sqlite_autoincrement=True,
+)
+
+reminders = sa.Table(
+    "reminders",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("consent_id", sa.Integer, sa.ForeignKey("reminder_consents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("due_at", UTCDateTime(), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # pending, sending, sent, cancelled
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+    sa.Column("claimed_until", UTCDateTime(), nullable=True),
+    sa.Column("claim_token", sa.String(32), nullable=True),
+    sa.Column("sent_at", UTCDateTime(), nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Index("ix_reminders_consent_id_due_at", "consent_id", "due_at", unique=True),
+    sa.Index("ix_reminders_status_next_attempt_at", "status", "next_attempt_at"),
+    sqlite_autoincrement=True,
+)
+
+email_suppressions = sa.Table(
+    "email_suppressions",
+    metadata,
+    sa.Column("email_hash", sa.String(64), primary_key=True),
+    sa.Column("at", UTCDateTime(), nullable=False),
+)
+
+reminder_counts = sa.Table(
+    "reminder_counts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("what", sa.String(20), nullable=False),  # consented, sent, opened, unsubscribed
+)
+
 RATE_EVENTS_KEPT = timedelta(days=2)  # longer than any rate window
 LOGIN_FAILURES_KEPT = timedelta(days=1)
 

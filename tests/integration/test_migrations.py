@@ -21,6 +21,7 @@ TABLES = {
     "profiles", "assessments", "runs", "checkins", "exercise_sessions",  # 0001
     "requests", "outbox", "delivery_attempts", "events", "screenings", "rate_events", "login_failures", "audit",  # 0002
     "visits", "status_history",  # 0004
+    "reminder_consents", "reminders", "email_suppressions", "reminder_counts",  # 0005
 }
 
 
