@@ -28,6 +28,7 @@ import os
 import random
 import secrets
 import smtplib
+import threading
 import ssl
 import time
 from dataclasses import dataclass
@@ -179,7 +180,7 @@ def deliver_due_reminders(
     from kneeassess.content import clinic
 
     config = config or outbox.DeliveryConfig.from_env()
-    base = base_url or os.environ.get("KNEEASSESS_BASE_URL") or "http://localhost:8501"
+    base = base_url or os.environ.get("KNEEASSESS_PUBLIC_URL") or "http://localhost:8501"
     start = now or datetime.now(UTC)
     started = time.monotonic()
     reminders = ReminderStore(store)
@@ -243,3 +244,47 @@ def reminder_counts(store: SqlStore, since: datetime, until: datetime) -> list[d
     return [{"Reminder": KINDS[k].capitalize(), "Asked for": counts.get((k, "consented"), 0),
              "Sent": counts.get((k, "sent"), 0), "Opened the link": counts.get((k, "opened"), 0),
              "Unsubscribed": counts.get((k, "unsubscribed"), 0)} for k in KINDS]
+
+
+# --------------------------------------------------------------------------------------------------
+# The background worker: one per process, next to the outbox's
+# --------------------------------------------------------------------------------------------------
+
+POLL_S = 60.0
+
+
+class ReminderWorker(threading.Thread):
+    """A daemon thread sending due reminders every ``interval`` seconds until stopped."""
+
+    def __init__(self, store: SqlStore, base_url: str, interval: float = POLL_S) -> None:
+        super().__init__(name="kneeassess-reminders", daemon=True)
+        self.store, self.base_url, self.interval = store, base_url, interval
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            try:
+                while deliver_due_reminders(self.store, base_url=self.base_url).claimed:
+                    pass
+            except Exception:  # keep the thread alive; the reminders stay queued
+                log.exception("reminder pass failed")
+            self._stop_event.wait(self.interval)
+
+    def stop(self, timeout: float | None = 15) -> None:
+        self._stop_event.set()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join(timeout)
+
+
+# Process-level infrastructure, not user data: which reminder thread this process runs (at most one).
+_worker_lock = threading.Lock()
+_worker: ReminderWorker | None = None
+
+
+def start_worker(store: SqlStore, base_url: str) -> ReminderWorker:
+    global _worker
+    with _worker_lock:
+        if _worker is None or not _worker.is_alive():
+            _worker = ReminderWorker(store, base_url)
+            _worker.start()
+        return _worker

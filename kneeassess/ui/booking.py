@@ -13,6 +13,7 @@ from kneeassess.records import Profile
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
 from kneeassess.ui.navigation import EVENT_KEY
+from kneeassess.ui.reminder_ui import reminder_optin
 from kneeassess.ui.text import plain
 from kneeassess.ui.visits import current_source
 
@@ -43,6 +44,8 @@ def thank_you() -> bool:
     if sent.get("days"):
         st.caption("You said you prefer: " + ", ".join(sent["days"]) + (f", {plain(sent['time'])}" if sent["time"]
                                                                           else ""))
+    if profile := account.current_profile():  # with a saved profile: a reminder can link to it
+        reminder_optin(profile.id, account.link(), email=sent.get("email") or "", key="rm_book")
     if st.button("Send another request", key="bk_again"):
         st.session_state.pop(SENT_KEY, None)
         st.rerun()
@@ -108,5 +111,6 @@ def booking_form(assessment: Assessment | None, profile: Profile | None, key: st
     st.session_state[SENT_KEY] = {
         "name": request.name, "days": request.preferred_days, "time": request.preferred_time,
         "how": " or ".join(x for x in ("email" if request.email else "", "phone" if request.phone else "") if x),
+        "email": request.email or "",
     }
     st.rerun()

@@ -7,7 +7,7 @@ before it goes into Markdown, so script, HTML and Markdown payloads show as what
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta, tzinfo
-from typing import Literal
+from typing import Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -18,7 +18,7 @@ from kneeassess.content import clinic
 from kneeassess.models import Assessment
 from kneeassess.records import Request
 from kneeassess.reports.pdf import plan_pdf
-from kneeassess.storage import NotFound, StorageError
+from kneeassess.storage import LeadStore, NotFound, StorageError
 from kneeassess.ui import account
 from kneeassess.ui.text import plain
 
@@ -37,6 +37,10 @@ def filters(events: list[str]) -> dict:
         until = datetime.combine(days[1], time.min, tzinfo=UTC) + timedelta(days=1)
     return dict(status=None if status == "all" else status, event=None if event == "all" else event,
                 since=since, until=until, search=search or None)
+
+
+def _lead_store() -> LeadStore:
+    return cast(LeadStore, account.store())  # the one store implements both interfaces
 
 
 def local_tz() -> tzinfo:
@@ -149,7 +153,7 @@ def _save_status(request_id: int, staff: str) -> None:
     reason = st.session_state.get(f"{key}_reason")
     note = st.session_state.get(f"{key}_note") or ""
     try:
-        leads.set_status(account.store(), request_id, status, note, staff,
+        leads.set_status(_lead_store(), request_id, status, note, staff,
                          reason=reason if status == "not_booked" else None)
     except (leads.InvalidStatus, NotFound, StorageError, ValueError) as exc:
         st.session_state[f"{key}_error"] = str(exc) or "Could not save."
@@ -185,7 +189,7 @@ def workflow(r: Request, staff: str) -> None:
 
 
 def timeline(r: Request) -> None:
-    steps = leads.status_history(account.store(), r.id) if r.id is not None else []
+    steps = leads.status_history(_lead_store(), r.id) if r.id is not None else []
     if steps:
         st.caption("Status history: " + " → ".join(
             f"{leads.STATUS_LABELS.get(s.status_to, s.status_to)} {_when(s.at)}" for s in steps))
@@ -237,7 +241,7 @@ HOME_LISTS = {
 
 def work_today() -> int | None:
     """Counts and lists of what needs doing; returns the id of a request clicked in one of the lists."""
-    queue = leads.work_queue(account.store())
+    queue = leads.work_queue(_lead_store())
     lists = {"new": queue.new, "waiting": queue.waiting, "follow_ups": queue.follow_ups}
     cols = st.columns(3)
     for col, (name, found) in zip(cols, lists.items(), strict=True):

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from typing import Any, cast
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from kneeassess import charts, growth
+from kneeassess.storage import LeadStore
 from kneeassess.ui import account
 
 DEFAULT_WEEKS = 8
@@ -38,10 +39,10 @@ def group_by() -> growth.GroupBy:
 
 def data(first: date, last: date) -> growth.DashboardData:
     since, until = growth.day_range(first, last)
-    return growth.dashboard_data(account.store(), since, until)
+    return growth.dashboard_data(cast(LeadStore, account.store()), since, until)
 
 
-def chart(fig: go.Figure, name: str, rows: Sequence[Mapping[str, object]], key: str) -> None:
+def chart(fig: Any, name: str, rows: Sequence[Mapping[str, object]], key: str) -> None:
     """A chart with its PNG (the camera button, top right of the chart) and its numbers as CSV under it."""
     with st.container(key=f"{key}_chart"):
         st.plotly_chart(fig, width="stretch", key=f"{key}_plot", config={
@@ -94,3 +95,20 @@ def first_contact(d: growth.DashboardData) -> None:
     counts = [int(str(r["Requests"])) for r in fc.buckets]
     chart(charts.count_bars_figure(labels, counts, "requests", "#2a9d8f"), "time-to-first-contact", fc.buckets,
           "dash_contact")
+
+
+def reminder_figures(first: date, last: date) -> None:
+    """Follow-up reminders: asked for, sent, opened the link, unsubscribed (anonymous counts)."""
+    from kneeassess import reminders
+    from kneeassess.storage.sql import SqlStore
+
+    store = account.store()
+    if not isinstance(store, SqlStore):
+        return
+    since, until = growth.day_range(first, last)
+    rows = reminders.reminder_counts(store, since, until)
+    st.subheader("Follow-up reminders")
+    with st.container(key="dash_reminders"):
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.download_button("Numbers (CSV)", growth.table_csv(rows), "reminders.csv", mime="text/csv",
+                       key="dash_reminders_csv", on_click="ignore", icon=":material/download:")

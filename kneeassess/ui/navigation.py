@@ -81,9 +81,12 @@ def visitor_navigation():  # -> StreamlitPage
     else:
         sign_in = st.Page("pages/staff.py", title="Staff", icon=":material/badge:", url_path="staff",
                           visibility="visible" if signed_in() else "hidden")
+        links = [st.Page("pages/reminder.py", title="Welcome back", url_path="reminder", visibility="hidden"),
+                 st.Page("pages/unsubscribe.py", title="Stop reminders", url_path="unsubscribe", visibility="hidden")]
         if signed_in():
-            page = st.navigation({"Runner": runner_pages(), "Clinic": [sign_in, *staff_pages()]}, position="top")
+            page = st.navigation({"Runner": [*runner_pages(), *links], "Clinic": [sign_in, *staff_pages()]},
+                                 position="top")
         else:
-            page = st.navigation([*runner_pages(), sign_in], position="top")
-    count_visit(staff=page.url_path in STAFF_URL_PATHS or signed_in() is not None)
+            page = st.navigation([*runner_pages(), sign_in, *links], position="top")
+    count_visit(staff=page.url_path in STAFF_URL_PATHS or page.url_path == "unsubscribe" or signed_in() is not None)
     return page

@@ -26,3 +26,4 @@ with right:
     dashboard.first_contact(data)
     dashboard.bars(dashboard.growth.top_weak_links(data), "Weak link", "Most likely weak link", "weak-links",
                    "dash_links", "#d9822b")
+dashboard.reminder_figures(first, last)

@@ -206,7 +206,7 @@ def test_erase_person(store: SqlStore, store_url: str):
     assert entry.action == "erase" and entry.staff == "Kim" and entry.at == T0 + timedelta(days=5)
     assert entry.details["requests"] == 3 and entry.details["linked_profiles"] == 1
     assert set(entry.details) == {"requests", "outbox", "delivery_attempts", "rate_events", "linked_profiles",
-                                  "status_history_anonymised"}
+                                  "status_history_anonymised", "reminder_consents", "reminders", "suppressed"}
     # the funnel still counts the erased requests, but nothing points at them any more
     steps = store.status_changes_between(T0 - timedelta(days=1), T0 + timedelta(days=30))
     assert len(steps) == 4 and len({s.lead_key for s in steps}) == 4
