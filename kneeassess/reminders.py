@@ -28,8 +28,8 @@ import os
 import random
 import secrets
 import smtplib
-import threading
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta

@@ -67,7 +67,6 @@ def page_layout(page) -> str:  # page: StreamlitPage
 def visitor_navigation():  # -> StreamlitPage
     """The navigation for this visitor; call ``.run()`` on the result."""
     from kneeassess.ui.staff_gate import signed_in
-
     from kneeassess.ui.visits import count_visit, note_source
 
     note_event()

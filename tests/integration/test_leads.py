@@ -166,7 +166,8 @@ def test_status_workflow_with_notes(store: SqlStore):
     assert r.status == "contacted" and r.updated_at == later
     r = leads.set_status(store, r.id, "booked", "", "Kim", now=later + timedelta(hours=1))
     r = leads.add_note(store, r.id, "Prefers mornings", "Lee", now=later + timedelta(hours=2))
-    r = leads.set_status(store, r.id, "not_booked", "Did not come", "Lee", reason="no_show", now=later + timedelta(days=3))
+    r = leads.set_status(store, r.id, "not_booked", "Did not come", "Lee", reason="no_show",
+                         now=later + timedelta(days=3))
     stored = leads.get_request(store, r.id)
     assert stored.status == "not_booked" and stored.not_booked_reason == "no_show" and stored == r
     assert [(n.staff, n.status_from, n.status_to, n.text) for n in stored.notes] == [

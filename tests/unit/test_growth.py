@@ -110,4 +110,4 @@ def test_chart_numbers_as_formula_safe_csv_and_figures_label_their_counts():
     csv_bytes = growth.table_csv([{"Source": "=cmd", "Visits": 3}])
     assert csv_bytes.decode("utf-8-sig").splitlines() == ["Source,Visits", "'=cmd,3"]
     fig = charts.funnel_figure(["Visits", "Booked"], {"All": [5, 1], "newsletter": [2, 1]})
-    assert [list(t.x) for t in fig.data] == [[5, 1], [2, 1]] and list(fig.data[0].text) == ["5", "1"]
+    assert [list(t.y) for t in fig.data] == [[5, 1], [2, 1]] and list(fig.data[0].text) == ["5", "1"]
