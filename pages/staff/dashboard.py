@@ -3,10 +3,8 @@
 import streamlit as st
 
 from kneeassess.ui import dashboard
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.staff_gate import require_staff
 
-leave_legacy_pages_mode()
 require_staff()
 
 st.title("Growth dashboard")

@@ -21,14 +21,14 @@ def test_unsubscribe_link_works_without_signing_in_and_a_changed_one_does_not(st
     consent = reminders.ask_for_reminder(store, email=address, kind="weekly_plan", home_link="https://x/?p=abc")
     at = start()
     at.query_params["t"] = reminders.sign_link(consent, "unsubscribe")[:-2] + "xx"
-    at.switch_page("pages/unsubscribe.py").run()
+    at.switch_page("pages/runner/unsubscribe.py").run()
     assert not at.exception
     assert [e.value for e in at.error] == ["This link is not valid (it may have been cut short)."]
     assert not ReminderStore(store).is_suppressed(reminders.email_hash(address))
 
     at = start()
     at.query_params["t"] = reminders.sign_link(consent, "unsubscribe")
-    at.switch_page("pages/unsubscribe.py").run()
+    at.switch_page("pages/runner/unsubscribe.py").run()
     assert not at.exception and not at.error
     assert [s.value for s in at.success] == ["Done: you will get no more reminders from us at this address."]
     assert ReminderStore(store).is_suppressed(reminders.email_hash(address))
@@ -41,7 +41,7 @@ def test_open_link_counts_and_offers_the_runners_page(store):
                                          home_link="https://knee.example/?p=private")
     at = start()
     at.query_params["t"] = reminders.sign_link(consent, "open")
-    at.switch_page("pages/reminder.py").run()
+    at.switch_page("pages/runner/reminder.py").run()
     assert not at.exception and not at.error
     (button,) = at.get("link_button")
     assert button.proto.url == "https://knee.example/?p=private"

@@ -7,12 +7,10 @@ import streamlit as st
 
 from kneeassess import events, profiles
 from kneeassess.ui import account
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
 from kneeassess.ui.staff_gate import require_staff
 from kneeassess.ui.text import plain
 
-leave_legacy_pages_mode()
 require_staff()
 
 st.title("Events")

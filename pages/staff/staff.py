@@ -5,10 +5,7 @@ from datetime import timedelta
 import streamlit as st
 
 from kneeassess.ui import console
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.staff_gate import sign_in_form, sign_out, signed_in
-
-leave_legacy_pages_mode()
 
 st.title("Clinic staff")
 who = signed_in()
@@ -21,9 +18,9 @@ if who is None:
 top = st.columns([3, 1.2, 1.2, 1.2, 1], vertical_alignment="center")
 top[0].success(f"Signed in as {who}.")
 if top[1].button("All requests", type="primary", width="stretch", icon=":material/inbox:"):
-    st.switch_page("pages/staff_requests.py")
+    st.switch_page("pages/staff/staff_requests.py")
 if top[2].button("Events and kiosk", width="stretch", icon=":material/event:"):
-    st.switch_page("pages/staff_events.py")
+    st.switch_page("pages/staff/staff_events.py")
 if top[3].button("Growth dashboard", width="stretch", icon=":material/monitoring:"):
     st.switch_page("pages/staff/dashboard.py")
 if top[4].button("Sign out", width="stretch"):
@@ -35,7 +32,7 @@ def live_work() -> None:
     """Redrawn every 15 s: counts and lists change as requests come in."""
     if (clicked := console.work_today()) is not None:
         console.open_request(clicked)
-        st.switch_page("pages/staff_requests.py")
+        st.switch_page("pages/staff/staff_requests.py")
     st.caption("Updated every 15 seconds.")
 
 
