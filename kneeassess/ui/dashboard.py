@@ -31,9 +31,8 @@ def chosen_range() -> tuple[date, date]:
 
 
 def group_by() -> growth.GroupBy:
-    by: growth.GroupBy = st.segmented_control(
-        "Funnel by", list(growth.GROUPS), format_func=lambda k: growth.GROUP_LABELS[k], default="source",
-        key="dash_by", required=True) or "source"
+    by: growth.GroupBy = st.radio("Funnel by", list(growth.GROUPS), format_func=lambda k: growth.GROUP_LABELS[k],
+                                  key="dash_by", horizontal=True) or "source"
     return by
 
 

@@ -34,12 +34,22 @@ def current_source() -> Source:
     return source if isinstance(source, Source) else Source()
 
 
+def _from_a_browser() -> bool:
+    """A session behind a browser's request (it has headers); not the server's own start-up run of app.py
+    (``/_stcore/script-health-check``, which the launchers call before taking visitors)."""
+    try:
+        return bool(st.context.headers)
+    except Exception:  # noqa: BLE001 - no request context at all: not a visitor
+        return False
+
+
 def count_visit(*, staff: bool) -> None:
-    """Count this session once, on its first page; a session that starts on the staff sign-in is not a visitor."""
+    """Count this session once, on its first page; a session that starts on the staff sign-in is not a visitor,
+    nor is the server's own health-check run."""
     if st.session_state.get(COUNTED_KEY):
         return
     st.session_state[COUNTED_KEY] = True
-    if staff:
+    if staff or not _from_a_browser():
         return
     from kneeassess.ui import account
 

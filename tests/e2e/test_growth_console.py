@@ -154,7 +154,7 @@ def test_a_working_day_and_its_funnel(browser: Browser, server: str, db_url: str
     assert rows["(none)"] == ["1", "1", "0", "1", "1", "1"]  # the event runner came without utm_source
     shoot_at(page, artifacts, "03-dashboard", DESKTOP)
 
-    keyed(page, "dash_by").get_by_text("Event", exact=True).click()
+    radio(page, "dash_by", "Event")
     wait_idle(page)
     expect(funnel.locator("tbody tr", has_text=SLUG)).to_have_count(1)
     rows = table_rows(funnel)
