@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import UTC, date, datetime, timedelta
 from statistics import median
 from typing import Literal
@@ -99,6 +100,11 @@ class DashboardData:
     screenings: Sequence[Screening]
     changes: Sequence[StatusChange]  # every step of the requests made in the range
 
+    @cached_property
+    def leads(self) -> list[Lead]:
+        """The requests' outcomes, worked out once for every chart."""
+        return leads_of(self.changes)
+
 
 def dashboard_data(store: LeadStore, since: datetime, until: datetime) -> DashboardData:
     """Visits, screenings and requests (by the time they were made) from ``since`` up to ``until`` (exclusive)."""
@@ -160,8 +166,12 @@ def funnel(data: DashboardData, by: GroupBy = "source") -> list[FunnelRow]:
     rows: dict[str, FunnelRow] = {ALL: FunnelRow(ALL)}
 
     def add(group: str | None, step: str) -> None:
-        for key in (ALL, _group(group)):
-            rows.setdefault(key, FunnelRow(key)).counts[step] += 1
+        rows[ALL].counts[step] += 1
+        key = group or NONE
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = FunnelRow(key)
+        row.counts[step] += 1
 
     for v in data.visits:
         add(getattr(v, attr), "visits")
@@ -169,7 +179,7 @@ def funnel(data: DashboardData, by: GroupBy = "source") -> list[FunnelRow]:
         add(getattr(s, attr), "finished")
         if s.took_home:
             add(getattr(s, attr), "took_home")
-    for lead in leads_of(data.changes):
+    for lead in data.leads:
         group = lead.source[attr]
         add(group, "requested")
         if lead.reached & {"booked", "attended"}:
@@ -196,7 +206,7 @@ def weekly_trend(data: DashboardData) -> list[dict[str, object]]:
     weeks = {first + timedelta(weeks=i): [0, 0] for i in range((last - first).days // 7 + 1)}
     for s in data.screenings:
         weeks.setdefault(monday(s.created_at.date()), [0, 0])[0] += 1
-    for lead in leads_of(data.changes):
+    for lead in data.leads:
         weeks.setdefault(monday(lead.created_at.date()), [0, 0])[1] += 1
     return [{"Week of": w, "Screenings": n[0], "Requests": n[1]} for w, n in sorted(weeks.items())]
 
@@ -236,7 +246,7 @@ class FirstContact:
 def first_contact(data: DashboardData) -> FirstContact:
     """How long requests waited for their first step after ``new`` (contacted, booked or not booked)."""
     hours = [None if lead.first_contact_at is None else
-             (lead.first_contact_at - lead.created_at).total_seconds() / 3600 for lead in leads_of(data.changes)]
+             (lead.first_contact_at - lead.created_at).total_seconds() / 3600 for lead in data.leads]
     counts = Counter(_bucket(h) for h in hours)
     done = [h for h in hours if h is not None]
     return FirstContact([{"Time to first contact": b, "Requests": counts.get(b, 0)} for b in CONTACT_BUCKETS],
