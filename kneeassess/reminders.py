@@ -136,8 +136,8 @@ def reminder_message(claim: ReminderClaim, base_url: str, sender: str, clinic_na
     msg["To"] = claim.email
     domain = sender.rpartition("@")[2] or "localhost"
     msg["Message-ID"] = f"<kneeassess-reminder-{claim.id}@{domain}>"  # the same for a repeat
+    # no List-Unsubscribe-Post: Streamlit pages answer GET only, so mail programs' one-click POST would fail
     msg["List-Unsubscribe"] = f"<{unsubscribe_link}>"
-    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(
         f"{text}\n\nOpen your page: {open_link}\n\n"
         f"You get this because you asked for {KINDS[claim.kind]}. Stop these emails with one click: "
