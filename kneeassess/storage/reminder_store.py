@@ -1,4 +1,4 @@
-"""The reminders' tables (migration 0005) on the app's database: consents, the reminder outbox, suppressed
+"""The reminders' tables (migration 0006) on the app's database: consents, the reminder outbox, suppressed
 addresses, anonymous counts. Each method is one transaction; claiming works like the requests' outbox (PostgreSQL
 ``FOR UPDATE SKIP LOCKED``, SQLite ``BEGIN IMMEDIATE``)."""
 

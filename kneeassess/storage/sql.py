@@ -180,7 +180,7 @@ requests = sa.Table(
     sa.Column("consent_assessment", sa.Boolean(), nullable=False),
     sa.Column("assessment", sa.JSON(), nullable=True),
     sa.Column("event", sa.String(40), nullable=True, index=True),
-    sa.Column("utm_source", sa.String(100), nullable=True),  # migration 0004
+    sa.Column("utm_source", sa.String(100), nullable=True),  # migration 0005
     sa.Column("utm_medium", sa.String(100), nullable=True),
     sa.Column("utm_campaign", sa.String(100), nullable=True),
     sa.Column("not_booked_reason", sa.String(30), nullable=True),
@@ -247,12 +247,12 @@ screenings = sa.Table(
     sa.Column("triage", sa.String(20), nullable=False),
     sa.Column("top_weak_link", sa.String(20), nullable=True),
     sa.Column("took_home", sa.Boolean(), nullable=False),
-    sa.Column("utm_source", sa.String(100), nullable=True),  # migration 0004
+    sa.Column("utm_source", sa.String(100), nullable=True),  # migration 0005
     sa.Column("utm_medium", sa.String(100), nullable=True),
     sa.Column("utm_campaign", sa.String(100), nullable=True),
 )
 
-# the growth funnel (migration 0004): visits, and each request's dated steps (anonymous once erased)
+# the growth funnel (migration 0005): visits, and each request's dated steps (anonymous once erased)
 
 visits = sa.Table(
     "visits",
@@ -313,7 +313,7 @@ audit_log = sa.Table(
     sqlite_autoincrement=True,
 )
 
-# follow-up reminders (migration 0005): consents, the reminder outbox, suppressed addresses, anonymous counts
+# follow-up reminders (migration 0006): consents, the reminder outbox, suppressed addresses, anonymous counts
 
 reminder_consents = sa.Table(
     "reminder_consents",

@@ -20,8 +20,8 @@ from tests.conftest import ROOT
 TABLES = {
     "profiles", "assessments", "runs", "checkins", "exercise_sessions",  # 0001
     "requests", "outbox", "delivery_attempts", "events", "screenings", "rate_events", "login_failures", "audit",  # 0002
-    "visits", "status_history",  # 0004
-    "reminder_consents", "reminders", "email_suppressions", "reminder_counts",  # 0005
+    "visits", "status_history",  # 0005
+    "reminder_consents", "reminders", "email_suppressions", "reminder_counts",  # 0006
 }
 
 
@@ -103,10 +103,10 @@ def test_threads_opening_stores_at_once(store_url: str):
     assert tables(store_url) == TABLES
 
 
-def test_0004_renames_old_statuses_and_dates_their_history(store_url: str):
+def test_0005_renames_old_statuses_and_dates_their_history(store_url: str):
     """Requests made before outcome tracking: closed / no_show become not_booked (with a reason), and their
     arrival and recorded status changes become dated steps of the funnel."""
-    upgrade(store_url, "0003")
+    upgrade(store_url, "0004")
     engine = make_engine(store_url)
     at = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
     notes = [{"at": "2025-03-02T10:00:00Z", "staff": "Kim", "text": "", "status_from": "new", "status_to": "booked"},
