@@ -59,7 +59,7 @@ def request_rows(found: list[Request]) -> pd.DataFrame:
     return pd.DataFrame([{
         "Received": _when(r.created_at), "Name": r.name, "Email": r.email or "", "Phone": r.phone or "",
         "Event": r.event or "", "Source": r.utm_source or "", "Status": leads.STATUS_LABELS[r.status],
-        "Assessment": "attached" if r.consent_assessment and r.assessment else "",
+        "Triage": triage_words(r),
     } for r in found])
 
 
@@ -85,13 +85,23 @@ def clickable_requests(found: list[Request], key: str, height: int | Literal["au
     return None
 
 
+TRIAGE_WORDS = {"urgent": "URGENT (today)", "see_clinician_soon": "See clinician within 2 days",
+                "see_clinician": "See clinician", "self_care": "Self-care"}
+
+
+def triage_words(r: Request) -> str:
+    """The triage level of the attached assessment (only shared with the runner's consent)."""
+    level = (r.assessment or {}).get("triage") if r.consent_assessment else None
+    return TRIAGE_WORDS.get(str(level), "not shared") if level else "not shared"
+
+
 def assessment_summary(result: dict) -> None:
     try:
         a = Assessment.model_validate(result)
     except ValueError:
         st.caption("The attached assessment could not be read.")
         return
-    st.markdown(f"**Triage:** {a.triage.replace('_', ' ')}" + (
+    st.markdown(f"**Triage:** {TRIAGE_WORDS.get(a.triage, a.triage)}" + (
         f" · red flags: {', '.join(a.red_flags)}" if a.red_flags else ""))
     st.markdown(" · ".join(f"**{w.link}** {w.score}/100 ({w.level})" for w in a.weak_links))
     st.markdown(f"**Kujala:** {a.akps if a.akps is not None else 'not complete'} · **Phase:** {a.phase or '—'}")
