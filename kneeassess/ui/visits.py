@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from typing import cast
 
 import streamlit as st
 
 from kneeassess.growth import Source, record_visit
-from kneeassess.storage import StorageError
+from kneeassess.storage import LeadStore, StorageError
 
 SOURCE_KEY = "kneeassess_source"
 COUNTED_KEY = "kneeassess_visit_counted"
@@ -54,6 +55,6 @@ def count_visit(*, staff: bool) -> None:
     from kneeassess.ui import account
 
     with contextlib.suppress(StorageError):  # on failure the figures miss one visit; the visitor is unaffected
-        record_visit(account.store(), current_source())
+        record_visit(cast(LeadStore, account.store()), current_source())
         return
     logging.getLogger(__name__).warning("a visit could not be counted")
