@@ -45,7 +45,7 @@ GROUP_LABELS = {"source": "Source", "medium": "Medium", "campaign": "Campaign", 
 NONE = "(none)"
 ALL = "All"
 TRIAGE_LABELS = {"self_care": "Self-care", "see_clinician": "See a clinician",
-                 "see_clinician_soon": "See a clinician soon", "urgent": "Urgent"}
+                 "see_clinician_soon": "See a clinician soon", "urgent": "Urgent"}  # content.TRIAGE_LEVELS
 CONTACT_BUCKETS = ("under 4 hours", "4 to 24 hours", "1 to 2 days", "2 to 7 days", "over 7 days", "not yet")
 
 

@@ -92,7 +92,7 @@ def test_triage_mix_and_top_weak_links():
     d = data(screenings=[screening(link="hip"), screening(link="hip"), screening(link="foot", triage="urgent"),
                          screening(link=None, triage="see_clinician")])
     assert [(r["Triage"], r["Screenings"]) for r in growth.triage_mix(d)] == [
-        ("Self-care", 2), ("See a clinician", 1), ("Urgent", 1)]
+        ("Self-care", 2), ("See a clinician", 1), ("See a clinician soon", 0), ("Urgent", 1)]
     assert [(r["Weak link"], r["Screenings"]) for r in growth.top_weak_links(d)] == [
         ("Hip", 2), ("Foot", 1), ("None likely", 1), ("Hamstring", 0)]
 
