@@ -7,7 +7,7 @@ before it goes into Markdown, so script, HTML and Markdown payloads show as what
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta, tzinfo
-from typing import Literal, cast
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -23,13 +23,20 @@ from kneeassess.ui import account
 from kneeassess.ui.text import plain
 
 
-def filters(events: list[str]) -> dict:
+def _id(r: Request) -> int:
+    """The id of a request read from the store (only a request not yet stored has none)."""
+    if r.id is None:
+        raise NotFound("this request is not stored")
+    return r.id
+
+
+def filters(events: list[str]) -> dict[str, Any]:
     cols = st.columns([1, 1, 1.4])
     status = cols[0].selectbox("Status", ["all", *leads.STATUSES], format_func=lambda s: "All" if s == "all"
                                else leads.STATUS_LABELS[s], key="f_status")
     event = cols[1].selectbox("Event", ["all", *events], key="f_event",
                               format_func=lambda e: "All" if e == "all" else e)
-    days = cols[2].date_input("Received between", value=(), key="f_days", format="DD/MM/YYYY")
+    days = cols[2].date_input("Received between", value=[], key="f_days", format="DD/MM/YYYY")
     search = st.text_input("Search name, email, phone or message", key="f_search", max_chars=100)
     since = until = None
     if isinstance(days, tuple) and len(days) == 2:
@@ -95,7 +102,7 @@ def triage_words(r: Request) -> str:
     return TRIAGE_WORDS.get(str(level), "not shared") if level else "not shared"
 
 
-def assessment_summary(result: dict) -> None:
+def assessment_summary(result: dict[str, Any]) -> None:
     try:
         a = Assessment.model_validate(result)
     except ValueError:
@@ -207,7 +214,7 @@ def timeline(r: Request) -> None:
 
 def history(r: Request) -> None:
     with st.expander("Delivery to the clinic"):
-        items = leads.delivery_history(account.store(), r.id)
+        items = leads.delivery_history(account.store(), _id(r))
         if not items:
             st.caption("No delivery channel was configured when this request came in (it is only listed here).")
         for item in items:
@@ -227,7 +234,7 @@ def erase(r: Request, staff: str) -> None:
         sure = st.checkbox("I am sure: erase this person's data", key=f"erase_ok_{r.id}")
         if st.button("Erase", type="primary", disabled=not sure, key=f"erase_{r.id}"):
             try:
-                counts = leads.erase_person(account.store(), r.id, staff)
+                counts = leads.erase_person(account.store(), _id(r), staff)
             except (NotFound, StorageError) as exc:
                 st.error(f"Could not erase: {exc}")
                 return

@@ -69,7 +69,7 @@ def funnel(d: growth.DashboardData, by: growth.GroupBy) -> None:
 def trend(d: growth.DashboardData) -> None:
     rows = growth.weekly_trend(d)
     st.subheader("Screenings and requests per week")
-    fig = charts.weekly_counts_figure([r["Week of"] for r in rows], {
+    fig = charts.weekly_counts_figure([cast(date, r["Week of"]) for r in rows], {
         "Screenings": [int(str(r["Screenings"])) for r in rows], "Requests": [int(str(r["Requests"])) for r in rows]})
     chart(fig, "weekly-trend", rows, "dash_trend")
 

@@ -36,7 +36,7 @@ def staff_name() -> str | None:
     return st.session_state.get(STAFF_KEY)
 
 
-def runner_pages() -> list:
+def runner_pages() -> list[st.Page]:
     return [
         st.Page("pages/runner/screening.py", title="Knee check", icon=":material/checklist:", default=True),
         st.Page("pages/runner/results.py", title="My results", icon=":material/insights:"),
@@ -50,7 +50,7 @@ def runner_pages() -> list:
     ]
 
 
-def staff_pages() -> list:
+def staff_pages() -> list[st.Page]:
     return [
         st.Page("pages/staff/staff_requests.py", title="Requests", icon=":material/inbox:"),
         st.Page("pages/staff/staff_events.py", title="Events", icon=":material/event:"),
@@ -61,12 +61,12 @@ def staff_pages() -> list:
 STAFF_URL_PATHS = frozenset({"staff", "staff_requests", "staff_events", "dashboard"})
 
 
-def page_layout(page) -> str:  # page: StreamlitPage
+def page_layout(page: st.Page) -> str:
     """Every staff page is wide (tables, side-by-side request); the runner's pages are centred."""
     return "wide" if getattr(page, "url_path", "") in STAFF_URL_PATHS else "centered"
 
 
-def kiosk_navigation():  # -> StreamlitPage
+def kiosk_navigation() -> st.Page:
     """The kiosk's one page, and no menu. It also answers at every other page's address, so that a kiosk link
     such as ``/results?kiosk=1`` opens the kiosk rather than a "page not found" notice."""
     kiosk = "pages/kiosk/kiosk.py"
@@ -76,7 +76,7 @@ def kiosk_navigation():  # -> StreamlitPage
                          position="hidden")
 
 
-def visitor_navigation():  # -> StreamlitPage
+def visitor_navigation() -> st.Page:
     """The navigation for this visitor; call ``.run()`` on the result."""
     from kneeassess.ui.staff_gate import signed_in
     from kneeassess.ui.visits import count_visit, note_source

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -24,11 +25,11 @@ depends_on: str | Sequence[str] | None = None
 UTM = ("utm_source", "utm_medium", "utm_campaign")
 
 
-def _ts(name: str, nullable: bool = False) -> sa.Column:
+def _ts(name: str, nullable: bool = False) -> sa.Column[Any]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
-def _utm() -> list[sa.Column]:
+def _utm() -> list[sa.Column[Any]]:
     return [sa.Column(name, sa.String(100), nullable=True) for name in UTM]
 
 
