@@ -1,8 +1,11 @@
 """Kiosk mode for an event tablet: one visitor after another, nothing of one left for the next.
 
 A visitor's answers live only in this Streamlit session (server memory), never in the browser's storage.
-"Finish" and the inactivity timeout replace the page with a fresh kiosk URL (``location.replace``): a new
-session, an empty form, no history entry to go back to.
+"Done, clear the tablet" (under the hand-off QR code) and "Finish, clear the tablet" empty the session in their
+callback, then replace the page with a fresh kiosk URL (``location.replace``): a new session, an empty form, no
+history entry to go back to. The inactivity reset replaces the page the same way; it counts from the last touch,
+waits while the squat timer runs and while the connection is lost, and gives the QR screen a longer timeout
+(``qr_timeout_s``) rather than none, so that a private link is never left on a stand.
 """
 
 from __future__ import annotations
