@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
+from kneeassess import __main__ as cli
 from kneeassess import leads, outbox
 from kneeassess.outbox import DeliveryConfig, DeliveryWorker, deliver_due
 from kneeassess.storage.sql import SqlStore
@@ -224,12 +225,12 @@ def test_a_claim_running_out_of_lease_gives_the_rest_back(store: SqlStore, recei
     receiver.delay = 0.15
     receiver.start()
     ids = [leads.delivery_history(store, submit(store).id)[0].id for _ in range(3)]
-    monkeypatch.setattr(outbox, "SEND_TIMEOUT_S", outbox.LEASE.total_seconds() - outbox.LEASE_MARGIN_S - 0.1)
+    monkeypatch.setattr(outbox.transport, "SEND_TIMEOUT_S", outbox.LEASE.total_seconds() - outbox.LEASE_MARGIN_S - 0.1)
     report = deliver_due(store, now=T0)
     assert (report.claimed, report.delivered, report.released) == (3, 1, 2)
     items = [leads.delivery_history(store, r.id)[0] for r in leads.list_requests(store)]
     assert sorted((i.status, i.attempts) for i in items) == [("delivered", 1), ("pending", 0), ("pending", 0)]
-    monkeypatch.setattr(outbox, "SEND_TIMEOUT_S", 10.0)
+    monkeypatch.setattr(outbox.transport, "SEND_TIMEOUT_S", 10.0)
     receiver.delay = 0
     assert deliver_due(store, now=T0).delivered == 2  # due again at once
     assert sorted(receiver.ids) == ids
@@ -271,7 +272,7 @@ def test_the_deliver_command(store: SqlStore, store_url: str, receiver: Receiver
     monkeypatch.setenv("KNEEASSESS_DATABASE_URL", store_url)
     for _ in range(3):
         submit(store)
-    assert outbox.main_deliver(["--once", "--limit", "2"]) == 0
+    assert cli.main(["deliver", "--once", "--limit", "2"]) == 0
     assert len(receiver.ids) == 3
     assert "delivered 3" in capsys.readouterr().out
-    assert outbox.main_deliver([]) == 0  # nothing due: still fine
+    assert cli.main(["deliver"]) == 0  # nothing due: still fine

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kneeassess import __main__ as cli
 from kneeassess import leads, outbox
 from kneeassess.leads import LeadProblems, Rejected, RequestIn, export_csv, parse_request
 from kneeassess.records import Request, StaffNote
@@ -209,6 +210,6 @@ def test_delivery_settings_from_the_environment():
     assert outbox.configured_channels({"KNEEASSESS_WEBHOOK_URL": "ftp://x"}) == []  # broken: logged, none
 
 
-def test_main_deliver_refuses_bad_arguments(capsys):
-    assert outbox.main_deliver(["--loop", "0"]) == 2
-    assert outbox.main_deliver(["--once", "--loop", "5"]) == 2
+def test_deliver_command_refuses_bad_arguments(capsys):
+    assert cli.main(["deliver", "--loop", "0"]) == 2
+    assert cli.main(["deliver", "--once", "--loop", "5"]) == 2
