@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, urlparse
 from kneeassess.answers import InvalidAnswers, answers_schema
 from kneeassess.content import ContentError
 from kneeassess.screening import assess
+from kneeassess.settings import current
 
 USAGE_ERROR = 2
 
@@ -74,7 +75,7 @@ def assess_command(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return USAGE_ERROR
     except InvalidAnswers as exc:
-        for p in exc.problems:
+        for p in exc.items:
             print(str(p), file=sys.stderr)
         return USAGE_ERROR
     except ContentError as exc:
@@ -99,23 +100,23 @@ def deliver_command(args: argparse.Namespace) -> int:
     also when deliveries failed: they stay in the outbox and are retried; 1 when the database cannot be reached;
     2 for bad arguments or settings."""
     from kneeassess import outbox
-    from kneeassess.storage import StorageError, default_url
+    from kneeassess.storage import StorageError
     from kneeassess.storage.sql import SqlStore
 
     if args.loop is not None and args.loop <= 0:
         print("error: --loop needs a number of seconds above 0", file=sys.stderr)
         return USAGE_ERROR
-    try:
-        config = outbox.DeliveryConfig.from_env()
-    except outbox.ConfigError as e:
-        print(f"error: {e}", file=sys.stderr)
+    settings = current()
+    if settings.delivery_problem:
+        print(f"error: {settings.delivery_problem}", file=sys.stderr)
         return USAGE_ERROR
+    config = settings.delivery
     if not config.channels:
         print("warning: no delivery channel is configured (KNEEASSESS_WEBHOOK_URL, KNEEASSESS_SMTP_HOST/_TO)",
               file=sys.stderr)
     stop = threading.Event()
     try:
-        store = SqlStore(default_url())
+        store = SqlStore(settings.store_url)
     except StorageError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -231,7 +232,7 @@ def import_command(paths: list[str], *, dry_run: bool, profile: str | None) -> i
     store = owner = None
     try:
         if profile:
-            store = open_store()
+            store = open_store(settings=current())
             owner = open_profile(store, _token(profile))
             if owner is None:
                 print("error: the profile does not open: check the link or token", file=sys.stderr)

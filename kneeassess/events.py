@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from kneeassess.content import LINKS, TRIAGE_LEVELS
+from kneeassess.errors import FieldProblems
 from kneeassess.records import Event, Screening
 from kneeassess.storage import AlreadyExists, LeadStore
 
@@ -26,12 +27,8 @@ PLACE_MAX = 200
 NO_WEAK_LINK = "none"
 
 
-class EventProblems(ValueError):
+class EventProblems(FieldProblems):
     """The event cannot be saved: ``problems`` maps each field to a message for staff."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
-        self.problems = problems
 
 
 class SlugTaken(EventProblems):

@@ -7,7 +7,6 @@ mapped onto those names by :mod:`kneeassess.settings`). A malformed value raises
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -48,8 +47,10 @@ class DeliveryConfig:
         return [name for name, cfg in (("webhook", self.webhook), ("email", self.smtp)) if cfg is not None]
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> DeliveryConfig:
-        env = os.environ if environ is None else environ
+    def from_env(cls, environ: Mapping[str, str]) -> DeliveryConfig:
+        """From a mapping of KNEEASSESS_* names (:meth:`kneeassess.settings.Settings.load` passes the environment
+        and the secrets' [delivery] table); :class:`ConfigError` names a malformed value."""
+        env = environ
 
         def get(name: str) -> str:
             return (env.get(f"KNEEASSESS_{name}") or "").strip()
@@ -80,7 +81,12 @@ class DeliveryConfig:
 
 
 def configured_channels(environ: Mapping[str, str] | None = None) -> list[str]:
-    """The channels a new request is forwarded on; [] when none is configured (or the settings are broken)."""
+    """The channels a new request is forwarded on; [] when none is configured (or the settings are broken).
+    ``environ``: a mapping of KNEEASSESS_* names; default the process's settings."""
+    if environ is None:
+        from kneeassess.settings import current
+
+        return current().delivery_channels
     try:
         return DeliveryConfig.from_env(environ).channels
     except ConfigError as e:

@@ -52,8 +52,12 @@ def deliver_due(
     """Claim up to ``limit`` due rows, send them, record each attempt; failures are scheduled for a retry.
 
     ``now``: the clock (tests inject it); the attempts' times advance from it by the real time spent sending.
+    ``config``: default the process's settings (:attr:`kneeassess.settings.Settings.delivery`).
     """
-    config = config or DeliveryConfig.from_env()
+    if config is None:
+        from kneeassess.settings import current
+
+        config = current().delivery
     start = now or datetime.now(UTC)
     started = time.monotonic()
     claims = store.claim_outbox(start, LEASE, limit)

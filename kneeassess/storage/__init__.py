@@ -1,6 +1,6 @@
 """Storage behind one small interface, chosen by a database URL.
 
-    store = open_store()                       # KNEEASSESS_DATABASE_URL, or a SQLite file under var/
+    store = open_store()                       # the settings' database: KNEEASSESS_DATABASE_URL, or SQLite
     store = open_store("postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 The domain and the services talk only to :class:`Store`; pages never see SQL.
@@ -8,7 +8,6 @@ The domain and the services talk only to :class:`Store`; pages never see SQL.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +25,7 @@ from kneeassess.records import (
     Screening,
     Unit,
 )
+from kneeassess.settings import Settings, current
 
 R = TypeVar("R", bound=LogRecord)
 
@@ -124,16 +124,12 @@ class LeadStore(Protocol):
     def delete_profile(self, profile_id: str) -> None: ...
 
 
-def default_url() -> str:
-    url = os.environ.get("KNEEASSESS_DATABASE_URL")
-    if url:
-        return url
-    folder = Path(os.environ.get("KNEEASSESS_VAR_DIR", ROOT / "var"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'kneeassess.db'}"
+def default_url(settings: Settings | None = None) -> str:
+    """KNEEASSESS_DATABASE_URL, or a SQLite file in KNEEASSESS_VAR_DIR (see :mod:`kneeassess.settings`)."""
+    return (settings or current()).store_url
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, *, settings: Settings | None = None) -> Store:
     from kneeassess.storage.sql import SqlStore
 
-    return SqlStore(url or default_url())
+    return SqlStore(url or default_url(settings))

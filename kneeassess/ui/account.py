@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from urllib.parse import urlsplit
@@ -12,6 +11,7 @@ import streamlit as st
 from kneeassess import profiles
 from kneeassess.records import Profile
 from kneeassess.storage import StorageError, Store, open_store
+from kneeassess.ui.config import settings
 
 TOKEN_KEY = "kneeassess_token"
 
@@ -19,32 +19,18 @@ TOKEN_KEY = "kneeassess_token"
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
     """One store (engine and connection pool) per process."""
-    return open_store()
-
-
-DELIVERY_SECRETS = {  # secrets [delivery] key -> environment variable read by kneeassess.outbox
-    "webhook_url": "KNEEASSESS_WEBHOOK_URL", "webhook_secret": "KNEEASSESS_WEBHOOK_SECRET",
-    "smtp_host": "KNEEASSESS_SMTP_HOST", "smtp_port": "KNEEASSESS_SMTP_PORT", "smtp_user": "KNEEASSESS_SMTP_USER",
-    "smtp_password": "KNEEASSESS_SMTP_PASSWORD", "smtp_from": "KNEEASSESS_SMTP_FROM", "smtp_to": "KNEEASSESS_SMTP_TO",
-    "smtp_starttls": "KNEEASSESS_SMTP_STARTTLS",
-}
+    return open_store(settings=settings())
 
 
 @st.cache_resource(show_spinner=False)
 def delivery_worker() -> object:
-    """Map the ``[delivery]`` secrets to the outbox's settings and start this process's delivery thread once."""
+    """Start this process's delivery thread once, with the settings' delivery channels (environment + secrets)."""
     from kneeassess import outbox
 
-    if os.environ.get("KNEEASSESS_DELIVERY_WORKER", "1") == "0":
+    s = settings()
+    if not s.delivery_worker:
         return None  # delivery left to `python -m kneeassess deliver` (and to tests that start their own)
-    try:
-        section = dict(st.secrets.get("delivery", {}))
-    except Exception:  # no secrets file: settings come from the environment only
-        section = {}
-    for key, env in DELIVERY_SECRETS.items():
-        if key in section and env not in os.environ:
-            os.environ[env] = str(section[key])
-    return outbox.start_worker(store())
+    return outbox.start_worker(store(), config=s.delivery)
 
 
 RECORDS_KEPT = 32  # profiles whose records stay in memory (the most recently used)
@@ -85,7 +71,7 @@ def drop_records(profile_id: str) -> None:
 
 
 def base_url() -> str:
-    configured = os.environ.get("KNEEASSESS_PUBLIC_URL")
+    configured = settings().public_url
     if configured:
         return configured
     url = st.context.url or "http://localhost:8501"

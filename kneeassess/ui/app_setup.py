@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit import config as st_config
 
 from kneeassess.content import Clinic, ContentError, clinic, load_all
+from kneeassess.ui.config import settings
 
 STYLE = Path(__file__).with_name("style.css")
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -26,6 +27,7 @@ def theme_options(c: Clinic) -> dict[str, str]:
 
 
 def load_content_or_stop() -> Clinic:
+    settings()  # first: the environment and the secrets, read once per process
     try:
         load_all()
     except ContentError as exc:

@@ -8,7 +8,6 @@ session, an empty form, no history entry to go back to.
 from __future__ import annotations
 
 import json
-import os
 
 import streamlit as st
 
@@ -16,6 +15,7 @@ from kneeassess import profiles
 from kneeassess.models import Assessment
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
+from kneeassess.ui.config import settings
 from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
 from kneeassess.ui.session_results import count_take_home
 from kneeassess.ui.state import Screening
@@ -26,10 +26,7 @@ WARNING_S = 20  # the countdown warning shows for the last 20 seconds
 
 
 def timeout_s() -> int:
-    try:
-        return max(10, int(os.environ.get("KNEEASSESS_KIOSK_TIMEOUT_S", "90")))
-    except ValueError:
-        return 90
+    return settings().kiosk_timeout_s
 
 
 def kiosk_url() -> str:

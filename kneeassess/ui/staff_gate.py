@@ -7,7 +7,6 @@ lockouts are kept in the database, so they hold across processes.
 
 from __future__ import annotations
 
-import os
 import secrets as random_secrets
 
 import streamlit as st
@@ -15,29 +14,18 @@ import streamlit as st
 from kneeassess import staff_auth
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
+from kneeassess.ui.config import settings
 from kneeassess.ui.navigation import STAFF_KEY
 
 CLIENT_KEY = "kneeassess_client_key"
 
 
-def _secret(section: str, key: str) -> str | None:
-    try:
-        return st.secrets.get(section, {}).get(key)
-    except (FileNotFoundError, KeyError, AttributeError):
-        return None
-    except Exception:  # no secrets file at all: st.secrets raises its own error type
-        return None
-
-
 def passcode_hash() -> str | None:
-    return _secret("staff", "passcode_hash") or os.environ.get("KNEEASSESS_STAFF_PASSCODE_HASH")
+    return settings().staff_passcode_hash
 
 
 def uses_identity_provider() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:
-        return False
+    return settings().identity_provider
 
 
 def client_key() -> str:

@@ -69,11 +69,11 @@ def test_bad_email_with_a_good_phone_reports_only_the_email():
     assert set(problems(name="Ann", email="not an email", phone="07400 123456", consent_contact=True)) == {"email"}
 
 
-def test_phone_is_stored_in_e164_using_the_default_region(monkeypatch):
-    monkeypatch.delenv("KNEEASSESS_PHONE_REGION", raising=False)
+def test_phone_is_stored_in_e164_using_the_default_region(configure):
+    configure(phone_region="GB")
     assert parse_request({**GOOD, "phone": "07400 123456"}).phone == "+447400123456"
     assert parse_request({**GOOD, "phone": "+49 30 901820"}).phone == "+4930901820"
-    monkeypatch.setenv("KNEEASSESS_PHONE_REGION", "de")
+    configure(phone_region="DE")
     assert parse_request({**GOOD, "phone": "030 901820"}).phone == "+4930901820"
 
 
