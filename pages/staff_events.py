@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kneeassess import events, profiles
-from kneeassess.ui import account
+from kneeassess.ui import account, forms
 from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
 from kneeassess.ui.staff_gate import require_staff
@@ -19,24 +19,20 @@ st.set_page_config(layout="wide")
 st.title("Events")
 store = account.store()
 
+def create_event() -> None:
+    state = st.session_state
+    forms.attempt("new_event", lambda: events.create_event(
+        store, state["ev_name"], state["ev_day"], state["ev_place"], state["ev_slug"] or None))
+
+
 with st.expander("New event", expanded=not events.list_events(store)), st.form("new_event"):
-    name = st.text_input("Name", max_chars=events.NAME_MAX, key="ev_name", placeholder="Riverside parkrun")
-    day = st.date_input("Date", value=date.today(), key="ev_day", format="DD/MM/YYYY")
-    place = st.text_input("Place", max_chars=events.PLACE_MAX, key="ev_place")
-    slug = st.text_input("Link name (optional)", max_chars=40, key="ev_slug",
-                         help="Lowercase letters, digits and hyphens. Made from the name when empty.")
-    problems = st.session_state.get("ev_problems", {})
-    for field in ("name", "day", "place", "slug"):
-        if field in problems:
-            st.error(problems[field])
-    if st.form_submit_button("Create event", type="primary"):
-        try:
-            events.create_event(store, name, day, place, slug or None)
-        except events.EventProblems as exc:
-            st.session_state["ev_problems"] = exc.problems
-            st.rerun()
-        st.session_state["ev_problems"] = {}
-        st.rerun()
+    st.text_input("Name", max_chars=events.NAME_MAX, key="ev_name", placeholder="Riverside parkrun")
+    st.date_input("Date", value=date.today(), key="ev_day", format="DD/MM/YYYY")
+    st.text_input("Place", max_chars=events.PLACE_MAX, key="ev_place")
+    st.text_input("Link name (optional)", max_chars=40, key="ev_slug",
+                  help="Lowercase letters, digits and hyphens. Made from the name when empty.")
+    forms.show("new_event", "name", "day", "place", "slug")
+    st.form_submit_button("Create event", type="primary", on_click=create_event)
 
 
 @st.fragment(run_every=timedelta(seconds=10))
