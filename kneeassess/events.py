@@ -21,7 +21,7 @@ from kneeassess.errors import FieldProblems
 from kneeassess.records import Event, Screening
 from kneeassess.storage import AlreadyExists, LeadStore
 
-SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
+SLUG = re.compile(r"^[a-z0-9-]{2,40}$")  # an event's link name (?event=<slug>): the one definition
 NAME_MAX = 100
 PLACE_MAX = 200
 NO_WEAK_LINK = "none"
@@ -35,8 +35,9 @@ class SlugTaken(EventProblems):
     """Another event has this slug already."""
 
 
-def valid_slug(slug: str | None) -> bool:
-    return bool(slug) and bool(SLUG.match(slug or ""))
+def valid_slug(slug: object) -> bool:
+    """Is this an event's link name (2 to 40 lowercase letters, digits and hyphens)?"""
+    return isinstance(slug, str) and bool(SLUG.match(slug))
 
 
 def suggest_slug(name: str, day: date | None = None) -> str:

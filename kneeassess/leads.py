@@ -52,6 +52,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from kneeassess.errors import FieldProblems, Problem, first_field, problems_from
+from kneeassess.events import valid_slug
 from kneeassess.records import AuditEntry, OutboxItem, Request, StaffNote
 from kneeassess.settings import Settings, current
 from kneeassess.storage import LeadStore, LimitReached, NotFound, RateCheck
@@ -62,7 +63,6 @@ MESSAGE_MAX = 1000
 NOTE_MAX = 2000
 ASSESSMENT_MAX_CHARS = 100_000  # the JSON summary of one assessment is a few kB
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
 PROFILE_ID = re.compile(r"^[0-9a-f]{32}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters except tab and newline
 
@@ -284,7 +284,7 @@ class RequestIn(BaseModel):
     @field_validator("event", mode="before")
     @classmethod
     def _event(cls, v: Any) -> str | None:
-        return v if isinstance(v, str) and SLUG.match(v) else None
+        return v if valid_slug(v) else None
 
     @field_validator("profile_id", mode="before")
     @classmethod

@@ -6,20 +6,19 @@ by URL before it. A kiosk tablet gets its one page and no menu.
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
+
+from kneeassess.events import valid_slug
 
 EVENT_KEY = "kneeassess_event"
 KIOSK_KEY = "kneeassess_kiosk"
 STAFF_KEY = "kneeassess_staff"
-SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
 
 
 def note_event() -> str | None:
     """``?event=<slug>`` tags this visit's screenings and requests; it stays for the session."""
     slug = st.query_params.get("event")
-    if slug and SLUG.match(slug):
+    if valid_slug(slug):
         st.session_state[EVENT_KEY] = slug
     return st.session_state.get(EVENT_KEY)
 
