@@ -21,11 +21,9 @@ if profile is None:
 link_card(account.link())
 
 st.subheader("Units")
-unit = st.segmented_control("Show distances in", ["km", "mi"], default=profile.unit, key="profile_unit",
-                            format_func=lambda u: "kilometres" if u == "km" else "miles")
-if unit and unit != profile.unit:
-    account.store().set_unit(profile.id, unit)
-    st.rerun()
+st.segmented_control("Show distances in", ["km", "mi"], default=profile.unit, key="profile_unit",
+                     format_func=lambda u: "kilometres" if u == "km" else "miles", on_change=account.save_unit,
+                     args=(profile,))
 
 st.subheader("Your data")
 store = account.store()

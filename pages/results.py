@@ -30,9 +30,8 @@ else:
     results.training_load(a, clinic().colours.primary, s.unit)
     if a.triage == "see_clinician" and not s.show_plan_anyway:
         st.warning("Your exercise plan is hidden because one of your answers needs a clinician's check first.")
-        s.show_plan_anyway = st.button("I understand, show me general exercises anyway")
-        if s.show_plan_anyway:
-            st.rerun()
+        st.button("I understand, show me general exercises anyway", on_click=setattr,
+                  args=(s, "show_plan_anyway", True))
     else:
         if a.triage == "see_clinician":
             st.warning(

@@ -18,6 +18,4 @@ if not plan:
     st.stop()
 
 guided_session.draw(plan, profile)
-if st.button("Start the session again", key="guided_restart"):
-    guided_session.restart()
-    st.rerun()
+st.button("Start the session again", key="guided_restart", on_click=guided_session.restart)

@@ -70,6 +70,13 @@ def drop_records(profile_id: str) -> None:
         kept.pop(profile_id, None)
 
 
+def save_unit(profile: Profile) -> None:
+    """The unit control's callback: km or miles for this profile, before the change's one run."""
+    unit = st.session_state.get("profile_unit")
+    if unit in ("km", "mi") and unit != profile.unit:
+        store().set_unit(profile.id, unit)
+
+
 def base_url() -> str:
     configured = settings().public_url
     if configured:

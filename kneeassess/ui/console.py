@@ -17,7 +17,7 @@ from kneeassess.models import Assessment
 from kneeassess.records import Request
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.storage import NotFound, StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, forms
 from kneeassess.ui.text import plain
 
 
@@ -90,20 +90,26 @@ def detail(r: Request, staff: str) -> None:
 def workflow(r: Request, staff: str) -> None:
     with st.form(f"status_{r.id}", clear_on_submit=True):
         nexts = [r.status, *[s for s in leads.STATUSES if s in leads.TRANSITIONS[r.status]]]
-        status = st.selectbox("Status", nexts, format_func=lambda s: leads.STATUS_LABELS[s], key=f"st_{r.id}")
-        note = st.text_area("Note", max_chars=leads.NOTE_MAX, key=f"note_{r.id}")
-        if st.form_submit_button("Save", type="primary"):
-            try:
-                leads.set_status(account.store(), r.id, status, note, staff)
-            except (leads.InvalidStatus, NotFound, StorageError, ValueError) as exc:
-                st.error(str(exc) or "Could not save.")
-                return
-            st.rerun()
+        st.selectbox("Status", nexts, format_func=lambda s: leads.STATUS_LABELS[s], key=f"st_{r.id}")
+        st.text_area("Note", max_chars=leads.NOTE_MAX, key=f"note_{r.id}")
+        st.form_submit_button("Save", type="primary", on_click=_set_status, args=(r.id, staff))
+        forms.show(f"status_{r.id}", forms.FORM)
     for n in reversed(r.notes):
         change = f" · {leads.STATUS_LABELS[n.status_from]} → {leads.STATUS_LABELS[n.status_to]}" if n.status_to else ""
         st.caption(f"{n.at.astimezone():%d %b %H:%M} · {plain(n.staff)}{change}")
         if n.text:
             st.text(n.text)
+
+
+def _set_status(request_id: int, staff: str) -> None:
+    state = st.session_state
+    try:
+        leads.set_status(account.store(), request_id, state[f"st_{request_id}"], state.get(f"note_{request_id}") or "",
+                         staff)
+    except (leads.InvalidStatus, NotFound, StorageError, ValueError) as exc:
+        forms.report(f"status_{request_id}", {forms.FORM: str(exc) or "Could not save."})
+        return
+    forms.clear(f"status_{request_id}")
 
 
 def history(r: Request) -> None:
@@ -126,12 +132,17 @@ def erase(r: Request, staff: str) -> None:
         st.write("Deletes this request, any other request with the same email or phone, their delivery records "
                  "and the linked runner profile. An audit entry (without personal data) is kept.")
         sure = st.checkbox("I am sure: erase this person's data", key=f"erase_ok_{r.id}")
-        if st.button("Erase", type="primary", disabled=not sure, key=f"erase_{r.id}"):
-            try:
-                counts = leads.erase_person(account.store(), r.id, staff)
-            except (NotFound, StorageError) as exc:
-                st.error(f"Could not erase: {exc}")
-                return
-            st.session_state["console_flash"] = f"Erased: {counts}"
-            st.session_state.pop("console_open", None)
-            st.rerun()
+        st.button("Erase", type="primary", disabled=not sure, key=f"erase_{r.id}", on_click=_erase,
+                  args=(r.id, staff))
+        forms.show(f"erase_{r.id}", forms.FORM)
+
+
+def _erase(request_id: int, staff: str) -> None:
+    try:
+        counts = leads.erase_person(account.store(), request_id, staff)
+    except (NotFound, StorageError) as exc:
+        forms.report(f"erase_{request_id}", {forms.FORM: f"Could not erase: {exc}"})
+        return
+    forms.clear(f"erase_{request_id}")
+    st.session_state["console_flash"] = f"Erased: {counts}"
+    st.session_state.pop("console_open", None)

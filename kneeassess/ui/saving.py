@@ -6,9 +6,9 @@ import streamlit as st
 
 from kneeassess import profiles
 from kneeassess.models import Assessment
-from kneeassess.records import SavedAssessment
+from kneeassess.records import Profile, SavedAssessment
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, forms
 from kneeassess.ui.navigation import EVENT_KEY
 from kneeassess.ui.session_results import count_take_home
 from kneeassess.ui.state import Screening
@@ -37,21 +37,31 @@ def save_box(s: Screening, a: Assessment) -> None:
     else:
         st.write("Add this check to your profile, next to your earlier ones.")
         label = "Save to my profile"
-    if st.button(label, type="primary", key="save_results", width="stretch"):
-        try:
-            kind = "screening"
-            if profile is not None and account.store().list(SavedAssessment, profile.id):
-                kind = "reassessment"
-            _, token = profiles.save_results(
-                account.store(), s.answers, a, unit=s.unit, profile=profile, kind=kind,
-                event=st.session_state.get(EVENT_KEY),
-            )
-        except StorageError:
-            st.error("Saving failed: we could not reach the database. Your answers are still here; please try again.")
-            return
-        count_take_home(s)
-        if token:
-            account.remember(token)
-            s.new_link = account.link()
-        s.saved = True
-        st.rerun()
+    st.button(label, type="primary", key="save_results", width="stretch", on_click=save_results,
+              args=(s, a, profile))
+    forms.show(FORM, forms.FORM)
+
+
+FORM = "save_results"
+
+
+def save_results(s: Screening, a: Assessment, profile: Profile | None) -> None:
+    """The save button's callback: the click's one run shows the saved result and its link."""
+    try:
+        kind = "screening"
+        if profile is not None and account.store().list(SavedAssessment, profile.id):
+            kind = "reassessment"
+        _, token = profiles.save_results(
+            account.store(), s.answers, a, unit=s.unit, profile=profile, kind=kind,
+            event=st.session_state.get(EVENT_KEY),
+        )
+    except StorageError:
+        forms.report(FORM, {forms.FORM: "Saving failed: we could not reach the database. Your answers are still "
+                                        "here; please try again."})
+        return
+    forms.clear(FORM)
+    count_take_home(s)
+    if token:
+        account.remember(token)
+        s.new_link = account.link()
+    s.saved = True

@@ -13,7 +13,7 @@ import streamlit as st
 
 from kneeassess import staff_auth
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, forms
 from kneeassess.ui.config import settings
 from kneeassess.ui.navigation import STAFF_KEY
 
@@ -78,14 +78,20 @@ def sign_in_form() -> None:
             st.login()
         return
     with st.form("staff_sign_in"):
-        name = st.text_input("Your name", max_chars=60, key="staff_name")
-        code = st.text_input("Staff passcode", type="password", key="staff_code")
-        if st.form_submit_button("Sign in", type="primary"):
-            outcome = verify_passcode(code)
-            if outcome is True:
-                st.session_state[STAFF_KEY] = (name or "").strip()[:60] or "staff"
-                st.rerun()
-            st.error(outcome)
+        st.text_input("Your name", max_chars=60, key="staff_name")
+        st.text_input("Staff passcode", type="password", key="staff_code")
+        st.form_submit_button("Sign in", type="primary", on_click=_sign_in)
+        forms.show("staff_sign_in", forms.FORM)
+
+
+def _sign_in() -> None:
+    """The form's callback: the click's one run already has the staff pages (or the message)."""
+    outcome = verify_passcode(st.session_state.get("staff_code") or "")
+    if outcome is True:
+        forms.clear("staff_sign_in")
+        st.session_state[STAFF_KEY] = (st.session_state.get("staff_name") or "").strip()[:60] or "staff"
+        return
+    forms.report("staff_sign_in", {forms.FORM: str(outcome)})
 
 
 def sign_out() -> None:
