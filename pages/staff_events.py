@@ -25,6 +25,12 @@ def create_event() -> None:
         store, state["ev_name"], state["ev_day"], state["ev_place"], state["ev_slug"] or None))
 
 
+def start_kiosk(slug: str) -> None:
+    st.session_state[KIOSK_KEY] = True
+    st.session_state[EVENT_KEY] = slug
+    st.query_params.from_dict({"kiosk": "1", "event": slug})
+
+
 with st.expander("New event", expanded=not events.list_events(store)), st.form("new_event"):
     st.text_input("Name", max_chars=events.NAME_MAX, key="ev_name", placeholder="Riverside parkrun")
     st.date_input("Date", value=date.today(), key="ev_day", format="DD/MM/YYYY")
@@ -73,8 +79,4 @@ if all_events:
     st.image(profiles.qr_png(link), width=200)
     st.markdown("**Kiosk link** for the event tablet (leaving kiosk mode needs the staff passcode):")
     st.code(kiosk_link, language=None)
-    if st.button("Start kiosk mode on this device", type="primary", key="ev_kiosk"):
-        st.session_state[KIOSK_KEY] = True
-        st.session_state[EVENT_KEY] = slug
-        st.query_params.from_dict({"kiosk": "1", "event": slug})
-        st.rerun()
+    st.button("Start kiosk mode on this device", type="primary", key="ev_kiosk", on_click=start_kiosk, args=(slug,))
