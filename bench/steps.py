@@ -26,7 +26,7 @@ CLICKS = [  # (label, button label or None for a page switch, page)
     ("screening: step 4 → 5 (skip)", "Skip this step", None),
     ("screening: step 5 → 6 (skip)", "Skip this step", None),
     ("results page (step 6 → results)", "Skip this step", None),
-    ("log form: save a run", "Save run", "pages/log.py"),
+    ("log form: save a run", "Save run", "pages/runner/log.py"),
 ]
 
 

@@ -13,7 +13,7 @@ from kneeassess.ui import questions
 from kneeassess.ui.pictures import picture
 from kneeassess.ui.state import TOTAL_STEPS, Screening
 
-RESULTS_PAGE = "pages/results.py"
+RESULTS_PAGE = "pages/runner/results.py"
 NONE_KEY = "safety_none"
 
 

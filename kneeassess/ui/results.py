@@ -199,6 +199,6 @@ def clinic_contact(key: str = "book") -> None:
             booking.booking_form(current_assessment(screening()), account.current_profile(), key=f"{key}_form")
         return
     if st.button("Book a free consultation", type="primary", key=key, width="stretch"):
-        st.switch_page("pages/book.py")
+        st.switch_page("pages/runner/book.py")
     if lines := contact_lines(c):
         st.caption("Or contact the clinic directly: " + " · ".join(lines))

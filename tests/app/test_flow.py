@@ -128,7 +128,7 @@ def test_broken_content_file_stops_the_app_with_its_message(tmp_path, configure)
 
 def test_exercises_page_lists_the_whole_catalogue():
     at = start()
-    at.switch_page("pages/exercises.py").run()
+    at.switch_page("pages/runner/exercises.py").run()
     assert not at.exception
     names = [s.value for s in at.subheader]
     assert len(names) == len(content.catalogue().exercises)
@@ -139,13 +139,13 @@ def test_exercises_page_lists_the_whole_catalogue():
 
 def test_results_without_a_screening_offers_to_start():
     at = start()
-    at.switch_page("pages/results.py").run()
+    at.switch_page("pages/runner/results.py").run()
     assert "You have not finished a knee check yet." in texts(at)
 
 
 def test_learn_page_labels_the_clinics_view_and_the_pain_rules():
     at = start()
-    at.switch_page("pages/learn.py").run()
+    at.switch_page("pages/runner/learn.py").run()
     assert not at.exception
     page = texts(at)
     assert "This section is the clinic's approach" in page

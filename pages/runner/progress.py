@@ -3,9 +3,7 @@
 import streamlit as st
 
 from kneeassess.ui import account, progress_charts
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 
-leave_legacy_pages_mode()
 st.title("Progress")
 profile = account.current_profile()
 if profile is None:

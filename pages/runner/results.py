@@ -4,18 +4,16 @@ import streamlit as st
 
 from kneeassess.content import clinic
 from kneeassess.ui import flow, results, saving
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.session_results import current_assessment
 from kneeassess.ui.state import TOTAL_STEPS, restart, screening
 
-leave_legacy_pages_mode()
 s = screening()
 a = current_assessment(s)
 if a is None:
     st.title("Your results")
     st.info("You have not finished a knee check yet.", icon=":material/info:")
     if st.button("Start the knee check", type="primary"):
-        st.switch_page("pages/screening.py")
+        st.switch_page("pages/runner/screening.py")
     st.stop()
 
 flow.header(TOTAL_STEPS, "Your results")
@@ -50,7 +48,7 @@ st.divider()
 left, right = st.columns(2)
 if left.button("Change my answers", width="stretch"):
     s.finished = False
-    st.switch_page("pages/screening.py")
+    st.switch_page("pages/runner/screening.py")
 if right.button("Start again", width="stretch"):
     restart()
-    st.switch_page("pages/screening.py")
+    st.switch_page("pages/runner/screening.py")

@@ -7,17 +7,16 @@ import streamlit as st
 
 from kneeassess import events, profiles
 from kneeassess.ui import account, forms
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
 from kneeassess.ui.staff_gate import require_staff
 from kneeassess.ui.text import plain
 
-leave_legacy_pages_mode()
 require_staff()
 st.set_page_config(layout="wide")
 
 st.title("Events")
 store = account.store()
+
 
 def create_event() -> None:
     state = st.session_state

@@ -3,10 +3,8 @@
 import streamlit as st
 
 from kneeassess.content import catalogue, rulebook
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.exercise_card import exercise_card
 
-leave_legacy_pages_mode()
 cat = catalogue()
 links = rulebook().links
 st.title("Exercises")

@@ -5,10 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from kneeassess.content import clinic, data_dir
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.results import clinic_contact
-
-leave_legacy_pages_mode()
 
 st.title("Understand your knee")
 st.caption(f"From {clinic().name}'s article and the research behind it. Self-help information, not a diagnosis.")

@@ -3,12 +3,9 @@
 import streamlit as st
 
 from kneeassess.ui import flow, kiosk, results
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.session_results import current_assessment
 from kneeassess.ui.staff_gate import verify_passcode
 from kneeassess.ui.state import TOTAL_STEPS, screening
-
-leave_legacy_pages_mode()
 
 kiosk.inactivity_guard()
 if not kiosk.welcome():

@@ -10,10 +10,8 @@ import streamlit as st
 from kneeassess.logbook import weekly_km_from_runs
 from kneeassess.progress import current_phase, this_weeks_plan
 from kneeassess.ui import account, importer, logforms
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.state import start_reassessment
 
-leave_legacy_pages_mode()
 st.title("Log")
 profile = account.current_profile()
 if profile is None:
@@ -62,4 +60,4 @@ if reassess_tab.open:
         if st.button("Start a reassessment", type="primary"):
             start_reassessment(records.assessments,
                                weekly_km_from_runs(records.runs, today) if records.runs else None)
-            st.switch_page("pages/screening.py")
+            st.switch_page("pages/runner/screening.py")
