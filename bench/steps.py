@@ -26,7 +26,7 @@ CLICKS = [  # (label, button label or None for a page switch, page)
     ("screening: step 4 → 5 (skip)", "Skip this step", None),
     ("screening: step 5 → 6 (skip)", "Skip this step", None),
     ("results page (step 6 → results)", "Skip this step", None),
-    ("log form: save a run", "Save run", "pages/runner/log.py"),
+    ("log form: save a run", "Save run", "log.py"),  # the Log page's file, found under pages/
 ]
 
 
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         at.run()
         for label, button, page in CLICKS:
             if page:
-                at.switch_page(page).run()
+                at.switch_page(str(next((ROOT / "pages").rglob(page)).relative_to(ROOT))).run()
                 at.number_input(key="run_new_km").set_value(7.5)
                 at.number_input(key="run_new_min").set_value(41)
             if label.startswith("screening: step 2"):
