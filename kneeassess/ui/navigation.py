@@ -6,6 +6,7 @@ by URL before it. A kiosk tablet gets its one page and no menu.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -16,6 +17,15 @@ EVENT_KEY = "kneeassess_event"
 KIOSK_KEY = "kneeassess_kiosk"
 STAFF_KEY = "kneeassess_staff"
 PAGES = Path(__file__).resolve().parents[2] / "pages"  # one folder per role: runner/, staff/, kiosk/
+
+
+def go_to(page: str, before: Callable[[], object] | None = None) -> None:
+    """A button's callback that opens ``page`` (its path, e.g. ``pages/runner/log.py``): the click's one run is
+    that page's. ``before`` changes the state first. (An st.Page stands for the registered page with its URL path:
+    in a callback no run has registered the pages yet.)"""
+    if before is not None:
+        before()
+    st.switch_page(st.Page(page))
 
 
 def note_event() -> str | None:

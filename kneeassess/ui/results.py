@@ -12,6 +12,7 @@ from kneeassess.content import Clinic, catalogue, clinic, rulebook
 from kneeassess.models import Assessment, PlanItem, WeakLink
 from kneeassess.reports.calendar import plan_ics
 from kneeassess.reports.pdf import plan_pdf
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.pictures import picture
 
 LEVEL_WORDS = {"likely": "Likely weak link", "possible": "Possible weak link", "unlikely": "Unlikely"}
@@ -198,7 +199,7 @@ def clinic_contact(key: str = "book") -> None:
 
             booking.booking_form(current_assessment(screening()), account.current_profile(), key=f"{key}_form")
         return
-    if st.button("Book a free consultation", type="primary", key=key, width="stretch"):
-        st.switch_page("pages/runner/book.py")
+    st.button("Book a free consultation", type="primary", key=key, width="stretch", on_click=go_to,
+              args=("pages/runner/book.py",))
     if lines := contact_lines(c):
         st.caption("Or contact the clinic directly: " + " · ".join(lines))

@@ -9,7 +9,7 @@ from kneeassess.models import Assessment
 from kneeassess.records import Profile, SavedAssessment
 from kneeassess.storage import StorageError
 from kneeassess.ui import account, forms
-from kneeassess.ui.navigation import EVENT_KEY
+from kneeassess.ui.navigation import EVENT_KEY, go_to
 from kneeassess.ui.session_results import count_take_home
 from kneeassess.ui.state import Screening
 
@@ -27,8 +27,7 @@ def save_box(s: Screening, a: Assessment) -> None:
         st.success("Saved to your profile.", icon=":material/check_circle:")
         if s.new_link:
             link_card(s.new_link)
-        if st.button("Go to my log", key="go_log"):
-            st.switch_page("pages/runner/log.py")
+        st.button("Go to my log", key="go_log", on_click=go_to, args=("pages/runner/log.py",))
         return
     if profile is None:
         st.write("Save your results to come back next week, log your runs and pain, and see whether it is working. "

@@ -5,6 +5,7 @@ import streamlit as st
 from kneeassess import profiles
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.saving import link_card
 
 st.title("My profile")
@@ -12,8 +13,7 @@ profile = account.current_profile()
 if profile is None:
     st.info("You have no saved profile open. Finish a knee check and choose “Save my results”, or open your "
             "private link.", icon=":material/info:")
-    if st.button("Start the knee check", type="primary"):
-        st.switch_page("pages/runner/screening.py")
+    st.button("Start the knee check", type="primary", on_click=go_to, args=("pages/runner/screening.py",))
     st.stop()
 
 link_card(account.link())

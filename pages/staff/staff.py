@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.staff_gate import sign_in_form, sign_out, signed_in
 
 st.title("Clinic staff")
@@ -13,10 +14,9 @@ if who is None:
 
 st.success(f"Signed in as {who}.")
 left, right = st.columns(2)
-if left.button("Consultation requests", type="primary", width="stretch"):
-    st.switch_page("pages/staff/staff_requests.py")
-if right.button("Events and kiosk", width="stretch"):
-    st.switch_page("pages/staff/staff_events.py")
+left.button("Consultation requests", type="primary", width="stretch", on_click=go_to,
+            args=("pages/staff/staff_requests.py",))
+right.button("Events and kiosk", width="stretch", on_click=go_to, args=("pages/staff/staff_events.py",))
 st.divider()
 if st.button("Sign out"):
     sign_out()

@@ -61,6 +61,8 @@ def test_every_knee_check_step_is_one_run(runs: list[int]):
         label = "Skip this step" if step.id == "knee_score" else "Next"
         assert click(at, label, runs) == 1, f"{step.id}: {label}"
     assert "Your results" in [h.value for h in at.header]  # the last step's click switched to the results page
+    assert click(at, "Change my answers", runs) == 1  # a button that opens another page: that page's one run
+    assert steps[-1].title in [h.value for h in at.header]
 
 
 def test_each_log_form_saves_in_one_run(store, runs: list[int]):
