@@ -61,11 +61,12 @@ class InvalidFile(Exception):
 def public_assessment(raw: Any) -> dict[str, Any]:
     """The brief §10 JSON: its keys first, then the explanations the screens also show."""
     a = assess(raw)
-    out = a.model_dump(mode="json")
-    for w in out["weak_links"]:
+    dumped = a.model_dump(mode="json")
+    for w in dumped["weak_links"]:
         for r in w["reasons"]:
             r.pop("rule", None)
-    return out
+    first = ("triage", "red_flags", "triage_advice", "notes", "akps", "weak_links", "load", "phase", "plan")
+    return {k: dumped[k] for k in first} | {k: v for k, v in dumped.items() if k not in first}
 
 
 def assess_command(args: argparse.Namespace) -> int:
@@ -241,7 +242,7 @@ def import_command(paths: list[str], *, dry_run: bool, profile: str | None) -> i
         out = result.to_json()
         if store is not None and owner is not None:
             if dry_run:  # what saving would skip
-                existing = store.list(Run, owner.id)
+                existing = store.list_records(Run, owner.id)
                 out["duplicates"] = sum(1 for r in result.runs if is_duplicate(r, existing))
             else:
                 out["saved"], out["duplicates"] = save_runs(store, owner, result)

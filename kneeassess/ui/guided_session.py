@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date, timedelta
+from typing import TypedDict
 
 import streamlit as st
 
@@ -19,17 +20,27 @@ KEY = "kneeassess_guided"
 PAIN = list(range(11))
 
 
-def state() -> dict:
+class Guided(TypedDict):
+    """Where this tab is in the session: the step, when its timer started, reps counted, whether it was logged."""
+
+    index: int
+    started: float | None
+    reps: int
+    logged: bool
+
+
+def state() -> Guided:
     if KEY not in st.session_state:
         st.session_state[KEY] = {"index": 0, "started": None, "reps": 0, "logged": False}
-    return st.session_state[KEY]
+    g: Guided = st.session_state[KEY]
+    return g
 
 
 def restart() -> None:
     st.session_state[KEY] = {"index": 0, "started": None, "reps": 0, "logged": False}
 
 
-def _advance(g: dict) -> None:
+def _advance(g: Guided) -> None:
     g["index"] += 1
     g["started"] = None
     g["reps"] = 0
@@ -51,14 +62,14 @@ def start_timer() -> None:
     state()["started"] = time.time()
 
 
-def reps_step(step: Step, g: dict) -> None:
+def reps_step(step: Step, g: Guided) -> None:
     st.metric("Reps done", f"{g['reps']} / {step.reps}")
     left, right = st.columns(2)
     left.button("+1 rep", key="rep_plus", width="stretch", on_click=add_rep, args=(step.reps or 0,))
     right.button("Set done", type="primary", key="set_done", width="stretch", on_click=next_step)
 
 
-def timed_step(step: Step, g: dict) -> None:
+def timed_step(step: Step, g: Guided) -> None:
     if g["started"] is None:
         label = "Start the hold" if step.kind == "hold" else "Start resting"
         st.button(label, type="primary", key="timer_start", width="stretch", on_click=start_timer)
@@ -71,8 +82,11 @@ def timed_step(step: Step, g: dict) -> None:
 
 
 @st.fragment(run_every=timedelta(seconds=0.5))
-def countdown(step: Step, g: dict) -> None:
-    left = remaining(step, g["started"], time.time())
+def countdown(step: Step, g: Guided) -> None:
+    started = g["started"]
+    if started is None:  # not started (the step changed meanwhile)
+        return
+    left = remaining(step, started, time.time())
     st.metric("Hold" if step.kind == "hold" else "Rest", f"{left:.0f} s")
     st.progress(1 - left / (step.seconds or 1))
     if left <= 0:
@@ -80,7 +94,7 @@ def countdown(step: Step, g: dict) -> None:
         st.rerun(scope="app")
 
 
-def finish(plan: list[PlanItem], steps: list[Step], g: dict, profile: Profile | None) -> None:
+def finish(plan: list[PlanItem], steps: list[Step], g: Guided, profile: Profile | None) -> None:
     st.success("Session done. Well done!", icon=":material/celebration:")
     sets_done = {k: v for k, v in done_exercises(steps, g["index"]).items() if v}
     if g["logged"]:
@@ -97,13 +111,11 @@ def finish(plan: list[PlanItem], steps: list[Step], g: dict, profile: Profile | 
 
 
 def log_session(plan: list[PlanItem], sets_done: dict[str, int], profile: Profile) -> None:
-    try:
-        for item in plan:
-            if item.exercise in sets_done:
-                logbook.record_session(
-                    account.store(), profile, day=date.today(), exercise=item.exercise,
-                    sets=sets_done[item.exercise], reps=item.reps, seconds=item.seconds, load=item.load,
-                    pain=st.session_state.get("guided_pain"))
+    try:  # one transaction: a failure saves nothing, so "try again" logs no exercise twice
+        logbook.record_sessions(account.store(), profile, [
+            logbook.ExerciseDone(item.exercise, sets_done[item.exercise], item.reps, item.seconds, item.load)
+            for item in plan if item.exercise in sets_done
+        ], day=date.today(), pain=st.session_state.get("guided_pain"))
     except (StorageError, logbook.LogProblems):
         forms.report("guided_log", {forms.FORM: "Logging failed: we could not save it. Please try again."})
         return

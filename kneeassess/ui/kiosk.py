@@ -18,7 +18,6 @@ from kneeassess.storage import StorageError
 from kneeassess.ui import account, forms
 from kneeassess.ui.config import settings
 from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
-from kneeassess.ui.session_results import count_take_home
 from kneeassess.ui.state import Screening
 
 STARTED_KEY = "kneeassess_kiosk_started"
@@ -159,12 +158,13 @@ def _take_home(s: Screening, a: Assessment) -> None:
     """The button's callback: save to a new private profile; the click's one run shows its QR code."""
     try:
         _, token = profiles.save_results(
-            account.store(), s.answers, a, unit=s.unit, event=st.session_state.get(EVENT_KEY))
+            account.store(), s.answers, a, unit=s.unit, event=st.session_state.get(EVENT_KEY),
+            screening_id=s.counted_id)
     except StorageError:
         forms.report("kiosk_take_home", {forms.FORM: "We could not save it just now. Please try again."})
         return
     forms.clear("kiosk_take_home")
-    count_take_home(s)
+    assert token is not None, "a new profile comes with its token"
     st.session_state[HOME_LINK_KEY] = profiles.profile_link(account.base_url(), token)
 
 

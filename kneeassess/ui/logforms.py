@@ -172,14 +172,15 @@ def _save_session(profile: Profile, today: date, plan: list[PlanItem]) -> None:
         forms.report(form, {"form": "Tick the exercises you did."})
         return
 
-    def log_all() -> None:
-        for p in chosen:
-            amount = state.get(f"sess_reps_{p.exercise}" if p.reps is not None else f"sess_secs_{p.exercise}")
-            logbook.record_session(
-                account.store(), profile, day=state["sess_day"], exercise=p.exercise,
-                sets=state.get(f"sess_sets_{p.exercise}"), reps=amount if p.reps is not None else None,
-                seconds=None if p.reps is not None else amount, load=state.get(f"sess_load_{p.exercise}"),
-                pain=state.get("sess_pain"), today=today)
+    def log_all() -> None:  # one transaction: a failure saves none of them
+        logbook.record_sessions(account.store(), profile, [
+            logbook.ExerciseDone(
+                p.exercise, state.get(f"sess_sets_{p.exercise}"),
+                reps=state.get(f"sess_reps_{p.exercise}") if p.reps is not None else None,
+                seconds=None if p.reps is not None else state.get(f"sess_secs_{p.exercise}"),
+                load=state.get(f"sess_load_{p.exercise}"))
+            for p in chosen
+        ], day=state["sess_day"], pain=state.get("sess_pain"), today=today)
 
     if _attempt(form, log_all, f"{len(chosen)} exercises logged"):
         forms.reset_widgets(_session_defaults(today, plan))
@@ -242,7 +243,7 @@ def edit_checkin(profile: Profile, checkins: list[CheckIn], today: date) -> None
 
 # The two tables are drawn by functions cached per profile revision (their elements are replayed on a rerun
 # that changed nothing; any write raises the revision).
-TABLES_CACHE = dict(show_spinner=False, max_entries=64, ttl=900)
+TABLES_CACHE = st.cache_data(show_spinner=False, max_entries=64, ttl=900)
 
 
 def runs_table(profile: Profile) -> None:
@@ -253,7 +254,7 @@ def sessions_table(profile: Profile) -> None:
     _sessions_table(profile.id, profile.revision, _profile=profile)
 
 
-@st.cache_data(**TABLES_CACHE)
+@TABLES_CACHE
 def _runs_table(profile_id: str, revision: int, unit: str, _profile: Profile) -> None:
     runs = account.records(_profile).runs
     if not runs:
@@ -267,7 +268,7 @@ def _runs_table(profile_id: str, revision: int, unit: str, _profile: Profile) ->
     st.dataframe(df, hide_index=True, width="stretch")
 
 
-@st.cache_data(**TABLES_CACHE)
+@TABLES_CACHE
 def _sessions_table(profile_id: str, revision: int, _profile: Profile) -> None:
     sessions = account.records(_profile).sessions
     if not sessions:

@@ -46,7 +46,8 @@ def _multi(q: Question, aid: str, s: Screening) -> list[Any] | None:
         key=f"w_{aid}",
         help=q.help,
     )
-    return answer(q, chosen, s)
+    multi: list[Any] | None = answer(q, chosen, s)
+    return multi
 
 
 NOT_RATED = "not rated"
@@ -61,18 +62,19 @@ def _pain(q: Question, aid: str, label: str, s: Screening) -> int | None:
         key=widget_key(q, aid, s),
         help=q.help or "0 = no pain, 10 = the worst pain you can imagine.",
     )
-    return answer(q, value, s)
+    rating: int | None = answer(q, value, s)
+    return rating
 
 
 def _number(q: Question, aid: str, label: str, s: Screening) -> Any:
     if q.kind == "int":
         return st.number_input(
-            label, min_value=int(q.min), max_value=int(q.max), value=s.answers.get(aid), step=1,
+            label, min_value=int(q.bounds[0]), max_value=int(q.bounds[1]), value=s.answers.get(aid), step=1,
             placeholder=q.unit or "", key=f"w_{aid}", help=q.help,
         )
     km = s.answers.get(aid)
     shown = None if km is None else (km_to_miles(km) if s.unit == "mi" else km)
-    top = float(q.max) if s.unit == "km" else km_to_miles(float(q.max))
+    top = q.bounds[1] if s.unit == "km" else km_to_miles(q.bounds[1])
     value = st.number_input(
         f"{label} ({s.unit})", min_value=0.0, max_value=top, value=shown, step=1.0, format="%g",
         placeholder=s.unit, key=widget_key(q, aid, s), help=q.help,
@@ -86,7 +88,8 @@ def _bool(q: Question, aid: str, label: str, s: Screening) -> bool | None:
         label, ["yes", "no"], index=None if current is None else (0 if current else 1),
         format_func=str.capitalize, horizontal=True, key=f"w_{aid}", help=q.help,
     )
-    return answer(q, choice, s)
+    yes: bool | None = answer(q, choice, s)
+    return yes
 
 
 def question(q: Question, s: Screening) -> dict[str, Any]:
@@ -136,7 +139,7 @@ def side_checks(questions: list[Question], s: Screening) -> dict[str, Any]:
         default = seen or ([NONE_SEEN] if answered else [])
         picked = st.pills(
             f"What did you see on the {side} leg?", list(labels), selection_mode="multi",
-            default=default, format_func=labels.get, key=f"w_signs_{side}",
+            default=default, format_func=labels.__getitem__, key=f"w_signs_{side}",
         )
         out |= _signs(questions, side, picked)
         _error(s, *ids)

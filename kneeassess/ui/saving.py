@@ -6,11 +6,10 @@ import streamlit as st
 
 from kneeassess import profiles
 from kneeassess.models import Assessment
-from kneeassess.records import Profile, SavedAssessment
+from kneeassess.records import AssessmentKind, Profile, SavedAssessment
 from kneeassess.storage import StorageError
 from kneeassess.ui import account, forms
 from kneeassess.ui.navigation import EVENT_KEY, go_to
-from kneeassess.ui.session_results import count_take_home
 from kneeassess.ui.state import Screening
 
 
@@ -47,19 +46,18 @@ FORM = "save_results"
 def save_results(s: Screening, a: Assessment, profile: Profile | None) -> None:
     """The save button's callback: the click's one run shows the saved result and its link."""
     try:
-        kind = "screening"
-        if profile is not None and account.store().list(SavedAssessment, profile.id):
+        kind: AssessmentKind = "screening"
+        if profile is not None and account.store().list_records(SavedAssessment, profile.id):
             kind = "reassessment"
         _, token = profiles.save_results(
             account.store(), s.answers, a, unit=s.unit, profile=profile, kind=kind,
-            event=st.session_state.get(EVENT_KEY),
+            event=st.session_state.get(EVENT_KEY), screening_id=s.counted_id,
         )
     except StorageError:
         forms.report(FORM, {forms.FORM: "Saving failed: we could not reach the database. Your answers are still "
                                         "here; please try again."})
         return
     forms.clear(FORM)
-    count_take_home(s)
     if token:
         account.remember(token)
         s.new_link = account.link()

@@ -32,7 +32,8 @@ def client_key() -> str:
     """Who is trying, for the attempt limit: the browser session (an event's Wi-Fi shares one IP address)."""
     if CLIENT_KEY not in st.session_state:
         st.session_state[CLIENT_KEY] = random_secrets.token_hex(16)
-    return st.session_state[CLIENT_KEY]
+    key: str = st.session_state[CLIENT_KEY]
+    return key
 
 
 def verify_passcode(code: str) -> bool | str:

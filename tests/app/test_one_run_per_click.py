@@ -82,13 +82,13 @@ def test_each_log_form_saves_in_one_run(store, runs: list[int]):
     at.number_input(key="run_new_fast").set_value(5)
     assert click(at, "Save run", runs) == 1
     assert at.number_input(key="run_new_km").value is None  # the form is empty for the next run
-    assert len(store.list(Run, p.id)) == 2
+    assert len(store.list_records(Run, p.id)) == 2
 
     at.session_state["log_tab"] = "Pain"
     at.run()
     at.pills(key="checkin_new_during").set_value(3)
     assert click(at, "Save pain rating", runs) == 1
-    assert any(c.during == 3 for c in store.list(CheckIn, p.id))
+    assert any(c.during == 3 for c in store.list_records(CheckIn, p.id))
 
     at.session_state["log_tab"] = "Exercises"
     at.run()
@@ -96,7 +96,7 @@ def test_each_log_form_saves_in_one_run(store, runs: list[int]):
     assert "Tick the exercises you did." in [e.value for e in at.error]
     next(cb for cb in at.checkbox if cb.key.startswith("sess_done_")).check()
     assert click(at, "Log this session", runs) == 1
-    assert len(store.list(ExerciseSession, p.id)) == 1
+    assert len(store.list_records(ExerciseSession, p.id)) == 1
 
 
 SAVE_TWO_RUNS = """
