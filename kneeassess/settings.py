@@ -27,7 +27,11 @@ KNEEASSESS_TIME_SCALE                   –                                 1 (a
 KNEEASSESS_PHONE_REGION                 –                                 GB
 KNEEASSESS_REQUESTS_PER_SESSION_HOUR    –                                 3
 KNEEASSESS_REQUESTS_PER_CONTACT_DAY     –                                 3
+KNEEASSESS_REQUESTS_PER_ADDRESS_HOUR    –                                 10
+KNEEASSESS_REQUESTS_PER_HOUR            –                                 60
+KNEEASSESS_STAFF_LIMIT_BY               –                                 address (or ``session``)
 KNEEASSESS_DELIVERY_WORKER              –                                 1 (``0``: no delivery thread in the app)
+KNEEASSESS_OUTBOX_FAIL_AFTER            –                                 5 (at least 1)
 KNEEASSESS_STAFF_PASSCODE_HASH          ``[staff] passcode_hash`` (wins)  none: staff sign-in is not set up
 –                                       ``[auth]`` (present or not)       absent: the staff passcode is used
 KNEEASSESS_WEBHOOK_URL, _SECRET         ``[delivery] webhook_url``, ...   none (the environment wins)
@@ -85,7 +89,11 @@ class Settings:
     phone_region: str = "GB"  # for phone numbers written without a country code
     requests_per_session_hour: int = 3
     requests_per_contact_day: int = 3
+    requests_per_address_hour: int = 10
+    requests_per_hour: int = 60
+    staff_limit_by_address: bool = True  # staff sign-in attempts limited per client address (else per session)
     delivery_worker: bool = True  # the app runs a delivery thread (else `python -m kneeassess deliver` does)
+    outbox_fail_after: int = 5  # permanent failures in a row before an outbox row is marked failed
     staff_passcode_hash: str | None = field(default=None, repr=False)
     identity_provider: bool = False  # secrets have an [auth] table: staff sign in with st.login
     delivery: DeliveryConfig = field(default_factory=_no_delivery)
@@ -158,7 +166,11 @@ class Settings:
             phone_region=(text("PHONE_REGION") or "GB").upper(),
             requests_per_session_hour=number("REQUESTS_PER_SESSION_HOUR", 3, 1),
             requests_per_contact_day=number("REQUESTS_PER_CONTACT_DAY", 3, 1),
+            requests_per_address_hour=number("REQUESTS_PER_ADDRESS_HOUR", 10, 1),
+            requests_per_hour=number("REQUESTS_PER_HOUR", 60, 1),
+            staff_limit_by_address=(text("STAFF_LIMIT_BY") or "address").lower() != "session",
             delivery_worker=environ.get(PREFIX + "DELIVERY_WORKER", "1").strip() != "0",
+            outbox_fail_after=number("OUTBOX_FAIL_AFTER", 5, 1),
             staff_passcode_hash=str(staff_hash) if staff_hash else None,
             identity_provider="auth" in secrets,
             delivery=delivery,

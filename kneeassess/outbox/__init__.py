@@ -2,7 +2,10 @@
 
 :func:`kneeassess.leads.submit_request` stores each request with one outbox row per delivery channel in the same
 transaction. :func:`deliver_due` sends the rows that are due; a failed attempt is retried after 30 s × 2^attempt
-(capped at 1 h, ±10 % jitter), for as long as it takes — a row is never given up. Every attempt is recorded
+(capped at 1 h, ±10 % jitter), for as long as it takes — a row is never given up on a transient failure. A row
+that fails the same *permanent* way (the email cannot be built; the webhook answers 4xx other than 408/425/429)
+``KNEEASSESS_OUTBOX_FAIL_AFTER`` times in a row (default 5) is marked "failed": not retried, and shown to staff
+as needing attention. Every attempt is recorded
 (time, channel, outcome, HTTP status or error text) and shown to staff by :func:`kneeassess.leads.delivery_history`.
 
 Channels (configured by the settings, :mod:`kneeassess.settings`: environment variables, or the Streamlit secrets'
@@ -62,12 +65,14 @@ from kneeassess.outbox.delivery import (
     BACKOFF_BASE_S,
     BACKOFF_CAP_S,
     BACKOFF_JITTER,
+    FAIL_AFTER,
     LEASE,
     LEASE_MARGIN_S,
     DeliveryReport,
     backoff,
     deliver_all_due,
     deliver_due,
+    fail_after,
 )
 from kneeassess.outbox.messages import (
     DELIVERY_HEADER,
@@ -85,7 +90,7 @@ from kneeassess.outbox.worker import POLL_S, DeliveryWorker, nudge, start_worker
 
 __all__ = [
     "BACKOFF_BASE_S", "BACKOFF_CAP_S", "BACKOFF_JITTER", "DELIVERY_HEADER", "ERROR_MAX", "LEASE", "LEASE_MARGIN_S",
-    "POLL_S", "SEND_TIMEOUT_S", "SIGNATURE_HEADER",
+    "POLL_S", "SEND_TIMEOUT_S", "SIGNATURE_HEADER", "FAIL_AFTER", "fail_after",
     "ConfigError", "DeliveryConfig", "DeliveryReport", "DeliveryWorker", "Outcome", "SmtpConfig", "WebhookConfig",
     "backoff", "clinician_pdf", "configured_channels", "deliver_all_due", "deliver_due", "email_message",
     "email_text", "nudge", "request_payload", "send", "send_email", "send_webhook", "sign", "start_worker",

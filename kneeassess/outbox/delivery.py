@@ -22,6 +22,16 @@ LEASE_MARGIN_S = 5.0  # stop sending from a claim when less than a send's timeou
 BACKOFF_BASE_S = 30.0
 BACKOFF_CAP_S = 3600.0
 BACKOFF_JITTER = 0.1
+FAIL_AFTER = 5
+
+
+def fail_after() -> int:
+    """KNEEASSESS_OUTBOX_FAIL_AFTER (default 5, :mod:`kneeassess.settings`): a row that fails the same permanent way
+    this many times in a row is marked failed: no more retries, and the staff console shows it as needing
+    attention."""
+    from kneeassess.settings import current
+
+    return current().outbox_fail_after
 
 
 def backoff(attempts_before: int, rng: random.Random | None = None) -> timedelta:
@@ -73,6 +83,7 @@ def deliver_due(
         store.finish_delivery(
             claim.item.id, claim.token, delivered=outcome.delivered, at=at, http_status=outcome.http_status,
             error=outcome.error, next_attempt_at=None if outcome.delivered else at + backoff(claim.item.attempts, rng),
+            give_up_after=fail_after() if outcome.permanent else None,
         )
         if outcome.delivered:
             report.delivered += 1

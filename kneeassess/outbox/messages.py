@@ -13,6 +13,7 @@ from email.utils import formataddr
 from typing import Any
 
 from kneeassess.outbox.config import SmtpConfig
+from kneeassess.plaintext import one_line
 from kneeassess.records import Request
 
 SIGNATURE_HEADER = "X-KneeAssess-Signature"
@@ -73,11 +74,13 @@ def email_text(request: Request, delivery_id: int) -> str:
 
 def email_message(request: Request, delivery_id: int, smtp: SmtpConfig) -> EmailMessage:
     msg = EmailMessage()
-    msg["Subject"] = f"Free consultation request: {request.name}" + (f" ({request.event})" if request.event else "")
+    # header values on one line whatever was stored (older rows, U+2028...): building the email cannot fail on them
+    name, event = one_line(request.name), one_line(request.event or "")
+    msg["Subject"] = f"Free consultation request: {name}" + (f" ({event})" if event else "")
     msg["From"] = formataddr(("KneeAssess", smtp.sender))
     msg["To"] = ", ".join(smtp.recipients)
     if request.email:
-        msg["Reply-To"] = formataddr((request.name, request.email))
+        msg["Reply-To"] = formataddr((name, request.email))
     domain = smtp.sender.rpartition("@")[2] or "localhost"
     msg["Message-ID"] = f"<kneeassess-delivery-{delivery_id}@{domain}>"  # the same for a repeat: receivers dedupe
     msg[DELIVERY_HEADER] = str(delivery_id)

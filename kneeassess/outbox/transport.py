@@ -27,6 +27,7 @@ class Outcome:
     delivered: bool
     http_status: int | None = None
     error: str | None = None
+    permanent: bool = False  # trying again cannot help (the message cannot be built, the receiver refuses it)
 
 
 def _error(e: BaseException) -> str:
@@ -50,11 +51,15 @@ def send_webhook(webhook: WebhookConfig, request: Request, delivery_id: int) -> 
     if 200 <= response.status_code < 300:
         return Outcome(True, http_status=response.status_code)
     return Outcome(False, http_status=response.status_code,
-                   error=f"HTTP {response.status_code}: {response.text[:200]}"[:ERROR_MAX])
+                   error=f"HTTP {response.status_code}: {response.text[:200]}"[:ERROR_MAX],
+                   permanent=400 <= response.status_code < 500 and response.status_code not in (408, 425, 429))
 
 
 def send_email(smtp: SmtpConfig, request: Request, delivery_id: int) -> Outcome:
-    msg = email_message(request, delivery_id, smtp)
+    try:
+        msg = email_message(request, delivery_id, smtp)
+    except Exception as e:  # the same request fails the same way every time: permanent
+        return Outcome(False, error=f"the email could not be built: {_error(e)}"[:ERROR_MAX], permanent=True)
     try:
         if smtp.port == 465:
             server: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=SEND_TIMEOUT_S,

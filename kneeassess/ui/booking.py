@@ -11,9 +11,9 @@ from kneeassess.content import clinic
 from kneeassess.models import Assessment
 from kneeassess.records import Profile, Request
 from kneeassess.storage import StorageError
-from kneeassess.ui import account, forms
+from kneeassess.ui import account, client, forms
 from kneeassess.ui.navigation import EVENT_KEY
-from kneeassess.ui.text import plain
+from kneeassess.ui.text import show_plain
 
 SESSION_KEY = "kneeassess_booking_session"
 SENT_KEY = "kneeassess_booking_sent"
@@ -41,11 +41,11 @@ def thank_you() -> bool:
     if not sent:
         return False
     c = clinic()
-    st.success(f"Thank you, {plain(sent['name'])}. Your request has reached {c.name}.", icon=":material/check_circle:")
+    show_plain(f"Thank you, {sent['name']}.")
+    st.success(f"Your request has reached {c.name}.", icon=":material/check_circle:")
     st.write(f"Someone from the clinic will contact you by {sent['how']} to arrange your free consultation.")
     if sent.get("days"):
-        st.caption("You said you prefer: " + ", ".join(sent["days"]) + (f", {plain(sent['time'])}" if sent["time"]
-                                                                          else ""))
+        show_plain(", ".join(sent["days"]) + (f", {sent['time']}" if sent["time"] else ""), "You said you prefer: ")
     st.button("Send another request", key="bk_again", on_click=st.session_state.pop, args=(SENT_KEY, None))
     return True
 
@@ -100,7 +100,8 @@ def _send(key: str, assessment: Assessment | None, profile: Profile | None) -> N
         event=state.get(EVENT_KEY), honeypot=state.get(HONEYPOT, ""), profile_id=profile.id if profile else None,
     )
     sent: list[Request] = []
-    if not forms.attempt(FORM, lambda: sent.append(leads.submit_request(account.store(), data, _session_key())),
+    if not forms.attempt(FORM, lambda: sent.append(leads.submit_request(account.store(), data, _session_key(),
+                                                                           address=client.address())),
                          failures={leads.Rejected: None, leads.RateLimited: None, StorageError: SEND_FAILED}):
         return
     request = sent[0]
