@@ -5,21 +5,17 @@ Pure: the page keeps the step index and the start time of a timed step; everythi
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from kneeassess.models import PlanItem
+from kneeassess.settings import current
 
 REST_BETWEEN_SETS_S = 60  # when an exercise gives no rest time: a minute, skippable ("rest as long as you need")
 
 
 def time_scale() -> float:
     """Seconds on the clock per second of exercise. Tests shorten sessions with KNEEASSESS_TIME_SCALE=0.01."""
-    try:
-        scale = float(os.environ.get("KNEEASSESS_TIME_SCALE", "1"))
-    except ValueError:
-        return 1.0
-    return scale if 0 < scale <= 1 else 1.0
+    return current().time_scale
 
 
 @dataclass(frozen=True)

@@ -63,23 +63,19 @@ FAILURE_LOG_REPEAT_S = 60.0  # the same failure of the same operation is logged 
 log = logging.getLogger(__name__)
 
 
-def _seconds(name: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(name) or default)
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
 def lock_timeout_s() -> float:
     """KNEEASSESS_DB_LOCK_TIMEOUT_S (default 5): how long a write waits for another's lock before "try again"
     (SQLite's busy timeout, PostgreSQL's lock_timeout)."""
-    return _seconds("KNEEASSESS_DB_LOCK_TIMEOUT_S", SQLITE_BUSY_TIMEOUT_S)
+    from kneeassess.settings import current
+
+    return current().db_lock_timeout_s
 
 
 def statement_timeout_s() -> float:
     """KNEEASSESS_DB_STATEMENT_TIMEOUT_S (default 15): PostgreSQL's statement_timeout for the app's statements."""
-    return _seconds("KNEEASSESS_DB_STATEMENT_TIMEOUT_S", PG_STATEMENT_TIMEOUT_S)
+    from kneeassess.settings import current
+
+    return current().db_statement_timeout_s
 
 
 _last_logged: dict[tuple[str, str], float] = {}

@@ -9,7 +9,7 @@ from kneeassess.answers import KM_PER_MILE
 from kneeassess.imports import UPLOAD_TYPES, preview_rows, read_uploads, save_runs
 from kneeassess.records import Profile, Run
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, forms
 from kneeassess.ui.text import show_plain
 
 RESULT_KEY = "kneeassess_import"
@@ -54,13 +54,24 @@ def import_section(profile: Profile, runs: list[Run]) -> None:
         with st.expander(f"Could not read ({len(result.errors)})", expanded=True):
             for e in result.errors:
                 show_plain(f"{e.source}: {e.error}")
-    if new and st.button(f"Save {new} new run{'s' if new != 1 else ''}", type="primary", key="import_save"):
-        try:
-            saved, duplicates = save_runs(account.store(), profile, result)
-        except StorageError:
-            st.error("Saving failed: we could not reach the database. Nothing is lost; please try again.")
-            return
-        st.session_state.pop(RESULT_KEY, None)
-        st.session_state["import_done"] = f"Saved {saved} runs" + (
-            f"; {duplicates} were already in your log." if duplicates else ".")
-        st.rerun()
+    if new:
+        st.button(f"Save {new} new run{'s' if new != 1 else ''}", type="primary", key="import_save",
+                  on_click=_save, args=(profile,))
+        forms.show("import", forms.FORM)
+
+
+def _save(profile: Profile) -> None:
+    """The save button's callback: the click's one run shows what was saved."""
+    result = st.session_state.get(RESULT_KEY)
+    if result is None:
+        return
+    try:
+        saved, duplicates = save_runs(account.store(), profile, result)
+    except StorageError:
+        forms.report("import", {forms.FORM: "Saving failed: we could not reach the database. Nothing is lost; "
+                                            "please try again."})
+        return
+    forms.clear("import")
+    st.session_state.pop(RESULT_KEY, None)
+    st.session_state["import_done"] = f"Saved {saved} runs" + (
+        f"; {duplicates} were already in your log." if duplicates else ".")

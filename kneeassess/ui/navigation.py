@@ -6,22 +6,32 @@ by URL before it. A kiosk tablet gets its one page and no menu.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
+from kneeassess.events import valid_slug
+
 EVENT_KEY = "kneeassess_event"
 KIOSK_KEY = "kneeassess_kiosk"
 STAFF_KEY = "kneeassess_staff"
-SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
 PAGES = Path(__file__).resolve().parents[2] / "pages"  # one folder per role: runner/, staff/, kiosk/
+
+
+def go_to(page: str, before: Callable[[], object] | None = None) -> None:
+    """A button's callback that opens ``page`` (its path, e.g. ``pages/runner/log.py``): the click's one run is
+    that page's. ``before`` changes the state first. (An st.Page stands for the registered page with its URL path:
+    in a callback no run has registered the pages yet.)"""
+    if before is not None:
+        before()
+    st.switch_page(st.Page(page))
 
 
 def note_event() -> str | None:
     """``?event=<slug>`` tags this visit's screenings and requests; it stays for the session."""
     slug = st.query_params.get("event")
-    if slug and SLUG.match(slug):
+    if valid_slug(slug):
         st.session_state[EVENT_KEY] = slug
     return st.session_state.get(EVENT_KEY)
 

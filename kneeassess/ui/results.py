@@ -14,6 +14,7 @@ from kneeassess.reports.calendar import plan_ics
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.screening.advice import triage_advice
 from kneeassess.screening.load import RATIO_NOTE
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.pictures import picture
 
 LEVEL_WORDS = {"likely": "Likely weak link", "possible": "Possible weak link", "unlikely": "Unlikely"}
@@ -194,8 +195,7 @@ def clinic_contact(key: str = "book", *, main_action: bool = True) -> None:
 
             booking.booking_form(current_assessment(screening()), account.current_profile(), key=f"{key}_form")
         return
-    if st.button("Book a free consultation", type="primary" if main_action else "secondary", key=key,
-                 width="stretch" if main_action else "content"):
-        st.switch_page("pages/runner/book.py")
+    st.button("Book a free consultation", type="primary" if main_action else "secondary", key=key,
+              width="stretch" if main_action else "content", on_click=go_to, args=("pages/runner/book.py",))
     if lines := contact_lines(c):
         st.caption("Or contact the clinic directly: " + " · ".join(lines))

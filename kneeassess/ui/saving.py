@@ -6,10 +6,10 @@ import streamlit as st
 
 from kneeassess import profiles
 from kneeassess.models import Assessment
-from kneeassess.records import AssessmentKind, SavedAssessment
+from kneeassess.records import AssessmentKind, Profile, SavedAssessment
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
-from kneeassess.ui.navigation import EVENT_KEY
+from kneeassess.ui import account, forms
+from kneeassess.ui.navigation import EVENT_KEY, go_to
 from kneeassess.ui.reminder_ui import reminder_optin
 from kneeassess.ui.state import Screening
 
@@ -29,8 +29,7 @@ def save_box(s: Screening, a: Assessment) -> None:
             link_card(s.new_link)
         if saved := account.current_profile():
             reminder_optin(saved.id, account.link(), key="rm_save")
-        if st.button("Go to my log", key="go_log"):
-            st.switch_page("pages/runner/log.py")
+        st.button("Go to my log", key="go_log", on_click=go_to, args=("pages/runner/log.py",))
         return
     if profile is None:
         st.write("Save your results to come back next week, log your runs and pain, and see whether it is working. "
@@ -39,20 +38,30 @@ def save_box(s: Screening, a: Assessment) -> None:
     else:
         st.write("Add this check to your profile, next to your earlier ones.")
         label = "Save to my profile"
-    if st.button(label, type="primary", key="save_results", width="stretch"):
-        try:
-            kind: AssessmentKind = "screening"
-            if profile is not None and account.store().list_records(SavedAssessment, profile.id):
-                kind = "reassessment"
-            _, token = profiles.save_results(
-                account.store(), s.answers, a, unit=s.unit, profile=profile, kind=kind,
-                event=st.session_state.get(EVENT_KEY), screening_id=s.counted_id,
-            )
-        except StorageError:
-            st.error("Saving failed: we could not reach the database. Your answers are still here; please try again.")
-            return
-        if token:
-            account.remember(token)
-            s.new_link = account.link()
-        s.saved = True
-        st.rerun()
+    st.button(label, type="primary", key="save_results", width="stretch", on_click=save_results,
+              args=(s, a, profile))
+    forms.show(FORM, forms.FORM)
+
+
+FORM = "save_results"
+
+
+def save_results(s: Screening, a: Assessment, profile: Profile | None) -> None:
+    """The save button's callback: the click's one run shows the saved result and its link."""
+    try:
+        kind: AssessmentKind = "screening"
+        if profile is not None and account.store().list_records(SavedAssessment, profile.id):
+            kind = "reassessment"
+        _, token = profiles.save_results(
+            account.store(), s.answers, a, unit=s.unit, profile=profile, kind=kind,
+            event=st.session_state.get(EVENT_KEY), screening_id=s.counted_id,
+        )
+    except StorageError:
+        forms.report(FORM, {forms.FORM: "Saving failed: we could not reach the database. Your answers are still "
+                                        "here; please try again."})
+        return
+    forms.clear(FORM)
+    if token:
+        account.remember(token)
+        s.new_link = account.link()
+    s.saved = True

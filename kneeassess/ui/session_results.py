@@ -23,7 +23,7 @@ def current_assessment(s: Screening) -> Assessment | None:
     try:
         a = assess(s.answers)
     except InvalidAnswers as exc:  # cannot happen through the forms; say so plainly if it does
-        st.error("Some answers need another look: " + "; ".join(p.message_for_people() for p in exc.problems))
+        st.error("Some answers need another look: " + "; ".join(exc.problems.values()))
         return None
     count_screening(s, a)
     return a

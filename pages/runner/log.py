@@ -9,6 +9,7 @@ import streamlit as st
 
 from kneeassess.logbook import weekly_km_from_runs
 from kneeassess.ui import account, importer, logforms, safety
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.plan_source import profile_plan
 from kneeassess.ui.state import start_reassessment
 
@@ -59,7 +60,6 @@ if reassess_tab.open:
         st.subheader("Reassess")
         st.write("Repeat the knee score and the self-tests every few weeks to see what has changed. It takes the "
                  "same steps as the first check; your earlier answers are filled in where they still apply.")
-        if st.button("Start a reassessment", type="primary"):
-            start_reassessment(records.assessments,
-                               weekly_km_from_runs(records.runs, today) if records.runs else None)
-            st.switch_page("pages/runner/screening.py")
+        st.button("Start a reassessment", type="primary", on_click=go_to, args=(
+            "pages/runner/screening.py", lambda: start_reassessment(
+                records.assessments, weekly_km_from_runs(records.runs, today) if records.runs else None)))

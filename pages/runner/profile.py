@@ -5,6 +5,7 @@ import streamlit as st
 from kneeassess import profiles
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.saving import link_card
 
 st.title("My profile")
@@ -12,18 +13,15 @@ profile = account.current_profile()
 if profile is None:
     st.info("You have no saved profile open. Finish a knee check and choose “Save my results”, or open your "
             "private link.", icon=":material/info:")
-    if st.button("Start the knee check", type="primary"):
-        st.switch_page("pages/runner/screening.py")
+    st.button("Start the knee check", type="primary", on_click=go_to, args=("pages/runner/screening.py",))
     st.stop()
 
 link_card(account.link())
 
 st.subheader("Units")
-unit = st.segmented_control("Show distances in", ["km", "mi"], default=profile.unit, key="profile_unit",
-                            format_func=lambda u: "kilometres" if u == "km" else "miles")
-if unit and unit != profile.unit:
-    account.store().set_unit(profile.id, unit)
-    st.rerun()
+st.segmented_control("Show distances in", ["km", "mi"], default=profile.unit, key="profile_unit",
+                     format_func=lambda u: "kilometres" if u == "km" else "miles", on_change=account.save_unit,
+                     args=(profile,))
 
 st.subheader("Your data")
 store = account.store()

@@ -4,6 +4,7 @@ import streamlit as st
 
 from kneeassess.content import NO_PLAN_LEVELS, clinic
 from kneeassess.ui import flow, results, safety, saving
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.session_results import current_assessment
 from kneeassess.ui.state import TOTAL_STEPS, restart, screening
 
@@ -12,8 +13,7 @@ a = current_assessment(s)
 if a is None:
     st.title("Your results")
     st.info("You have not finished a knee check yet.", icon=":material/info:")
-    if st.button("Start the knee check", type="primary"):
-        st.switch_page("pages/runner/screening.py")
+    st.button("Start the knee check", type="primary", on_click=go_to, args=("pages/runner/screening.py",))
     st.stop()
 
 flow.header(TOTAL_STEPS, "Your results")
@@ -39,9 +39,6 @@ else:
 
 st.divider()
 left, right = st.columns(2)
-if left.button("Change my answers", width="stretch"):
-    s.finished = False
-    st.switch_page("pages/runner/screening.py")
-if right.button("Start again", width="stretch"):
-    restart()
-    st.switch_page("pages/runner/screening.py")
+left.button("Change my answers", width="stretch", on_click=go_to,
+            args=("pages/runner/screening.py", lambda: setattr(s, "finished", False)))
+right.button("Start again", width="stretch", on_click=go_to, args=("pages/runner/screening.py", restart))

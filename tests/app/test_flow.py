@@ -138,21 +138,19 @@ def test_self_tests_ask_the_squat_and_hop_without_the_flag():
     assert "Single-leg squat" in subheads and "Step-down hop landing" in subheads
 
 
-def test_broken_content_file_stops_the_app_with_its_message(tmp_path, monkeypatch):
+def test_broken_content_file_stops_the_app_with_its_message(tmp_path, configure):
     import shutil
 
-    shutil.copytree(content.DATA_DIR, tmp_path / "data")
+    shutil.copytree(content.data_dir(), tmp_path / "data")
     (tmp_path / "data" / "rules.yaml").write_text("levels: {likely: high}\nlinks: {}\nrules: []\n")
-    monkeypatch.setattr(content, "DATA_DIR", tmp_path / "data")
-    for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic, content.safety_book):
-        f.cache_clear()
+    configure(data_dir=tmp_path / "data", clinic_file=None)
+    content.reload()
     try:
         at = start()
         assert "KneeAssess cannot start" in at.error[0].value
         assert "rules.yaml" in at.code[0].value and "levels.likely" in at.code[0].value
     finally:
-        for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic, content.safety_book):
-            f.cache_clear()
+        content.reload()
 
 
 def test_exercises_page_lists_the_whole_catalogue():

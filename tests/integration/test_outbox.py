@@ -17,8 +17,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
+from kneeassess import __main__ as cli
 from kneeassess import leads, outbox
-from kneeassess.outbox import DeliveryConfig, DeliveryWorker, deliver_due
+from kneeassess.outbox import DeliveryConfig, DeliveryWorker, WebhookConfig, deliver_due
+from kneeassess.settings import current
 from kneeassess.storage.sql import SqlStore
 from tests.conftest import free_port
 
@@ -74,12 +76,9 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
+def receiver(configure) -> Iterator[Receiver]:
     r = Receiver()
-    monkeypatch.setenv("KNEEASSESS_WEBHOOK_URL", r.url)
-    monkeypatch.setenv("KNEEASSESS_WEBHOOK_SECRET", SECRET)
-    for name in ("HOST", "TO"):
-        monkeypatch.delenv(f"KNEEASSESS_SMTP_{name}", raising=False)
+    configure(delivery=DeliveryConfig(webhook=WebhookConfig(url=r.url, secret=SECRET)))
     yield r
     r.stop()
 
@@ -142,15 +141,13 @@ def test_webhook_refused_then_503_then_accepted_is_delivered_once(store: SqlStor
     assert item.history[1].at >= t1 and item.history[0].at < t1
 
 
-def test_email_arrives_with_the_details_and_the_consented_assessment(store: SqlStore, monkeypatch):
+def test_email_arrives_with_the_details_and_the_consented_assessment(store: SqlStore, configure):
     mailbox = Mailbox()
     port = free_port()
-    monkeypatch.setenv("KNEEASSESS_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("KNEEASSESS_SMTP_PORT", str(port))
-    monkeypatch.setenv("KNEEASSESS_SMTP_STARTTLS", "false")
-    monkeypatch.setenv("KNEEASSESS_SMTP_FROM", "kneeassess@clinic.example")
-    monkeypatch.setenv("KNEEASSESS_SMTP_TO", "desk@clinic.example, physio@clinic.example")
-    monkeypatch.delenv("KNEEASSESS_WEBHOOK_URL", raising=False)
+    configure(delivery=DeliveryConfig.from_env({
+        "KNEEASSESS_SMTP_HOST": "127.0.0.1", "KNEEASSESS_SMTP_PORT": str(port), "KNEEASSESS_SMTP_STARTTLS": "false",
+        "KNEEASSESS_SMTP_FROM": "kneeassess@clinic.example",
+        "KNEEASSESS_SMTP_TO": "desk@clinic.example, physio@clinic.example"}))
     summary = {"triage": "see_clinician", "akps": 71, "weak_links": [{"link": "hip", "score": 70}]}
     with_summary = leads.submit_request(store, {
         "name": "Jürgen Läufer", "email": "jl@example.org", "phone": "07400 123456", "consent_contact": True,
@@ -187,7 +184,7 @@ def test_two_workers_deliver_thirty_requests_exactly_once(open_store: Callable[[
     receiver.start()
     first = open_store()
     expected = sorted(leads.delivery_history(first, submit(first).id)[0].id for _ in range(30))
-    config = DeliveryConfig.from_env()
+    config = current().delivery
     workers = [DeliveryWorker(open_store(), interval=0.02, limit=4, config=config) for _ in range(2)]
     for w in workers:
         w.start()
@@ -224,12 +221,12 @@ def test_a_claim_running_out_of_lease_gives_the_rest_back(store: SqlStore, recei
     receiver.delay = 0.15
     receiver.start()
     ids = [leads.delivery_history(store, submit(store).id)[0].id for _ in range(3)]
-    monkeypatch.setattr(outbox, "SEND_TIMEOUT_S", outbox.LEASE.total_seconds() - outbox.LEASE_MARGIN_S - 0.1)
+    monkeypatch.setattr(outbox.transport, "SEND_TIMEOUT_S", outbox.LEASE.total_seconds() - outbox.LEASE_MARGIN_S - 0.1)
     report = deliver_due(store, now=T0)
     assert (report.claimed, report.delivered, report.released) == (3, 1, 2)
     items = [leads.delivery_history(store, r.id)[0] for r in leads.list_requests(store)]
     assert sorted((i.status, i.attempts) for i in items) == [("delivered", 1), ("pending", 0), ("pending", 0)]
-    monkeypatch.setattr(outbox, "SEND_TIMEOUT_S", 10.0)
+    monkeypatch.setattr(outbox.transport, "SEND_TIMEOUT_S", 10.0)
     receiver.delay = 0
     assert deliver_due(store, now=T0).delivered == 2  # due again at once
     assert sorted(receiver.ids) == ids
@@ -266,12 +263,12 @@ def test_one_worker_per_process_woken_by_a_new_request(store: SqlStore, receiver
     assert not worker.is_alive()
 
 
-def test_the_deliver_command(store: SqlStore, store_url: str, receiver: Receiver, monkeypatch, capsys):
+def test_the_deliver_command(store: SqlStore, store_url: str, receiver: Receiver, configure, capsys):
     receiver.start()
-    monkeypatch.setenv("KNEEASSESS_DATABASE_URL", store_url)
+    configure(database_url=store_url)
     for _ in range(3):
         submit(store)
-    assert outbox.main_deliver(["--once", "--limit", "2"]) == 0
+    assert cli.main(["deliver", "--once", "--limit", "2"]) == 0
     assert len(receiver.ids) == 3
     assert "delivered 3" in capsys.readouterr().out
-    assert outbox.main_deliver([]) == 0  # nothing due: still fine
+    assert cli.main(["deliver"]) == 0  # nothing due: still fine

@@ -27,11 +27,11 @@ def test_holds_use_the_exercise_rest():
     assert len(rests) == 4 and all(s.seconds == 10 for s in rests)
 
 
-def test_countdown_and_time_scale(monkeypatch):
+def test_countdown_and_time_scale(configure):
     [hold] = steps_for([item(sets=1, seconds=30)])
     assert remaining(hold, started_at=100.0, now=110.0) == 20
     assert remaining(hold, started_at=100.0, now=200.0) == 0
-    monkeypatch.setenv("KNEEASSESS_TIME_SCALE", "0.1")
+    configure(time_scale=0.1)
     assert remaining(hold, started_at=100.0, now=101.0) == 20
 
 
