@@ -15,7 +15,6 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from kneeassess.outbox.config import DeliveryConfig
 from kneeassess import leads, reminders
 from kneeassess.outbox import DeliveryConfig
 from kneeassess.storage.reminder_store import ReminderStore
