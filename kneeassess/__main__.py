@@ -5,6 +5,7 @@
     python -m kneeassess import PATH... --dry-run | --profile LINK   # runs from Strava / watch files
     python -m kneeassess deliver [--once | --loop SECONDS]         # forward consultation requests
     python -m kneeassess hash-passcode          # staff passcode (stdin) -> Argon2 hash for the secrets
+    python -m kneeassess movement VIDEO [--side left|right|both] [--json]   # figures of a squat video
     python -m kneeassess import PATH... --dry-run                # runs found in activity files, as JSON
     python -m kneeassess import PATH... --profile LINK_OR_TOKEN  # ...saved to that profile, no duplicates
 
@@ -77,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     p_import.add_argument("--profile", metavar="LINK_OR_TOKEN", help="the profile's link (...?p=TOKEN) or token")
     sub.add_parser("deliver", help="forward due consultation requests to the clinic: [--once | --loop SECONDS]")
     sub.add_parser("hash-passcode", help="read a staff passcode on stdin and print its Argon2 hash for the secrets")
+    p_movement = sub.add_parser("movement", help="measure a squat video (or a photo at the deepest point)")
+    p_movement.add_argument("video", help="the video (MP4, MOV, WebM) or photo (JPEG, PNG)")
+    p_movement.add_argument("--side", choices=("left", "right", "both"), default="both", help="which leg to measure")
+    p_movement.add_argument("--json", action="store_true", help="print the figures as JSON")
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["deliver"]:  # its options are the outbox's own
         from kneeassess.outbox import main_deliver
@@ -87,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         from kneeassess.staff_auth import main_hash_passcode
 
         return main_hash_passcode()
+    if args.command == "movement":
+        from kneeassess.movement.cli import movement_command
+
+        return movement_command(args.video, side=args.side, as_json=args.json)
     if args.command == "import":
         return import_command(args.paths, dry_run=args.dry_run, profile=args.profile)
 

@@ -112,11 +112,14 @@ def check_quality(
         problems.append(problem("hips_out_of_frame"))
     if feet < q.min_in_frame_share:
         problems.append(problem("feet_out_of_frame"))
-    ratios = []
+    ratios, stances = [], []
     for lm in found:
         torso = float(np.linalg.norm((_pt(lm, 11) + _pt(lm, 12)) / 2 - (_pt(lm, 23) + _pt(lm, 24)) / 2))
-        ratios.append(abs(lm[11, 0] - lm[12, 0]) / (torso + 1e-9))
-    if median(ratios) < q.min_width_ratio:
+        shoulders = abs(lm[11, 0] - lm[12, 0])
+        ratios.append(shoulders / (torso + 1e-9))
+        stances.append(abs(lm[27, 0] - lm[28, 0]) / (shoulders + 1e-9))
+    # facing sideways (shoulders seen edge-on), or the legs spread across the picture (a lunge seen from its side)
+    if median(ratios) < q.min_width_ratio or median(stances) > q.max_stance_ratio:
         problems.append(problem("side_view"))
     if problems:
         raise MovementRejected(problems)

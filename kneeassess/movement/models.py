@@ -15,7 +15,8 @@ SquatKind = Literal["single_leg", "two_leg", "photo"]
 PROBLEMS: dict[str, tuple[str, str]] = {
     "not_a_video": (
         "This file is not a video or a photo we can read.",
-        "Record the squat with your phone's camera app and upload that file (MP4, MOV or WebM; JPEG or PNG for a photo).",
+        "Record the squat with your phone's camera app and upload that file (MP4, MOV or WebM; a photo as JPEG or "
+        "PNG).",
     ),
     "damaged": (
         "The video file is damaged or incomplete: it could not be read to the end.",

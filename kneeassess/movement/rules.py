@@ -50,6 +50,7 @@ class Quality(_Strict):
     min_landmark_visibility: float = Field(ge=0, le=1)
     min_in_frame_share: float = Field(gt=0, le=1)
     min_width_ratio: float = Field(gt=0, le=2)
+    max_stance_ratio: float = Field(gt=1, le=20)
     min_brightness: float = Field(ge=0, le=255)
     min_sharpness: float = Field(ge=0)
     source: str

@@ -14,12 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
-import numpy as np
-import numpy.typing as npt
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # FFmpeg's own complaints about a bad file: we say it better
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 
-from kneeassess.movement.models import MovementRejected, problem
-from kneeassess.movement.rules import MovementRules
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import numpy.typing as npt  # noqa: E402
+
+from kneeassess.movement.models import MovementRejected, problem  # noqa: E402
+from kneeassess.movement.rules import MovementRules  # noqa: E402
 
 Frame = npt.NDArray[np.uint8]
 Progress = Callable[[float, str], None]
