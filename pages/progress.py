@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kneeassess.ui import account, progress_charts
+from kneeassess.ui import account, movement, progress_charts
 from kneeassess.ui.app_setup import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()
@@ -16,3 +16,4 @@ if profile is None:
 progress_charts.this_week(profile)
 period = progress_charts.period_choice()
 progress_charts.charts_for(profile, period)
+movement.history(account.store(), profile.id)

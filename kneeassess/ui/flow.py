@@ -9,7 +9,7 @@ import streamlit as st
 from kneeassess.answers import check
 from kneeassess.content import Question, Step, questionnaire
 from kneeassess.screening.triage import red_flags, triage_level
-from kneeassess.ui import questions
+from kneeassess.ui import movement, questions
 from kneeassess.ui.pictures import picture
 from kneeassess.ui.state import TOTAL_STEPS, Screening
 
@@ -100,6 +100,8 @@ def draw_step(s: Screening, results_page: str | None = RESULTS_PAGE) -> None:
         ) or s.unit
 
     scroll_to_top(s.step)
+    if step.id == "self_tests":
+        movement.movement_check(s)  # outside the form: the upload and its progress bar run on their own click
     with st.form(f"form_{step.id}", border=False, enter_to_submit=False):
         values: dict[str, Any] = {}
         if step.id == "safety":

@@ -8,7 +8,7 @@ from kneeassess import profiles
 from kneeassess.models import Assessment
 from kneeassess.records import SavedAssessment
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, movement
 from kneeassess.ui.navigation import EVENT_KEY
 from kneeassess.ui.session_results import count_take_home
 from kneeassess.ui.state import Screening
@@ -42,10 +42,11 @@ def save_box(s: Screening, a: Assessment) -> None:
             kind = "screening"
             if profile is not None and account.store().list(SavedAssessment, profile.id):
                 kind = "reassessment"
-            _, token = profiles.save_results(
+            saved_to, token = profiles.save_results(
                 account.store(), s.answers, a, unit=s.unit, profile=profile, kind=kind,
                 event=st.session_state.get(EVENT_KEY),
             )
+            movement.save_check(account.store(), saved_to.id, s)
         except StorageError:
             st.error("Saving failed: we could not reach the database. Your answers are still here; please try again.")
             return
