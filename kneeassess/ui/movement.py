@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from kneeassess.charts import movement_history_figure, movement_reps_figure
-from kneeassess.movement import Measurement, MovementResult, Problem, pose_available
+from kneeassess.movement import Measurement, MovementResult, Problem, Side, pose_available
 from kneeassess.movement import queue as analyses
 from kneeassess.movement.rules import movement_rules
 from kneeassess.records import MovementCheck
@@ -113,7 +113,7 @@ def _words(value: float) -> str:
     return f"{abs(value):.0f}° {'inwards' if value >= 0 else 'outwards'}"
 
 
-def _show(m: Measurement, pictures: Mapping[str, bytes]) -> None:
+def _show(m: Measurement, pictures: Mapping[Side, bytes]) -> None:
     if m.comparison is not None:
         st.markdown(f"#### {m.comparison.sentence}")
     cols = st.columns(len(m.legs) or 1)
