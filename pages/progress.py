@@ -16,4 +16,4 @@ if profile is None:
 progress_charts.this_week(profile)
 period = progress_charts.period_choice()
 progress_charts.charts_for(profile, period)
-movement.history(account.store(), profile.id)
+movement.history(profile)

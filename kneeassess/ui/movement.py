@@ -17,8 +17,9 @@ from kneeassess.charts import movement_history_figure, movement_reps_figure
 from kneeassess.movement import Measurement, MovementResult, Problem, Side, pose_available
 from kneeassess.movement import queue as analyses
 from kneeassess.movement.rules import movement_rules
-from kneeassess.records import MovementCheck
+from kneeassess.records import MovementCheck, Profile
 from kneeassess.storage import Store
+from kneeassess.ui import account
 from kneeassess.ui.pictures import picture
 from kneeassess.ui.state import Screening
 
@@ -206,9 +207,14 @@ def save_check(store: Store, profile_id: str, s: Screening) -> None:
     ))
 
 
-def history(store: Store, profile_id: str) -> None:
-    """The progress page: each saved movement check's knee figure per leg."""
-    checks = store.list(MovementCheck, profile_id)
+def history(profile: Profile) -> None:
+    """The progress page: each saved movement check's knee figure per leg (read once per profile revision)."""
+    _history(profile.id, profile.revision)
+
+
+@st.cache_data(ttl=900, show_spinner=False, max_entries=256)
+def _history(profile_id: str, revision: int) -> None:
+    checks = account.store().list(MovementCheck, profile_id)
     if not checks:
         return
     st.subheader("Movement check")
@@ -221,4 +227,3 @@ def history(store: Store, profile_id: str) -> None:
                       if v is not None)
     st.caption(f"Knee inwards at the deepest point of the single-leg squat; latest ({last.created_at:%d %b}): "
                f"{shown}. A change under {sdd:g}° cannot be told from measurement error.")
-
