@@ -103,3 +103,17 @@ def test_one_side_only(fixture_result: MovementResult) -> None:
     left = analyse_squat(VIDEO.read_bytes(), side="left").measurement  # bytes in memory work as well as a path
     assert set(left.legs) == {"left"} and left.comparison is None
     assert left.legs["left"].fppa == fixture_result.measurement.legs["left"].fppa
+
+
+def test_a_photo_at_the_deepest_point_is_the_fallback(fixture_frames: Frames, tmp_path: Path) -> None:
+    photo = tmp_path / "deepest.jpg"
+    cv2.imwrite(str(photo), fixture_frames[33])  # the bottom of the second squat
+    m = analyse_squat(photo).measurement
+    assert m.squat == "photo" and m.frames_measured == 1 and m.person_found == 1
+    assert set(m.legs) == {"left", "right"}  # both feet on the floor: both knees
+    for leg in m.legs.values():
+        assert len(leg.reps) == 1 and leg.reps[0].depth_pct is None  # no standing frame: no depth from a photo
+    png = tmp_path / "deepest.png"
+    cv2.imwrite(str(png), fixture_frames[33])
+    assert analyse_squat(png.read_bytes()).measurement.legs["right"].fppa == pytest.approx(
+        m.legs["right"].fppa, abs=3)
