@@ -150,7 +150,7 @@ exercise_sessions = _log_table(
     sa.Column("pain", sa.Integer(), nullable=True),
 )
 
-movement_checks = _log_table(  # migration 0004: the movement check's figures (the video is never stored)
+movement_checks = _log_table(  # migration 0005: the movement check's figures (the video is never stored)
     "movement_checks",
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("squat", sa.String(20), nullable=False),

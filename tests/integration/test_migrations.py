@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 TABLES = {
     "profiles", "assessments", "runs", "checkins", "exercise_sessions",  # 0001
     "requests", "outbox", "delivery_attempts", "events", "screenings", "rate_events", "login_failures", "audit",  # 0002
-    "movement_checks",  # 0004
+    "movement_checks",  # 0005
 }
 
 
