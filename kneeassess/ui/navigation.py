@@ -7,6 +7,7 @@ by URL before it. A kiosk tablet gets its one page and no menu.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import streamlit as st
 
@@ -14,6 +15,7 @@ EVENT_KEY = "kneeassess_event"
 KIOSK_KEY = "kneeassess_kiosk"
 STAFF_KEY = "kneeassess_staff"
 SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
+PAGES = Path(__file__).resolve().parents[2] / "pages"  # one folder per role: runner/, staff/, kiosk/
 
 
 def note_event() -> str | None:
@@ -36,23 +38,33 @@ def staff_name() -> str | None:
 
 def runner_pages() -> list:
     return [
-        st.Page("pages/screening.py", title="Knee check", icon=":material/checklist:", default=True),
-        st.Page("pages/results.py", title="My results", icon=":material/insights:"),
-        st.Page("pages/session.py", title="Today's session", icon=":material/timer:"),
-        st.Page("pages/log.py", title="Log", icon=":material/edit_note:"),
-        st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:"),
-        st.Page("pages/exercises.py", title="Exercises", icon=":material/fitness_center:"),
-        st.Page("pages/learn.py", title="Your knee", icon=":material/menu_book:"),
-        st.Page("pages/book.py", title="Free consultation", icon=":material/event_available:"),
-        st.Page("pages/profile.py", title="My profile", icon=":material/person:"),
+        st.Page("pages/runner/screening.py", title="Knee check", icon=":material/checklist:", default=True),
+        st.Page("pages/runner/results.py", title="My results", icon=":material/insights:"),
+        st.Page("pages/runner/session.py", title="Today's session", icon=":material/timer:"),
+        st.Page("pages/runner/log.py", title="Log", icon=":material/edit_note:"),
+        st.Page("pages/runner/progress.py", title="Progress", icon=":material/trending_up:"),
+        st.Page("pages/runner/exercises.py", title="Exercises", icon=":material/fitness_center:"),
+        st.Page("pages/runner/learn.py", title="Your knee", icon=":material/menu_book:"),
+        st.Page("pages/runner/book.py", title="Free consultation", icon=":material/event_available:"),
+        st.Page("pages/runner/profile.py", title="My profile", icon=":material/person:"),
     ]
 
 
 def staff_pages() -> list:
     return [
-        st.Page("pages/staff_requests.py", title="Requests", icon=":material/inbox:"),
-        st.Page("pages/staff_events.py", title="Events", icon=":material/event:"),
+        st.Page("pages/staff/staff_requests.py", title="Requests", icon=":material/inbox:"),
+        st.Page("pages/staff/staff_events.py", title="Events", icon=":material/event:"),
     ]
+
+
+def kiosk_navigation():  # -> StreamlitPage
+    """The kiosk's one page, and no menu. It also answers at every other page's address, so that a kiosk link
+    such as ``/results?kiosk=1`` opens the kiosk rather than a "page not found" notice."""
+    kiosk = "pages/kiosk/kiosk.py"
+    others = sorted({p.stem for p in PAGES.glob("*/*.py")} - {Path(kiosk).stem})
+    return st.navigation([st.Page(kiosk, title="Knee check", default=True),
+                          *(st.Page(kiosk, title="Knee check", url_path=name) for name in others)],
+                         position="hidden")
 
 
 def visitor_navigation():  # -> StreamlitPage
@@ -65,8 +77,8 @@ def visitor_navigation():  # -> StreamlitPage
 
         current_profile()  # the private link opens the profile on whichever page it points at
     if in_kiosk():
-        return st.navigation([st.Page("pages/kiosk.py", title="Knee check", default=True)], position="hidden")
-    sign_in = st.Page("pages/staff.py", title="Staff", icon=":material/badge:", url_path="staff",
+        return kiosk_navigation()
+    sign_in = st.Page("pages/staff/staff.py", title="Staff", icon=":material/badge:", url_path="staff",
                       visibility="visible" if signed_in() else "hidden")
     if signed_in():
         return st.navigation({"Runner": runner_pages(), "Clinic": [sign_in, *staff_pages()]}, position="top")

@@ -28,7 +28,7 @@ def save_box(s: Screening, a: Assessment) -> None:
         if s.new_link:
             link_card(s.new_link)
         if st.button("Go to my log", key="go_log"):
-            st.switch_page("pages/log.py")
+            st.switch_page("pages/runner/log.py")
         return
     if profile is None:
         st.write("Save your results to come back next week, log your runs and pain, and see whether it is working. "
