@@ -66,7 +66,7 @@ def _analyse(path: Path) -> dict:
 def _clicks(runs: int, busy: threading.Event | None = None) -> list[float]:
     from bench.server_side import time_script
 
-    t = time_script(ROOT / "app.py", runs, page="pages/results.py", results=True,
+    t = time_script(ROOT / "app.py", runs, page="pages/runner/results.py", results=True,
                     before_each=(lambda: busy.wait(30)) if busy is not None else None)
     return t.runs_ms
 
