@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -95,9 +96,15 @@ class _Doc(FPDF):
         self.set_subject("Self-screening for runners with knee pain, not a diagnosis")
         self.set_lang("en-GB")
 
-    def multi_cell(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+    def multi_cell(self, *args: Any, **kwargs: Any) -> FPDF.MultiCellResult:  # FPDF's arguments, passed on
         kwargs.setdefault("align", "L")  # ragged right: fpdf2 justifies by default
         return super().multi_cell(*args, **kwargs)
+
+    def text_height(self, w: float, h: float, text: str, padding: int = 0) -> float:
+        """The height ``multi_cell`` would take for the text (nothing is drawn)."""
+        height = self.multi_cell(w, h, text, padding=padding, dry_run=True, output="HEIGHT")
+        assert isinstance(height, int | float), height
+        return float(height)
 
     # ---- page furniture
     def header(self) -> None:
@@ -378,7 +385,7 @@ def _pain_rules_page(doc: _Doc) -> None:
         doc.set_fill_color(*fill)
         doc.set_text_color(*INK)
         doc.set_font(FONT, "", 10)
-        h = max(9.0, doc.multi_cell(widths[2], LH, meaning, padding=2, dry_run=True, output="HEIGHT"))
+        h = max(9.0, doc.text_height(widths[2], LH, meaning, padding=2))
         y = doc.get_y()
         doc.set_font(FONT, "B", 10.5)
         doc.cell(widths[0], h, "  " + score, fill=True)
@@ -463,7 +470,7 @@ def _kv(doc: _Doc, key: str, value: str, key_w: float = 42) -> None:
     doc.set_x(doc.l_margin)
     doc.set_font(FONT, "B", 9.5)
     doc.set_text_color(*INK)
-    key_h = doc.multi_cell(key_w - 2, 4.8, key, dry_run=True, output="HEIGHT")
+    key_h = doc.text_height(key_w - 2, 4.8, key)
     if doc.will_page_break(key_h):
         doc.add_page()
     top = doc.get_y()

@@ -214,7 +214,7 @@ def history(profile: Profile) -> None:
 
 @st.cache_data(ttl=900, show_spinner=False, max_entries=256)
 def _history(profile_id: str, revision: int) -> None:
-    checks = account.store().list(MovementCheck, profile_id)
+    checks = account.store().list_records(MovementCheck, profile_id)
     if not checks:
         return
     st.subheader("Movement check")
