@@ -29,7 +29,9 @@ from kneeassess.records import (
     Record,
     Request,
     Screening,
+    StatusChange,
     Unit,
+    Visit,
 )
 
 R = TypeVar("R", bound=Record)  # a log record: Run, CheckIn, ExerciseSession, SavedAssessment (records.LogRecord)
@@ -107,6 +109,8 @@ class LeadStore(Protocol):
     ) -> list[Request]: ...  # newest first
     def requests_by_contact(self, email: str | None, phone: str | None) -> list[Request]: ...
     def modify_request(self, request_id: int, change: Callable[[Request], Request]) -> Request: ...  # NotFound
+    # (a change of status also adds a dated StatusChange to the request's history, in the same transaction)
+    def status_history(self, request_id: int) -> list[StatusChange]: ...  # oldest first
     def erase_requests(
         self, request_ids: Sequence[int], rate_key_hashes: Sequence[str], audit: AuditEntry
     ) -> dict[str, int]: ...  # deletes, then writes ``audit`` with the counts added to its details
@@ -130,6 +134,12 @@ class LeadStore(Protocol):
     def screening_counts(self) -> list[tuple[str | None, str, str | None, int]]: ...  # (event, triage, link, n)
     def took_home_counts(self) -> dict[str | None, int]: ...
     def request_counts_by_event(self) -> dict[str | None, int]: ...
+
+    # the growth dashboard: rows that name no one (``since`` inclusive, ``until`` exclusive)
+    def add_visit(self, visit: Visit) -> Visit: ...
+    def visits_between(self, since: datetime, until: datetime) -> list[Visit]: ...
+    def screenings_between(self, since: datetime, until: datetime) -> list[Screening]: ...
+    def status_changes_between(self, since: datetime, until: datetime) -> list[StatusChange]: ...  # by request time
 
     # staff sign-in and audit
     def add_login_failure(self, key_hash: str, at: datetime) -> None: ...

@@ -48,7 +48,9 @@ from kneeassess.records import (
     Run,
     SavedAssessment,
     Screening,
+    StatusChange,
     Unit,
+    Visit,
 )
 from kneeassess.storage import AlreadyExists, LimitReached, NotFound, RateCheck, StorageError
 
@@ -208,7 +210,7 @@ exercise_sessions = _log_table(
     sa.Column("pain", sa.Integer(), nullable=True),
 )
 
-movement_checks = _log_table(  # migration 0005: the movement check's figures (the video is never stored)
+movement_checks = _log_table(  # migration 0007: the movement check's figures (the video is never stored)
     "movement_checks",
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("squat", sa.String(20), nullable=False),
@@ -246,6 +248,10 @@ requests = sa.Table(
     sa.Column("consent_assessment", sa.Boolean(), nullable=False),
     sa.Column("assessment", sa.JSON(), nullable=True),
     sa.Column("event", sa.String(40), nullable=True, index=True),
+    sa.Column("utm_source", sa.String(100), nullable=True),  # migration 0005
+    sa.Column("utm_medium", sa.String(100), nullable=True),
+    sa.Column("utm_campaign", sa.String(100), nullable=True),
+    sa.Column("not_booked_reason", sa.String(30), nullable=True),
     sa.Column("profile_id", sa.String(32), nullable=True),  # no foreign key: a stale id must never lose a request
     sa.Column("notes", sa.JSON(), nullable=False),
     sqlite_autoincrement=True,
@@ -309,6 +315,40 @@ screenings = sa.Table(
     sa.Column("triage", sa.String(20), nullable=False),
     sa.Column("top_weak_link", sa.String(20), nullable=True),
     sa.Column("took_home", sa.Boolean(), nullable=False),
+    sa.Column("utm_source", sa.String(100), nullable=True),  # migration 0005
+    sa.Column("utm_medium", sa.String(100), nullable=True),
+    sa.Column("utm_campaign", sa.String(100), nullable=True),
+)
+
+# the growth funnel (migration 0005): visits, and each request's dated steps (anonymous once erased)
+
+visits = sa.Table(
+    "visits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("event", sa.String(40), nullable=True),
+    sa.Column("utm_source", sa.String(100), nullable=True),
+    sa.Column("utm_medium", sa.String(100), nullable=True),
+    sa.Column("utm_campaign", sa.String(100), nullable=True),
+)
+
+status_history = sa.Table(
+    "status_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("request_id", sa.Integer, nullable=True, index=True),  # cleared on erasure; no foreign key
+    sa.Column("lead_key", sa.String(32), nullable=False, index=True),
+    sa.Column("request_created_at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Column("status_from", sa.String(20), nullable=True),
+    sa.Column("status_to", sa.String(20), nullable=False),
+    sa.Column("reason", sa.String(30), nullable=True),
+    sa.Column("event", sa.String(40), nullable=True),
+    sa.Column("utm_source", sa.String(100), nullable=True),
+    sa.Column("utm_medium", sa.String(100), nullable=True),
+    sa.Column("utm_campaign", sa.String(100), nullable=True),
+    sqlite_autoincrement=True,
 )
 
 rate_events = sa.Table(
@@ -339,6 +379,56 @@ audit_log = sa.Table(
     sa.Column("action", sa.String(40), nullable=False),
     sa.Column("details", sa.JSON(), nullable=False),
     sqlite_autoincrement=True,
+)
+
+# follow-up reminders (migration 0006): consents, the reminder outbox, suppressed addresses, anonymous counts
+
+reminder_consents = sa.Table(
+    "reminder_consents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("profile_id", sa.String(32), nullable=True, index=True),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("email_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("home_link", sa.String(500), nullable=False),
+    sa.Column("consented_at", UTCDateTime(), nullable=False),
+    sa.Column("withdrawn_at", UTCDateTime(), nullable=True),
+    sqlite_autoincrement=True,
+)
+
+reminders = sa.Table(
+    "reminders",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("consent_id", sa.Integer, sa.ForeignKey("reminder_consents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("due_at", UTCDateTime(), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # pending, sending, sent, cancelled
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+    sa.Column("claimed_until", UTCDateTime(), nullable=True),
+    sa.Column("claim_token", sa.String(32), nullable=True),
+    sa.Column("sent_at", UTCDateTime(), nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Index("ix_reminders_consent_id_due_at", "consent_id", "due_at", unique=True),
+    sa.Index("ix_reminders_status_next_attempt_at", "status", "next_attempt_at"),
+    sqlite_autoincrement=True,
+)
+
+email_suppressions = sa.Table(
+    "email_suppressions",
+    metadata,
+    sa.Column("email_hash", sa.String(64), primary_key=True),
+    sa.Column("at", UTCDateTime(), nullable=False),
+)
+
+reminder_counts = sa.Table(
+    "reminder_counts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("what", sa.String(20), nullable=False),  # consented, sent, opened, unsubscribed
 )
 
 RATE_EVENTS_KEPT = timedelta(days=2)  # longer than any rate window
@@ -682,6 +772,10 @@ class SqlStore:
             assert done.inserted_primary_key is not None
             request_id = done.inserted_primary_key[0]
             self._insert_outbox(conn, request_id, channels, now)
+            conn.execute(sa.insert(status_history).values(
+                request_id=request_id, lead_key=uuid.uuid4().hex, request_created_at=request.created_at,
+                at=request.created_at, status_from=None, status_to=request.status, **_source_of(request),
+            ))
         return request.model_copy(update={"id": request_id})
 
     def _insert_outbox(self, conn: sa.Connection, request_id: int, channels: Sequence[str], now: datetime) -> None:
@@ -738,11 +832,29 @@ class SqlStore:
             ).mappings().first()
             if row is None:
                 raise NotFound(f"no request {request_id}")
-            changed = change(Request.model_validate(dict(row)))
+            before = Request.model_validate(dict(row))
+            changed = change(before)
             conn.execute(
                 sa.update(requests).where(requests.c.id == request_id).values(**_request_values(changed))
             )
+            if changed.status != before.status:  # a dated step of the outcome, for the funnel
+                key = conn.execute(
+                    sa.select(status_history.c.lead_key).where(status_history.c.request_id == request_id).limit(1)
+                ).scalar() or uuid.uuid4().hex
+                conn.execute(sa.insert(status_history).values(
+                    request_id=request_id, lead_key=key, request_created_at=before.created_at,
+                    at=changed.updated_at, status_from=before.status, status_to=changed.status,
+                    reason=changed.not_booked_reason if changed.status == "not_booked" else None,
+                    **_source_of(changed),
+                ))
         return changed.model_copy(update={"id": request_id})
+
+    def status_history(self, request_id: int) -> builtins.list[StatusChange]:
+        """The request's steps, oldest first."""
+        query = sa.select(status_history).where(status_history.c.request_id == request_id).order_by(
+            status_history.c.at, status_history.c.id)
+        with self._tx() as conn:
+            return [StatusChange.model_validate(dict(row)) for row in conn.execute(query).mappings()]
 
     def erase_requests(
         self, request_ids: Sequence[int], rate_key_hashes: Sequence[str], audit: AuditEntry
@@ -757,6 +869,9 @@ class SqlStore:
                 ).rowcount,
                 "outbox": conn.execute(sa.delete(outbox).where(outbox.c.request_id.in_(ids))).rowcount,
                 "requests": conn.execute(sa.delete(requests).where(requests.c.id.in_(ids))).rowcount,
+                "status_history_anonymised": conn.execute(  # the funnel keeps counting them, without the id
+                    sa.update(status_history).where(status_history.c.request_id.in_(ids)).values(request_id=None)
+                ).rowcount,
                 "rate_events": conn.execute(
                     sa.delete(rate_events).where(rate_events.c.key_hash.in_(list(rate_key_hashes)))
                 ).rowcount,
@@ -924,6 +1039,30 @@ class SqlStore:
                                 .group_by(screenings.c.event)).all()
         return {r[0]: r[1] for r in rows}
 
+    def add_visit(self, visit: Visit) -> Visit:
+        with self._tx() as conn:
+            done = conn.execute(sa.insert(visits).values(**visit.model_dump(exclude={"id"})))
+        assert done.inserted_primary_key is not None
+        return visit.model_copy(update={"id": done.inserted_primary_key[0]})
+
+    def visits_between(self, since: datetime, until: datetime) -> builtins.list[Visit]:
+        query = sa.select(visits).where(visits.c.created_at >= since, visits.c.created_at < until)
+        with self._tx() as conn:
+            return [Visit.model_validate(dict(row)) for row in conn.execute(query).mappings()]
+
+    def screenings_between(self, since: datetime, until: datetime) -> builtins.list[Screening]:
+        query = sa.select(screenings).where(screenings.c.created_at >= since, screenings.c.created_at < until)
+        with self._tx() as conn:
+            return [Screening.model_validate(dict(row)) for row in conn.execute(query).mappings()]
+
+    def status_changes_between(self, since: datetime, until: datetime) -> builtins.list[StatusChange]:
+        """Every step of the requests made between ``since`` (inclusive) and ``until``, oldest first."""
+        query = sa.select(status_history).where(
+            status_history.c.request_created_at >= since, status_history.c.request_created_at < until,
+        ).order_by(status_history.c.at, status_history.c.id)
+        with self._tx() as conn:
+            return [StatusChange.model_validate(dict(row)) for row in conn.execute(query).mappings()]
+
     def request_counts_by_event(self) -> dict[str | None, int]:
         with self._tx() as conn:
             rows = conn.execute(sa.select(requests.c.event, sa.func.count()).group_by(requests.c.event)).all()
@@ -1004,6 +1143,11 @@ def _request_values(request: Request) -> dict[str, Any]:
     values = request.model_dump(exclude={"id", "notes"})
     values["notes"] = [note.model_dump(mode="json") for note in request.notes]
     return values
+
+
+def _source_of(request: Request) -> dict[str, str | None]:
+    return {"event": request.event, "utm_source": request.utm_source, "utm_medium": request.utm_medium,
+            "utm_campaign": request.utm_campaign}
 
 
 def _lock_key(text: str) -> int:

@@ -59,7 +59,14 @@ def delivery_worker() -> object:
     for key, env in DELIVERY_SECRETS.items():
         if key in section and env not in os.environ:
             os.environ[env] = str(section[key])
-    return outbox.start_worker(store())
+    worker = outbox.start_worker(store())
+    from kneeassess import reminders
+    from kneeassess.storage.sql import SqlStore
+
+    shared = store()
+    if isinstance(shared, SqlStore):  # follow-up reminders to runners who asked, through their own outbox
+        reminders.start_worker(shared, base_url())
+    return worker
 
 
 RECORDS_KEPT = 32  # profiles whose records stay in memory (the most recently used)

@@ -12,7 +12,6 @@ from kneeassess.ui.staff_gate import require_staff
 from kneeassess.ui.text import show_plain
 
 require_staff()
-st.set_page_config(layout="wide")
 
 st.title("Events")
 store = account.store()
