@@ -22,6 +22,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".kneeassess-installed"
+NODEPS = ROOT / "requirements-nodeps.txt"  # mediapipe==0.10.14 without its metadata's protobuf<5 pin (README)
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -30,11 +31,15 @@ def say(msg: str) -> None:
 
 
 def _stamp(extras: str) -> str:
-    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest() + ":" + extras
+    files = (ROOT / "pyproject.toml").read_bytes() + NODEPS.read_bytes()
+    return hashlib.sha256(files).hexdigest() + ":" + extras
 
 
 def ensure_env(extras: str) -> None:
-    """Create .venv and install the project (with ``extras``) when pyproject.toml has changed."""
+    """Create .venv and install the project (with ``extras``) when pyproject.toml or requirements-nodeps.txt changed.
+
+    Two steps: the project with its dependencies, then requirements-nodeps.txt with ``--no-deps`` (mediapipe, whose
+    metadata pins protobuf<5 while Streamlit needs >=5.26.1; what its imports need is in pyproject.toml)."""
     if not PY.exists():
         say("creating .venv")
         venv.create(VENV, with_pip=True)
@@ -46,6 +51,7 @@ def ensure_env(extras: str) -> None:
     target = f".[{extras}]" if extras else "."
     subprocess.run([PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     subprocess.run([PY, "-m", "pip", "install", "--quiet", "-e", target], check=True, cwd=ROOT)
+    subprocess.run([PY, "-m", "pip", "install", "--quiet", "--no-deps", "-r", NODEPS], check=True, cwd=ROOT)
     STAMP.write_text(want)
 
 

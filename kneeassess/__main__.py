@@ -5,6 +5,7 @@
     python -m kneeassess import PATH... --dry-run | --profile LINK   # runs from Strava / watch files
     python -m kneeassess deliver [--once | --loop SECONDS] [--limit N]   # forward consultation requests
     python -m kneeassess hash-passcode          # staff passcode (stdin) -> Argon2 hash for the secrets
+    python -m kneeassess movement VIDEO [--side left|right|both] [--json]   # figures of a squat video
 
 One argparse parser with a subcommand per command (:func:`parser`). Invalid input: exit code 2, one line per
 problem on stderr naming the field, nothing on stdout.
@@ -214,6 +215,13 @@ def hash_passcode_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def movement_command(args: argparse.Namespace) -> int:
+    from kneeassess.movement.cli import movement_command as measure
+
+    code: int = measure(args.video, side=args.side, as_json=args.json)
+    return code
+
+
 def parser() -> argparse.ArgumentParser:
     """One argparse parser with a subcommand per job; each subcommand names the function that runs it."""
     root = _Parser(prog="python -m kneeassess", description="KneeAssess machine interface")
@@ -244,6 +252,12 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "hash-passcode", help="read a staff passcode on stdin and print its Argon2 hash for the secrets"
     ).set_defaults(run=hash_passcode_command)
+
+    p = sub.add_parser("movement", help="measure a squat video (or a photo at the deepest point)")
+    p.add_argument("video", help="the video (MP4, MOV, WebM) or photo (JPEG, PNG)")
+    p.add_argument("--side", choices=("left", "right", "both"), default="both", help="which leg to measure")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(run=movement_command)
     return root
 
 

@@ -154,6 +154,35 @@ def link_scores_figure(days: Sequence[date], scores: Mapping[str, Sequence[int |
                    **_bands([(60, 100, "#fde2e0", "likely", "top left"), (30, 60, "#fff3d6", "possible", "top left")]))
 
 
+def movement_reps_figure(reps: dict[str, list[float]], threshold: float) -> go.Figure:
+    """The movement check: each leg's FPPA (degrees, + = knee inwards) per repetition, with the usual upper figure."""
+    styles = {"left": dict(color="#52606d", dash="dot"), "right": dict(color="#0f6e6e")}
+    symbols = {"left": "square", "right": "circle"}
+    traces: list[dict[str, Any]] = [
+        dict(type="scatter", x=list(range(1, len(v) + 1)), y=v, mode="lines+markers", name=f"{side.capitalize()} leg",
+             line=styles.get(side, {}), marker_symbol=symbols.get(side, "circle"),
+             hovertemplate=f"{side} leg, squat %{{x}}: %{{y:.0f}}°<extra></extra>")
+        for side, v in reps.items()
+    ]
+    n = max([len(v) for v in reps.values()] + [1])
+    traces.append(dict(type="scatter", x=[0.8, n + 0.2], y=[threshold, threshold], mode="lines", hoverinfo="skip",
+                       name=f"usual up to {threshold:g}° (a starting point)", line=dict(color="#b45309", dash="dash")))
+    return _figure(traces, height=260, xaxis=dict(title="squat", dtick=1), yaxis=dict(title="knee inwards, °"))
+
+
+def movement_history_figure(
+    days: Sequence[date], left: Sequence[float | None], right: Sequence[float | None], sdd: float
+) -> go.Figure:
+    """Repeated movement checks: each leg's FPPA over time (changes under ``sdd`` are measurement error)."""
+    return _figure([
+        dict(type="scatter", x=days, y=left, mode="lines+markers", name="Left knee", connectgaps=True,
+             marker_symbol="square", line=dict(color="#52606d", dash="dot"),
+             hovertemplate="%{x|%d %b}: left %{y:.0f}°<extra></extra>"),
+        dict(type="scatter", x=days, y=right, mode="lines+markers", name="Right knee", connectgaps=True,
+             line_color="#0f6e6e", hovertemplate="%{x|%d %b}: right %{y:.0f}°<extra></extra>"),
+    ], height=280, xaxis=_days_axis(days), yaxis=dict(title="knee inwards, °"))
+
+
 # --------------------------------------------------------------------------------------------------
 # The clinic's growth dashboard (counts only: kneeassess.growth)
 # --------------------------------------------------------------------------------------------------

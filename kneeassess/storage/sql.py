@@ -39,6 +39,7 @@ from kneeassess.records import (
     DeliveryAttempt,
     Event,
     ExerciseSession,
+    MovementCheck,
     OutboxClaim,
     OutboxItem,
     Profile,
@@ -205,11 +206,21 @@ exercise_sessions = _log_table(
     sa.Column("pain", sa.Integer(), nullable=True),
 )
 
+movement_checks = _log_table(  # migration 0007: the movement check's figures (the video is never stored)
+    "movement_checks",
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("squat", sa.String(20), nullable=False),
+    sa.Column("fppa_left", sa.Float(), nullable=True),
+    sa.Column("fppa_right", sa.Float(), nullable=True),
+    sa.Column("figures", sa.JSON(), nullable=False),
+)
+
 TABLES: dict[type[Record], sa.Table] = {
     SavedAssessment: assessments,
     Run: runs,
     CheckIn: checkins,
     ExerciseSession: exercise_sessions,
+    MovementCheck: movement_checks,
 }
 
 
@@ -428,7 +439,7 @@ def _table(kind: type[Record]) -> sa.Table:
 
 
 def _order(table: sa.Table) -> tuple[sa.ColumnElement[Any], ...]:
-    first = table.c.created_at if table is assessments else table.c.day
+    first = table.c.created_at if table is assessments or table is movement_checks else table.c.day
     return (first, table.c.id)
 
 

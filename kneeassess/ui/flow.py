@@ -9,7 +9,7 @@ import streamlit as st
 from kneeassess.answers import check
 from kneeassess.content import NO_PLAN_LEVELS, Question, Step, questionnaire
 from kneeassess.screening.triage import red_flags, self_tests_not_asked, triage_level
-from kneeassess.ui import questions
+from kneeassess.ui import movement, questions
 from kneeassess.ui.pictures import picture
 from kneeassess.ui.state import TOTAL_STEPS, Screening
 
@@ -141,6 +141,9 @@ def draw_step(s: Screening, results_page: str | None = RESULTS_PAGE) -> None:
         ) or s.unit
 
     scroll_to_top(s.step)
+    skipped = self_tests_not_asked(s.answers) if step.id == "self_tests" else None
+    if step.id == "self_tests" and not (skipped and "single_leg_squat" in skipped[0]):
+        movement.movement_check(s)  # outside the form: the upload and its progress bar run on their own click
     with st.form(f"form_{step.id}", border=False, enter_to_submit=False):
         if step.id == "safety":
             safety_form(step, s)

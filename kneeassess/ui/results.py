@@ -14,8 +14,10 @@ from kneeassess.reports.calendar import plan_ics
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.screening.advice import triage_advice
 from kneeassess.screening.load import RATIO_NOTE
+from kneeassess.ui import movement
 from kneeassess.ui.navigation import go_to
 from kneeassess.ui.pictures import picture
+from kneeassess.ui.state import screening
 
 LEVEL_WORDS = {"likely": "Likely weak link", "possible": "Possible weak link", "unlikely": "Unlikely"}
 LEVEL_BADGES = {  # words and icon shapes, never colour alone
@@ -34,7 +36,7 @@ def notes(a: Assessment) -> None:
         st.info(limit.text, icon=":material/do_not_disturb_on:")
 
 
-def weak_link_card(w: WeakLink) -> None:
+def weak_link_card(w: WeakLink, measured: list[str] | None = None) -> None:
     info = rulebook().links[w.link]
     with st.container(border=True):
         st.markdown(f"**{info.name}**")
@@ -50,6 +52,8 @@ def weak_link_card(w: WeakLink) -> None:
                     st.caption(f"Source: {r.source}")
             else:
                 st.markdown("None of your answers pointed to this link.")
+            for line in measured or []:  # the movement check's figures, as the runner confirmed them
+                st.markdown(f"- {line}")
             st.caption(info.what)
             st.caption(f"What the evidence says: {info.evidence}")
 
@@ -57,8 +61,9 @@ def weak_link_card(w: WeakLink) -> None:
 def weak_links(a: Assessment) -> None:
     st.subheader("Your weak links")
     st.caption("Scored from your answers and self-tests. Each point has a reason; tap “Why?” to see them.")
+    figures = movement.why_lines(screening())  # the confirmed movement check: with the hip link's reasons
     for w in a.weak_links:
-        weak_link_card(w)
+        weak_link_card(w, figures if w.link == "hip" else None)
 
 
 def knee_score(a: Assessment) -> None:

@@ -8,7 +8,7 @@ from kneeassess import profiles
 from kneeassess.models import Assessment
 from kneeassess.records import AssessmentKind, Profile, SavedAssessment
 from kneeassess.storage import StorageError
-from kneeassess.ui import account, forms
+from kneeassess.ui import account, forms, movement
 from kneeassess.ui.navigation import EVENT_KEY, go_to
 from kneeassess.ui.reminder_ui import reminder_optin
 from kneeassess.ui.state import Screening
@@ -52,10 +52,13 @@ def save_results(s: Screening, a: Assessment, profile: Profile | None) -> None:
         kind: AssessmentKind = "screening"
         if profile is not None and account.store().list_records(SavedAssessment, profile.id):
             kind = "reassessment"
-        _, token = profiles.save_results(
-            account.store(), s.answers, a, unit=s.unit, profile=profile, kind=kind,
-            event=st.session_state.get(EVENT_KEY), screening_id=s.counted_id,
-        )
+        store = account.store()
+        with store.transaction():  # the results and the movement check: both saved, or neither
+            saved_to, token = profiles.save_results(
+                store, s.answers, a, unit=s.unit, profile=profile, kind=kind,
+                event=st.session_state.get(EVENT_KEY), screening_id=s.counted_id,
+            )
+            movement.save_check(store, saved_to.id, s)
     except StorageError:
         forms.report(FORM, {forms.FORM: "Saving failed: we could not reach the database. Your answers are still "
                                         "here; please try again."})

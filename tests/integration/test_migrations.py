@@ -22,6 +22,7 @@ TABLES = {
     "requests", "outbox", "delivery_attempts", "events", "screenings", "rate_events", "login_failures", "audit",  # 0002
     "visits", "status_history",  # 0005
     "reminder_consents", "reminders", "email_suppressions", "reminder_counts",  # 0006
+    "movement_checks",  # 0007
 }
 
 
