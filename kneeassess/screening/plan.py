@@ -69,3 +69,35 @@ def build_plan(phase: str | None, weak_links: list[WeakLink], cat: Catalogue | N
             )
         )
     return plan
+
+
+PHASE_ORDER = ("settle", "build", "progress")
+
+
+def unserved_links(plan: list[PlanItem], weak_links: list[WeakLink], phase: str | None,
+                   cat: Catalogue | None = None) -> list[tuple[str, str | None]]:
+    """Flagged links (likely or possible) that no exercise of ``plan`` trains, each with the first later phase
+    whose exercises train it (None: no later phase does)."""
+    cat = cat or catalogue()
+    if phase is None or phase not in PHASE_ORDER:
+        return []
+    by_id = {ex.id: ex for ex in cat.exercises}
+    served = {lk for p in plan if p.exercise in by_id for lk in by_id[p.exercise].links}
+    later = PHASE_ORDER[PHASE_ORDER.index(phase) + 1:]
+    out: list[tuple[str, str | None]] = []
+    for w in weak_links:
+        if w.level not in ("likely", "possible") or w.link in served:
+            continue
+        first = next((ph for ph in later for ex in cat.exercises
+                      if w.link in ex.links and _selected(ex, ph, [w.link])), None)
+        out.append((w.link, first))
+    return out
+
+
+def served_by(exercise_id: str, weak_links: list[WeakLink], cat: Catalogue | None = None) -> list[str]:
+    """The flagged links (likely or possible) this exercise trains, in the weak links' order."""
+    cat = cat or catalogue()
+    ex = next((e for e in cat.exercises if e.id == exercise_id), None)
+    if ex is None:
+        return []
+    return [w.link for w in weak_links if w.level in ("likely", "possible") and w.link in ex.links]

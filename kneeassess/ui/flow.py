@@ -10,6 +10,7 @@ from kneeassess.answers import check
 from kneeassess.content import Question, Step, questionnaire
 from kneeassess.screening.triage import red_flags, triage_level
 from kneeassess.ui import questions
+from kneeassess.ui.page_top import open_at_top
 from kneeassess.ui.pictures import picture
 from kneeassess.ui.state import TOTAL_STEPS, Screening
 
@@ -21,18 +22,6 @@ def header(number: int, title: str) -> None:
     st.caption(f"Step {number} of {TOTAL_STEPS}")
     st.progress(number / TOTAL_STEPS)
     st.header(title)
-
-
-def scroll_to_top(step: int) -> None:
-    """A new step starts at its top on a phone: scroll the page up once when the step changes."""
-    if st.session_state.get("_shown_step") == step:
-        return
-    st.session_state["_shown_step"] = step
-    st.html(
-        "<script>const m = document.querySelector('[data-testid=\"stMain\"]');"
-        "if (m) { m.scrollTo(0, 0); } window.scrollTo(0, 0);</script>",
-        unsafe_allow_javascript=True,  # a fixed script, no user data in it
-    )
 
 
 def asked(q: Question, answers: dict[str, Any]) -> bool:
@@ -99,7 +88,7 @@ def draw_step(s: Screening, results_page: str | None = RESULTS_PAGE) -> None:
             format_func=lambda u: "kilometres" if u == "km" else "miles",
         ) or s.unit
 
-    scroll_to_top(s.step)
+    open_at_top("step", str(s.step))
     with st.form(f"form_{step.id}", border=False, enter_to_submit=False):
         values: dict[str, Any] = {}
         if step.id == "safety":

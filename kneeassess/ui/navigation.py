@@ -7,6 +7,7 @@ by URL before it. A kiosk tablet gets its one page and no menu.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 import streamlit as st
 
@@ -34,17 +35,28 @@ def staff_name() -> str | None:
     return st.session_state.get(STAFF_KEY)
 
 
-def runner_pages() -> list:
+HOME_PAGE = "pages/runner/home.py"
+SCREENING_PAGE = "pages/screening.py"
+
+
+def runner_pages(has_profile: bool = False, hidden: bool = False) -> list:
+    """The runner's pages. With a profile open, Home (``/``) is the runner's own page; a first-time visitor's
+    home is the knee check. ``hidden``: reachable by URL but not in the menu (signed-in staff)."""
+    shown: Literal["visible", "hidden"] = "hidden" if hidden else "visible"
+    home = st.Page(HOME_PAGE, title="Home", icon=":material/home:", url_path="home",
+                   default=has_profile and not hidden, visibility="hidden" if hidden or not has_profile else "visible")
     return [
-        st.Page("pages/screening.py", title="Knee check", icon=":material/checklist:", default=True),
-        st.Page("pages/results.py", title="My results", icon=":material/insights:"),
-        st.Page("pages/session.py", title="Today's session", icon=":material/timer:"),
-        st.Page("pages/log.py", title="Log", icon=":material/edit_note:"),
-        st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:"),
-        st.Page("pages/exercises.py", title="Exercises", icon=":material/fitness_center:"),
-        st.Page("pages/learn.py", title="Your knee", icon=":material/menu_book:"),
-        st.Page("pages/book.py", title="Free consultation", icon=":material/event_available:"),
-        st.Page("pages/profile.py", title="My profile", icon=":material/person:"),
+        home,
+        st.Page(SCREENING_PAGE, title="Knee check", icon=":material/checklist:",
+                default=not has_profile and not hidden, visibility=shown),
+        st.Page("pages/results.py", title="My results", icon=":material/insights:", visibility=shown),
+        st.Page("pages/session.py", title="Today's session", icon=":material/timer:", visibility=shown),
+        st.Page("pages/log.py", title="Log", icon=":material/edit_note:", visibility=shown),
+        st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:", visibility=shown),
+        st.Page("pages/exercises.py", title="Exercises", icon=":material/fitness_center:", visibility=shown),
+        st.Page("pages/learn.py", title="Your knee", icon=":material/menu_book:", visibility=shown),
+        st.Page("pages/book.py", title="Free consultation", icon=":material/event_available:", visibility=shown),
+        st.Page("pages/profile.py", title="My profile", icon=":material/person:", visibility=shown),
     ]
 
 
@@ -57,17 +69,27 @@ def staff_pages() -> list:
 
 def visitor_navigation():  # -> StreamlitPage
     """The navigation for this visitor; call ``.run()`` on the result."""
+    from kneeassess.ui import header
+    from kneeassess.ui.page_top import open_at_top
     from kneeassess.ui.staff_gate import signed_in
 
     note_event()
-    if st.query_params.get("p") and not in_kiosk():
+    has_profile = False
+    if not in_kiosk() and (st.query_params.get("p") or st.session_state.get("kneeassess_token")):
         from kneeassess.ui.account import current_profile
 
-        current_profile()  # the private link opens the profile on whichever page it points at
+        has_profile = current_profile() is not None  # the private link opens the profile on any page it points at
     if in_kiosk():
-        return st.navigation([st.Page("pages/kiosk.py", title="Knee check", default=True)], position="hidden")
+        page = st.navigation([st.Page("pages/kiosk.py", title="Knee check", default=True)], position="hidden")
+        open_at_top("page", page.url_path)
+        return page
+    staff = signed_in()
     sign_in = st.Page("pages/staff.py", title="Staff", icon=":material/badge:", url_path="staff",
-                      visibility="visible" if signed_in() else "hidden")
-    if signed_in():
-        return st.navigation({"Runner": runner_pages(), "Clinic": [sign_in, *staff_pages()]}, position="top")
-    return st.navigation([*runner_pages(), sign_in], position="top")
+                      visibility="visible" if staff else "hidden", default=bool(staff))
+    if staff:  # staff see the clinic's pages only; the runner's stay reachable by URL
+        page = st.navigation([sign_in, *staff_pages(), *runner_pages(hidden=True)], position="top")
+    else:
+        page = st.navigation([*runner_pages(has_profile), sign_in], position="top")
+        header.link_bar(has_profile)
+    open_at_top("page", page.url_path)
+    return page

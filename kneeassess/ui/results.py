@@ -12,6 +12,7 @@ from kneeassess.content import Clinic, catalogue, clinic, rulebook
 from kneeassess.models import Assessment, PlanItem, WeakLink
 from kneeassess.reports.calendar import plan_ics
 from kneeassess.reports.pdf import plan_pdf
+from kneeassess.screening.plan import LINK_WORDS, served_by, unserved_links
 from kneeassess.ui.pictures import picture
 
 LEVEL_WORDS = {"likely": "Likely weak link", "possible": "Possible weak link", "unlikely": "Unlikely"}
@@ -49,6 +50,57 @@ def triage_banner(a: Assessment) -> None:
         )
 
 
+def top_weak_link(a: Assessment) -> WeakLink | None:
+    return next((w for w in a.weak_links if w.level != "unlikely"), None)
+
+
+def summary_card(a: Assessment, phase: str | None = None, key: str = "summary"):  # -> DeltaGenerator
+    """The answer first: safety status, the top weak link and what it means, this week's phase. Returns the
+    card's container so that the page adds its next actions inside it."""
+    card = st.container(border=True, key=f"{key}_card")
+    with card:
+        triage_banner(a)  # the one safety banner (one call: its wording lives in one place)
+        if a.triage == "urgent":
+            return card
+        cols = st.columns(2)
+        with cols[0]:
+            top = top_weak_link(a)
+            if top is None:
+                st.markdown("**Weak links:** none stood out, so your plan is a general programme.")
+            else:
+                info = rulebook().links[top.link]
+                st.markdown(f"**Your top weak link: {info.name}** · {LEVEL_BADGES[top.level]} · {top.score}/100")
+                st.markdown(info.what)
+        with cols[1]:
+            shown = phase if phase is not None else a.phase
+            if shown:
+                ph = catalogue().phases[shown]  # type: ignore[index]
+                st.markdown(f"**This week: {ph.title}**")
+                st.markdown(ph.running)
+    return card
+
+
+def day_text(d: date) -> str:
+    """Dates as the clinic's readers write them (UK: DD/MM/YYYY), everywhere on screen."""
+    return d.strftime("%d/%m/%Y")
+
+
+def next_actions(s, a: Assessment, *, saved: bool, plan: bool = True) -> None:  # noqa: ANN001 - s: Screening
+    """The card's three next steps: start today's session, save, book."""
+    from kneeassess.ui import saving
+
+    cols = st.columns(3)
+    if plan and cols[0].button("Start today's session", type="primary", key="start_session", width="stretch"):
+        st.switch_page("pages/session.py")
+    with cols[1]:
+        if saved:
+            st.markdown(":material/check_circle: **Saved to your profile**")
+        else:
+            saving.save_action(s, a)
+    if cols[2].button("Book a free consultation", key="book", width="stretch"):
+        st.switch_page("pages/book.py")
+
+
 def notes(a: Assessment) -> None:
     for n in a.notes[1 if a.triage != "self_care" else 0 :]:
         st.info(n, icon=":material/info:")
@@ -77,8 +129,9 @@ def weak_link_card(w: WeakLink) -> None:
 def weak_links(a: Assessment) -> None:
     st.subheader("Your weak links")
     st.caption("Scored from your answers and self-tests. Each point has a reason; tap “Why?” to see them.")
-    for w in a.weak_links:
-        weak_link_card(w)
+    for col, w in zip(st.columns(len(a.weak_links) or 1), a.weak_links, strict=False):  # side by side on a desktop
+        with col:
+            weak_link_card(w)
 
 
 def knee_score(a: Assessment) -> None:
@@ -103,18 +156,22 @@ def training_load(a: Assessment, primary: str, unit: str) -> None:
     for f in a.load.findings:
         st.markdown(f"- {f}")
     if a.load.acwr is not None:
-        st.caption(
-            f"Last 7 days ÷ average of the 3 weeks before = {a.load.acwr:g}. This ratio only describes your "
-            "training; it cannot predict injury (Impellizzeri 2020)."
-        )
+        with st.expander("Why?"):
+            st.markdown(
+                f"Last 7 days ÷ average of the 3 weeks before = {a.load.acwr:g}. This ratio only describes your "
+                "training; it cannot predict injury (Impellizzeri 2020)."
+            )
 
 
-def plan_item(p: PlanItem) -> None:
+def plan_item(p: PlanItem, weak: list[WeakLink] | None = None) -> None:
     ex = catalogue().get(p.exercise)
     with st.container(border=True):
         st.markdown(f"#### {p.name}")
         picture(p.exercise, max_width=360)
         st.markdown(f"**{p.dose}** · level {p.level}")
+        serves = served_by(p.exercise, weak or [])
+        if serves:
+            st.markdown(":material/target: **Trains your " + " and ".join(LINK_WORDS[s] for s in serves) + "**")
         st.caption(p.why)
         with st.expander("How to do it"):
             for i, line in enumerate(ex.steps, 1):
@@ -139,8 +196,16 @@ def phase_and_plan(a: Assessment) -> None:
     st.caption(f"Pain rule: {info.rule}")
     st.markdown(f"#### Your plan: {cat.sessions_per_week} sessions this week")
     st.caption(cat.sessions_note)
-    for p in a.plan:
-        plan_item(p)
+    for link, later in unserved_links(a.plan, a.weak_links, a.phase):
+        words = LINK_WORDS[link]
+        why = f"No exercise for your {words} this week. In the “{info.title}” phase: {info.exercise}"
+        if later:
+            why += f" Exercises for your {words} join your plan in the “{cat.phases[later].title}” phase."  # type: ignore[index]
+        st.info(why, icon=":material/info:")
+    for i in range(0, len(a.plan), 2):  # rows of two cards on a desktop; one column, same order, on a phone
+        for col, p in zip(st.columns(2), a.plan[i:i + 2], strict=False):
+            with col:
+                plan_item(p, a.weak_links)
     st.info(
         "Pain guides the dose: during and after exercise, up to 5 out of 10 is acceptable if it has settled by "
         "the next morning. Never push through pain above 5 out of 10.",
@@ -183,7 +248,7 @@ def contact_lines(c: Clinic) -> list[str]:
     return lines
 
 
-def clinic_contact(key: str = "book") -> None:
+def clinic_contact(key: str = "book", button: bool = True) -> None:
     """The clinic's free-consultation offer with a button to the booking page (in kiosk mode: the form here)."""
     from kneeassess.ui.navigation import in_kiosk
 
@@ -198,7 +263,7 @@ def clinic_contact(key: str = "book") -> None:
 
             booking.booking_form(current_assessment(screening()), account.current_profile(), key=f"{key}_form")
         return
-    if st.button("Book a free consultation", type="primary", key=key, width="stretch"):
+    if button and st.button("Book a free consultation", type="primary", key=key, width="stretch"):
         st.switch_page("pages/book.py")
     if lines := contact_lines(c):
         st.caption("Or contact the clinic directly: " + " · ".join(lines))
