@@ -7,6 +7,7 @@ from kneeassess.ui import account, flow, results, saving
 from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.session_results import shown_assessment
 from kneeassess.ui.state import TOTAL_STEPS, restart, screening
+from kneeassess.ui.text import day_text
 
 leave_legacy_pages_mode()
 s = screening()
@@ -24,7 +25,7 @@ if saved_at is None:
     flow.header(TOTAL_STEPS, "Your results")
 else:
     st.title("Your results")
-    st.caption(f"Your latest saved knee check, from {results.day_text(saved_at.date())}.")
+    st.caption(f"Your latest saved knee check, from {day_text(saved_at.date())}.")
 card = results.summary_card(a)
 plan_hidden = a.triage == "see_clinician" and not s.show_plan_anyway
 with card:

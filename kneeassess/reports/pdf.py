@@ -61,6 +61,7 @@ BOX_FILL = {"self_care": (231, 245, 238), "see_clinician": (254, 243, 199), "urg
 RULE_FILL = ((231, 245, 238), (254, 243, 199), (253, 228, 228))
 
 LH = 5.2  # line height (mm) of body text at 10.5 pt
+SECTION_ROOM = 90  # mm: a section starts on a new page unless at least this much of the page is left
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -127,6 +128,19 @@ class _Doc(FPDF):
         )
 
     # ---- text helpers
+    def section(self, text: str) -> None:
+        """A section's heading: on a new page when less than SECTION_ROOM is left on this one, else after a gap
+        on the same page (so that a few lines spilling over never leave a page nearly empty)."""
+        if self.page_no() == 0 or self.get_y() > self.h - self.b_margin - SECTION_ROOM:
+            self.add_page()
+        else:
+            self.ln(6)
+            self.set_draw_color(*LIGHT)
+            self.set_line_width(0.3)
+            self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+            self.ln(4)
+        self.h1(text)
+
     def h1(self, text: str) -> None:
         self.set_font(FONT, "B", 19)
         self.set_text_color(*self.primary)
@@ -242,8 +256,7 @@ def _weak_link_body(doc: _Doc, name: str, level: str, w: WeakLink) -> None:
 
 
 def _result_page(doc: _Doc, a: Assessment, created: date) -> None:
-    doc.add_page()
-    doc.h1(SECTION_TITLES[0])
+    doc.section(SECTION_TITLES[0])
     doc.para(f"Runner's knee self-screening · {_when(created)}", size=10, colour=GREY)
     doc.ln(3)
     flags = a.red_flag_details
@@ -329,8 +342,7 @@ def _exercise_body(doc: _Doc, p: PlanItem) -> None:
 
 
 def _exercises_page(doc: _Doc, a: Assessment) -> None:
-    doc.add_page()
-    doc.h1(SECTION_TITLES[1])
+    doc.section(SECTION_TITLES[1])
     cat = catalogue()
     if a.triage == "see_clinician":
         doc.box("Check with a clinician first", "One of your answers needs a clinician's examination. These are "
@@ -370,8 +382,7 @@ def _red_flag_lines() -> tuple[list[str], list[str]]:
 
 
 def _pain_rules_page(doc: _Doc) -> None:
-    doc.add_page()
-    doc.h1(SECTION_TITLES[2])
+    doc.section(SECTION_TITLES[2])
     doc.h2("How much pain is OK", space=0)
     doc.para("Rate your knee pain from 0 (none) to 10 (the worst you can imagine) during and after exercise and "
              "running, and again the next morning.", size=10)
@@ -424,8 +435,7 @@ def contact_lines(clinic: Clinic) -> list[tuple[str, str, str]]:
 
 
 def _contact_page(doc: _Doc, a: Assessment, clinic: Clinic) -> None:
-    doc.add_page()
-    doc.h1(SECTION_TITLES[3])
+    doc.section(SECTION_TITLES[3])
     doc.h2(clinic.name, space=0)
     if clinic.tagline:
         doc.para(clinic.tagline, size=10, colour=GREY)
@@ -442,9 +452,9 @@ def _contact_page(doc: _Doc, a: Assessment, clinic: Clinic) -> None:
             doc.set_font(FONT, "", 10.5)
             doc.set_text_color(*(doc.primary if link else INK))
             doc.multi_cell(doc.epw - 30, 6.5, value, link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    else:
-        doc.para(f"The clinic's contact details are not configured in this app yet. Please contact {clinic.name} "
-                 "directly.", size=10.5, colour=GREY)
+    else:  # no contact details configured: the way to ask that always works, nothing about configuration
+        doc.para(f"To ask for it, open your private link and choose \u201cFree consultation\u201d: {clinic.name} "
+                 "will contact you.", size=10.5)
     doc.h2("Disclaimer")
     doc.para(a.disclaimer, size=10.5)
     doc.ln(2)

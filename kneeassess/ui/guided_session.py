@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from kneeassess import logbook
-from kneeassess.guided import Step, done_exercises, remaining, steps_for, time_scale
+from kneeassess.guided import Step, done_exercises, position, remaining, steps_for, time_scale
 from kneeassess.models import PlanItem
 from kneeassess.records import Profile
 from kneeassess.storage import StorageError
@@ -101,8 +101,7 @@ def finish(plan: list[PlanItem], steps: list[Step], g: dict, profile: Profile | 
 def draw(plan: list[PlanItem], profile: Profile | None) -> None:
     steps = steps_for(plan)
     g = state()
-    st.progress(min(1.0, g["index"] / max(1, len(steps))), text=f"Step {min(g['index'] + 1, len(steps))} of "
-                f"{len(steps)}")
+    st.progress(min(1.0, g["index"] / max(1, len(steps))), text=position(steps, g["index"]))
     if g["index"] >= len(steps):
         finish(plan, steps, g, profile)
         return

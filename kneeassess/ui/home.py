@@ -12,11 +12,13 @@ from kneeassess.answers import KM_PER_MILE
 from kneeassess.content import catalogue, clinic
 from kneeassess.logbook import weekly_km_from_runs
 from kneeassess.models import Assessment, PlanItem
+from kneeassess.profiles import ProfileRecords
 from kneeassess.records import Profile
 from kneeassess.reports.calendar import plan_ics
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.ui import account, results, saving
 from kneeassess.ui.state import start_reassessment
+from kneeassess.ui.text import count, day_text
 
 LOG_PAGE = "pages/log.py"
 
@@ -37,7 +39,7 @@ def draw(profile: Profile, today: date) -> None:
     rec, a = found
     phase = progress.current_phase(recs.assessments, recs.checkins, today)
     plan = progress.this_weeks_plan(recs.assessments, phase)
-    st.caption(f"Your knee at a glance, from your latest knee check ({results.day_text(rec.created_at.date())}).")
+    st.caption(f"Your knee at a glance, from your latest knee check ({day_text(rec.created_at.date())}).")
 
     card = results.summary_card(a, phase=phase.phase, key="home")
     with card:
@@ -116,11 +118,11 @@ def take_away(a: Assessment, plan: list[PlanItem], today: date) -> None:
             "knee-sessions.ics", mime="text/calendar", width="stretch", key="home_ics", on_click="ignore")
 
 
-def recheck(last: date, today: date, recs) -> None:  # noqa: ANN001 - recs: profiles.ProfileRecords
+def recheck(last: date, today: date, recs: ProfileRecords) -> None:
     st.subheader("When to re-check")
     weeks = (today - last).days // 7
-    ago = "this week" if weeks == 0 else f"{weeks} week{'' if weeks == 1 else 's'} ago"
-    st.markdown(f"Your last knee check was on {results.day_text(last)} ({ago}). Repeat the knee score and the "
+    ago = "this week" if weeks == 0 else f"{count(weeks, 'week')} ago"
+    st.markdown(f"Your last knee check was on {day_text(last)} ({ago}). Repeat the knee score and the "
                 "self-tests every few weeks to see what has changed.")
     if st.button("Start a re-check", key="home_recheck", width="stretch"):
         start_reassessment(recs.assessments, weekly_km_from_runs(recs.runs, today) if recs.runs else None)

@@ -10,6 +10,7 @@ from kneeassess.imports import UPLOAD_TYPES, preview_rows, read_uploads, save_ru
 from kneeassess.records import Profile, Run
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
+from kneeassess.ui.text import DATE_FORMAT, count
 
 RESULT_KEY = "kneeassess_import"
 
@@ -42,7 +43,8 @@ def import_section(profile: Profile, runs: list[Run]) -> None:
             "Pace /km": r["pace_per_km"], "Heart rate": r["avg_hr"],
             "Fast min": r["fast_min"], "Status": r["status"], "Note": r["note"],
         } for r in rows]), hide_index=True, width="stretch",
-            column_config={"Fast min": st.column_config.NumberColumn(help="Empty: no speed data in the file")})
+            column_config={"Fast min": st.column_config.NumberColumn(help="Empty: no speed data in the file"),
+                           "Date": st.column_config.DateColumn(format=DATE_FORMAT)})
     else:
         st.info("No runs found in these files.")
     if result.skipped:
@@ -53,13 +55,13 @@ def import_section(profile: Profile, runs: list[Run]) -> None:
         with st.expander(f"Could not read ({len(result.errors)})", expanded=True):
             for e in result.errors:
                 st.markdown(f"- `{e.source}`: {e.error}")
-    if new and st.button(f"Save {new} new run{'s' if new != 1 else ''}", type="primary", key="import_save"):
+    if new and st.button(f"Save {count(new, 'new run')}", type="primary", key="import_save"):
         try:
             saved, duplicates = save_runs(account.store(), profile, result)
         except StorageError:
             st.error("Saving failed: we could not reach the database. Nothing is lost; please try again.")
             return
         st.session_state.pop(RESULT_KEY, None)
-        st.session_state["import_done"] = f"Saved {saved} runs" + (
-            f"; {duplicates} were already in your log." if duplicates else ".")
+        st.session_state["import_done"] = f"Saved {count(saved, 'run')}" + (
+            f"; {count(duplicates, 'was', 'were')} already in your log." if duplicates else ".")
         st.rerun()

@@ -9,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from kneeassess import logbook
-from kneeassess.answers import km_to_miles
+from kneeassess.answers import KM_PER_MILE, km_to_miles
 from kneeassess.content import catalogue
 from kneeassess.models import PlanItem
 from kneeassess.records import CheckIn, Profile, Run
 from kneeassess.storage import NotFound, StorageError
 from kneeassess.ui import account
+from kneeassess.ui.text import DATE_FORMAT, count, day_text
 
 PAIN = list(range(11))
 
@@ -53,8 +54,8 @@ def morning_prompt(profile: Profile, runs: list[Run], checkins: list[CheckIn], t
     if day is None:
         return
     with st.container(border=True):
-        st.markdown(f"**How is your knee this morning, after your run on {day:%A %d %B}?**")
-        with st.form("morning"):
+        st.markdown(f"**How is your knee this morning, after your run on {day:%A} {day_text(day)}?**")
+        with st.form("morning", enter_to_submit=False):
             rating = st.pills("Knee pain now (0 = none, 10 = worst imaginable)", PAIN, key="morning_rating")
             _show("morning", "next_morning")
             _show("morning", "form")
@@ -75,9 +76,9 @@ def run_form(profile: Profile, today: date, run: Run | None = None) -> None:
     if run is None:
         _start(form, {f"{form}_day": today, f"{form}_km": None, f"{form}_min": None, f"{form}_effort": None,
                       f"{form}_fast": 0.0})
-    with st.form(form, clear_on_submit=False, border=run is None):
+    with st.form(form, clear_on_submit=False, border=run is None, enter_to_submit=False):
         day = st.date_input("Date", value=run.day if run else today, max_value=today + timedelta(days=1),
-                            format="DD/MM/YYYY", key=f"{form}_day")
+                            format=DATE_FORMAT, key=f"{form}_day")
         _show(form, "day")
         shown = None if run is None else (km_to_miles(run.km) if unit == "mi" else run.km)
         cols = st.columns(2)
@@ -112,9 +113,9 @@ def checkin_form(profile: Profile, today: date, checkin: CheckIn | None = None) 
     form = f"checkin_{checkin.id if checkin else 'new'}"
     if checkin is None:
         _start(form, {f"{form}_day": today, f"{form}_during": None, f"{form}_morning": None})
-    with st.form(form, border=checkin is None):
+    with st.form(form, border=checkin is None, enter_to_submit=False):
         day = st.date_input("Day of the run", value=checkin.day if checkin else today,
-                            max_value=today + timedelta(days=1), format="DD/MM/YYYY", key=f"{form}_day")
+                            max_value=today + timedelta(days=1), format=DATE_FORMAT, key=f"{form}_day")
         _show(form, "day")
         during = st.pills("Worst knee pain during or after the run", PAIN,
                           default=checkin.during if checkin else None, key=f"{form}_during")
@@ -137,49 +138,38 @@ def checkin_form(profile: Profile, today: date, checkin: CheckIn | None = None) 
 
 
 def session_form(profile: Profile, today: date, plan: list[PlanItem]) -> None:
-    """Tick off this week's plan: one row per exercise, prefilled with the planned dose."""
+    """Tick off today's exercises: one card per planned exercise, logged at the planned dose."""
     form = "sessions"
     defaults: dict[str, Any] = {"sess_day": today, "sess_pain": None}
-    for p in plan:
-        defaults |= {f"sess_done_{p.exercise}": False, f"sess_sets_{p.exercise}": p.sets,
-                     f"sess_load_{p.exercise}": p.load or ""}
-        defaults[f"sess_reps_{p.exercise}" if p.reps is not None else f"sess_secs_{p.exercise}"] = p.reps or p.seconds
+    defaults |= {f"sess_done_{p.exercise}": False for p in plan}
     _start(form, defaults)
-    with st.form(form):
-        day = st.date_input("Date", value=today, max_value=today + timedelta(days=1), format="DD/MM/YYYY",
+    with st.form(form, enter_to_submit=False):
+        day = st.date_input("Date", value=today, max_value=today + timedelta(days=1), format=DATE_FORMAT,
                             key="sess_day")
-        rows: list[dict[str, Any]] = []
-        for p in plan:
-            with st.container(border=True):
-                done = st.checkbox(f"{p.name}: {p.dose}", key=f"sess_done_{p.exercise}")
-                cols = st.columns(3)
-                sets = cols[0].number_input("Sets", 0, 20, p.sets, key=f"sess_sets_{p.exercise}")
-                if p.reps is not None:
-                    amount = cols[1].number_input("Reps", 0, 200, p.reps, key=f"sess_reps_{p.exercise}")
-                else:
-                    amount = cols[1].number_input("Seconds", 0, 600, p.seconds, key=f"sess_secs_{p.exercise}")
-                load = cols[2].text_input("Load", p.load or "", max_chars=40, key=f"sess_load_{p.exercise}")
-                rows.append(dict(done=done, p=p, sets=sets, amount=amount, load=load))
+        done: dict[str, bool] = {}
+        for i in range(0, len(plan), 2):  # two cards a row on a desktop, one column on a phone
+            for col, p in zip(st.columns(2), plan[i:i + 2], strict=False):
+                with col, st.container(border=True):
+                    done[p.exercise] = st.checkbox(f"**{p.name}**", key=f"sess_done_{p.exercise}")
+                    st.caption(p.dose)
         pain = st.pills("Knee pain during the exercises", PAIN, key="sess_pain")
         _show(form, "form")
         _show(form, "exercise")
         save = st.form_submit_button("Log this session", type="primary")
     if not save:
         return
-    chosen = [r for r in rows if r["done"]]
+    chosen = [p for p in plan if done.get(p.exercise)]
     if not chosen:
         st.session_state[f"errors_{form}"] = {"form": "Tick the exercises you did."}
         st.rerun()
 
     def log_all() -> None:
-        for r in chosen:
-            p = r["p"]
-            logbook.record_session(
-                account.store(), profile, day=day, exercise=p.exercise, sets=r["sets"],
-                reps=r["amount"] if p.reps is not None else None, seconds=None if p.reps is not None else r["amount"],
-                load=r["load"], pain=pain, today=today)
+        for p in chosen:
+            logbook.record_session(account.store(), profile, day=day, exercise=p.exercise, sets=p.sets, reps=p.reps,
+                                   seconds=None if p.reps is not None else p.seconds, load=p.load, pain=pain,
+                                   today=today)
 
-    if _attempt(form, log_all, f"{len(chosen)} exercises logged"):
+    if _attempt(form, log_all, f"{count(len(chosen), 'exercise')} logged"):
         _reset(form)
     else:
         st.rerun()
@@ -204,14 +194,14 @@ def _start(form: str, defaults: dict[str, Any]) -> None:
 
 def run_label(r: Run, unit: str) -> str:
     dist = km_to_miles(r.km) if unit == "mi" else r.km
-    return f"{r.day:%a %d %b %Y} · {dist:g} {unit} · {r.minutes:g} min"
+    return f"{r.day:%a} {day_text(r.day)} · {dist:g} {unit} · {r.minutes:g} min"
 
 
 def checkin_label(c: CheckIn) -> str:
     def show(v: int | None) -> str:
         return "–" if v is None else f"{v}/10"
 
-    return f"{c.day:%a %d %b %Y} · during {show(c.during)} · next morning {show(c.next_morning)}"
+    return f"{c.day:%a} {day_text(c.day)} · during {show(c.during)} · next morning {show(c.next_morning)}"
 
 
 def edit_run(profile: Profile, runs: list[Run], today: date) -> None:
@@ -234,6 +224,14 @@ def edit_checkin(profile: Profile, checkins: list[CheckIn], today: date) -> None
         checkin_form(profile, today, by_id[chosen])
 
 
+NOT_GIVEN = "–"  # an empty cell in a table (pandas would show None)
+DATE_COLUMN = {"Date": st.column_config.DateColumn(format=DATE_FORMAT)}
+
+
+def _shown(v: int | None) -> str:
+    return NOT_GIVEN if v is None else str(v)
+
+
 # The two tables are drawn by functions cached per profile revision (their elements are replayed on a rerun
 # that changed nothing; any write raises the revision).
 TABLES_CACHE = dict(show_spinner=False, max_entries=64, ttl=900)
@@ -253,12 +251,12 @@ def _runs_table(profile_id: str, revision: int, unit: str, _profile: Profile) ->
     if not runs:
         st.caption("No runs logged yet.")
         return
-    factor = 1 / 1.609344 if unit == "mi" else 1
+    factor = 1 / KM_PER_MILE if unit == "mi" else 1
     df = pd.DataFrame([{
         "Date": r.day, f"Distance ({unit})": round(r.km * factor, 2), "Minutes": r.minutes,
-        "Effort": r.effort, "Fast min": r.fast_minutes, "Source": r.source,
+        "Effort": _shown(r.effort), "Fast min": r.fast_minutes, "Source": r.source,
     } for r in reversed(runs)])
-    st.dataframe(df, hide_index=True, width="stretch")
+    st.dataframe(df, hide_index=True, width="stretch", column_config=DATE_COLUMN)
 
 
 @st.cache_data(**TABLES_CACHE)
@@ -270,6 +268,8 @@ def _sessions_table(profile_id: str, revision: int, _profile: Profile) -> None:
     names = {e.id: e.name for e in catalogue().exercises}
     df = pd.DataFrame([{
         "Date": s.day, "Exercise": names.get(s.exercise, s.exercise), "Sets": s.sets,
-        "Reps / s": s.reps if s.reps is not None else s.seconds, "Load": s.load, "Pain": s.pain,
+        "Reps or seconds": (f"{s.reps} reps" if s.reps is not None else f"{s.seconds} s" if s.seconds is not None
+                            else NOT_GIVEN),
+        "Load": s.load or NOT_GIVEN, "Pain": _shown(s.pain),
     } for s in reversed(sessions)])
-    st.dataframe(df, hide_index=True, width="stretch")
+    st.dataframe(df, hide_index=True, width="stretch", column_config=DATE_COLUMN)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from kneeassess import charts, progress
 from kneeassess.answers import KM_PER_MILE
-from kneeassess.content import catalogue, clinic
+from kneeassess.content import catalogue, clinic, rulebook
 from kneeassess.profiles import ProfileRecords
 from kneeassess.records import CheckIn, ExerciseSession, Profile, Run, SavedAssessment
 from kneeassess.screening.kujala import MCID
@@ -194,6 +194,7 @@ def links(assessments: list[SavedAssessment]) -> None:
     days = sorted({d for d, _, _ in scores})
     by_day = {(d, lk): s for d, lk, s in scores}
     by_link = {lk: [by_day.get((d, lk)) for d in days] for lk in ("foot", "hamstring", "hip")}
-    _show(charts.link_scores_figure(days, by_link), "links")
+    names = {lk: info.name for lk, info in rulebook().links.items()}
+    _show(charts.link_scores_figure(days, by_link, names), "links")
     st.caption(progress.links_reading(assessments))
 

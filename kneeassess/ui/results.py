@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from kneeassess.answers import km_to_miles
 from kneeassess.charts import weekly_km_figure
@@ -14,6 +15,7 @@ from kneeassess.reports.calendar import plan_ics
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.screening.plan import LINK_WORDS, served_by, unserved_links
 from kneeassess.ui.pictures import picture
+from kneeassess.ui.state import Screening
 
 LEVEL_WORDS = {"likely": "Likely weak link", "possible": "Possible weak link", "unlikely": "Unlikely"}
 LEVEL_BADGES = {  # words and icon shapes, never colour alone
@@ -54,7 +56,7 @@ def top_weak_link(a: Assessment) -> WeakLink | None:
     return next((w for w in a.weak_links if w.level != "unlikely"), None)
 
 
-def summary_card(a: Assessment, phase: str | None = None, key: str = "summary"):  # -> DeltaGenerator
+def summary_card(a: Assessment, phase: str | None = None, key: str = "summary") -> DeltaGenerator:
     """The answer first: safety status, the top weak link and what it means, this week's phase. Returns the
     card's container so that the page adds its next actions inside it."""
     card = st.container(border=True, key=f"{key}_card")
@@ -80,12 +82,7 @@ def summary_card(a: Assessment, phase: str | None = None, key: str = "summary"):
     return card
 
 
-def day_text(d: date) -> str:
-    """Dates as the clinic's readers write them (UK: DD/MM/YYYY), everywhere on screen."""
-    return d.strftime("%d/%m/%Y")
-
-
-def next_actions(s, a: Assessment, *, saved: bool, plan: bool = True) -> None:  # noqa: ANN001 - s: Screening
+def next_actions(s: Screening, a: Assessment, *, saved: bool, plan: bool = True) -> None:
     """The card's three next steps: start today's session, save, book."""
     from kneeassess.ui import saving
 

@@ -46,7 +46,8 @@ SHARE_JS = """
     var t = document.createElement('textarea');
     t.value = link; t.setAttribute('readonly', ''); t.style.position = 'fixed'; t.style.left = '-10000px';
     document.body.appendChild(t); t.select();
-    try { document.execCommand('copy'); copied(); } catch (e) { said.textContent = 'Select the link above and copy it'; }
+    try { document.execCommand('copy'); copied(); }
+    catch (e) { said.textContent = 'Select the link above and copy it'; }
     document.body.removeChild(t);
   }
   button('Copy link', copyLink);

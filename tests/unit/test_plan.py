@@ -84,3 +84,20 @@ def test_settle_with_only_a_foot_link_still_gets_exercises():
     assert a.plan, "a settle-phase runner always gets exercises"
     assert all(catalogue().get(p.exercise).hip_dominant for p in a.plan)
     assert all("general programme" in p.why for p in a.plan)
+
+
+def test_a_flagged_link_without_an_exercise_this_phase_is_named_with_the_phase_that_trains_it():
+    from kneeassess.models import WeakLink
+    from kneeassess.screening.plan import served_by, unserved_links
+
+    links = [WeakLink(link="foot", score=70, level="likely", tested=True, reasons=[]),
+             WeakLink(link="hip", score=40, level="possible", tested=True, reasons=[]),
+             WeakLink(link="hamstring", score=0, level="unlikely", tested=True, reasons=[])]
+    settle = build_plan("settle", links)
+    assert settle and all(catalogue().get(p.exercise).hip_dominant for p in settle)
+    assert unserved_links(settle, links, "settle") == [("foot", "build")]  # foot exercises start in build
+    build = build_plan("build", links)
+    assert unserved_links(build, links, "build") == []
+    assert served_by("bent_knee_calf_raise", links) == ["foot"]
+    assert served_by("side_plank", links) == ["hip"]
+    assert served_by("wall_sit", links) == []

@@ -108,3 +108,18 @@ def test_asymmetry_needs_both_sides():
     assert asymmetry_pct({"bridge_reps_left": 10}, "bridge_reps") is None
     assert asymmetry_pct({"bridge_reps_left": 0, "bridge_reps_right": 0}, "bridge_reps") == 0
     assert asymmetry_pct({"bridge_reps_left": 20, "bridge_reps_right": 15}, "bridge_reps") == 25
+
+
+def test_a_wobbly_landing_alone_is_not_described_as_the_knee_drifting_in_the_landing():
+    """The hop-landing answer was only "wobbly": the reason must not say the landing showed the knee drifting
+    inwards (that was seen in the single-leg squat)."""
+    from kneeassess.screening.weak_links import score_links
+
+    answers = {"hop_landing_right": "wobbly", "sls_knee_in_right": True}
+    hip = next(w for w in score_links(answers) if w.link == "hip")
+    texts = [r.text for r in hip.reasons]
+    assert "Knee drifted inwards in the single-leg squat (right)" in texts
+    combined = next(t for t in texts if t.startswith("Wobbly"))
+    assert "landing with the knee drifting" not in combined and "single-leg squat" in combined
+    assert not any(r.text.startswith("Wobbly") for r in next(
+        w for w in score_links({"hop_landing_right": "wobbly"}) if w.link == "hip").reasons)
