@@ -61,7 +61,9 @@ BOX_FILL = {"self_care": (231, 245, 238), "see_clinician": (254, 243, 199), "urg
 RULE_FILL = ((231, 245, 238), (254, 243, 199), (253, 228, 228))
 
 LH = 5.2  # line height (mm) of body text at 10.5 pt
-SECTION_ROOM = 90  # mm: a section starts on a new page unless at least this much of the page is left
+SECTION_ROOM = 60  # mm: a section starts on a new page unless at least this much of the page is left
+PAIN_RULES_HEIGHT = 45  # mm: the pain rules' headings and introduction (the table's height is added)
+CONTACT_HEIGHT = 85  # mm: the clinic, the free consultation and the disclaimer stay together
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -128,10 +130,11 @@ class _Doc(FPDF):
         )
 
     # ---- text helpers
-    def section(self, text: str) -> None:
-        """A section's heading: on a new page when less than SECTION_ROOM is left on this one, else after a gap
-        on the same page (so that a few lines spilling over never leave a page nearly empty)."""
-        if self.page_no() == 0 or self.get_y() > self.h - self.b_margin - SECTION_ROOM:
+    def section(self, text: str, room: float = SECTION_ROOM) -> None:
+        """A section's heading: on a new page when less than ``room`` mm is left on this one, else after a gap
+        on the same page (so that a few lines spilling over never leave a page nearly empty). A section that
+        should stay whole (the pain rules) asks for its own height as ``room``."""
+        if self.page_no() == 0 or self.get_y() > self.h - self.b_margin - room:
             self.add_page()
         else:
             self.ln(6)
@@ -381,8 +384,16 @@ def _red_flag_lines() -> tuple[list[str], list[str]]:
     return urgent, soon
 
 
+def _pain_table_height(doc: _Doc) -> float:
+    """The three rows' height (mm), as drawn below."""
+    doc.set_font(FONT, "", 10)
+    return sum(max(9.0, doc.multi_cell(doc.epw - 70, LH, meaning, padding=2, dry_run=True, output="HEIGHT")) + 1
+               for _, _, meaning in PAIN_RULES)
+
+
 def _pain_rules_page(doc: _Doc) -> None:
-    doc.section(SECTION_TITLES[2])
+    # the heading, "How much pain is OK", its line and the whole table stay together
+    doc.section(SECTION_TITLES[2], room=PAIN_RULES_HEIGHT + _pain_table_height(doc))
     doc.h2("How much pain is OK", space=0)
     doc.para("Rate your knee pain from 0 (none) to 10 (the worst you can imagine) during and after exercise and "
              "running, and again the next morning.", size=10)
@@ -393,6 +404,8 @@ def _pain_rules_page(doc: _Doc) -> None:
         doc.set_text_color(*INK)
         doc.set_font(FONT, "", 10)
         h = max(9.0, doc.multi_cell(widths[2], LH, meaning, padding=2, dry_run=True, output="HEIGHT"))
+        if doc.will_page_break(h + 1):  # a row never splits (its cells are placed from one y)
+            doc.add_page()
         y = doc.get_y()
         doc.set_font(FONT, "B", 10.5)
         doc.cell(widths[0], h, "  " + score, fill=True)
@@ -435,7 +448,7 @@ def contact_lines(clinic: Clinic) -> list[tuple[str, str, str]]:
 
 
 def _contact_page(doc: _Doc, a: Assessment, clinic: Clinic) -> None:
-    doc.section(SECTION_TITLES[3])
+    doc.section(SECTION_TITLES[3], room=CONTACT_HEIGHT)
     doc.h2(clinic.name, space=0)
     if clinic.tagline:
         doc.para(clinic.tagline, size=10, colour=GREY)

@@ -52,12 +52,16 @@ TOP_JS = """
 
 def open_at_top(scope: str, view: str) -> None:
     """Scroll to the top and focus the heading when ``view`` differs from the last one drawn in ``scope``
-    (``"page"`` for the page, ``"step"`` for the knee check's steps)."""
+    (``"page"`` for the page, ``"step"`` for the knee check's steps).
+
+    The (hidden) element is drawn on every run, with the script only when the view changed: an element that
+    came and went would shift every element after it, and Streamlit would redraw them all (an open expander
+    would close)."""
     seen: dict[str, str] = st.session_state.setdefault(SEEN_KEY, {})
-    if seen.get(scope) == view:
-        return
-    seen[scope] = view
-    count = st.session_state[COUNT_KEY] = st.session_state.get(COUNT_KEY, 0) + 1  # each script is new to React
+    body = "<span></span>"
+    if seen.get(scope) != view:
+        seen[scope] = view
+        count = st.session_state[COUNT_KEY] = st.session_state.get(COUNT_KEY, 0) + 1  # each script new to React
+        body = f"<script>{TOP_JS.replace('VIEW', json.dumps(f'{scope}:{view}:{count}'))}</script>"
     with st.container(key=f"ka_top_{scope}"):  # hidden by style.css: it only carries the script
-        st.html(f"<script>{TOP_JS.replace('VIEW', json.dumps(f'{scope}:{view}:{count}'))}</script>",
-                unsafe_allow_javascript=True)  # a fixed script; the view name is JSON-encoded
+        st.html(body, unsafe_allow_javascript=True)  # a fixed script; the view name is JSON-encoded
