@@ -29,16 +29,16 @@ runs_tab, pain_tab, exercise_tab, reassess_tab = st.tabs(
 )
 if runs_tab.open:
     with runs_tab:
-        st.subheader("Add a run")
+        st.header("Add a run")
         logforms.run_form(profile, today)
         importer.import_section(profile, records.runs)
-        st.subheader("Your runs")
+        st.header("Your runs")
         logforms.runs_table(profile)
         logforms.edit_run(profile, records.runs, today)
 
 if pain_tab.open:
     with pain_tab:
-        st.subheader("Rate your knee pain")
+        st.header("Rate your knee pain")
         logforms.checkin_form(profile, today)
         logforms.edit_checkin(profile, records.checkins, today)
 
@@ -47,7 +47,7 @@ if exercise_tab.open:
         phase = current_phase(records.assessments, records.checkins, today)
         plan = this_weeks_plan(records.assessments, phase)
         if plan:
-            st.subheader("Tick off today's session")
+            st.header("Tick off today's session")
             st.caption(f"This week's plan ({phase.phase} phase).")
             logforms.session_form(profile, today, plan)
         else:
@@ -56,7 +56,7 @@ if exercise_tab.open:
 
 if reassess_tab.open:
     with reassess_tab:
-        st.subheader("Reassess")
+        st.header("Reassess")
         st.write("Repeat the knee score and the self-tests every few weeks to see what has changed. It takes the "
                  "same steps as the first check; your earlier answers are filled in where they still apply.")
         if st.button("Start a reassessment", type="primary"):

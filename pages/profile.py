@@ -20,14 +20,14 @@ if profile is None:
 
 link_card(account.link())
 
-st.subheader("Units")
+st.header("Units")
 unit = st.segmented_control("Show distances in", ["km", "mi"], default=profile.unit, key="profile_unit",
                             format_func=lambda u: "kilometres" if u == "km" else "miles")
 if unit and unit != profile.unit:
     account.store().set_unit(profile.id, unit)
     st.rerun()
 
-st.subheader("Your data")
+st.header("Your data")
 store = account.store()
 left, right = st.columns(2)
 # made when pressed, not on every rerun (two years of data: ~170 ms a rerun otherwise, bench/NOTES.md)
@@ -36,7 +36,7 @@ left.download_button("Download my data (JSON)", lambda: profiles.export_json(sto
 right.download_button("Download my data (CSV)", lambda: profiles.export_csv_zip(store, profile),
                       "kneeassess-data.zip", mime="application/zip", width="stretch", on_click="ignore")
 
-st.subheader("Delete all my data")
+st.header("Delete all my data")
 st.write("This deletes your profile, every check, run, pain rating and exercise session. It cannot be undone, "
          "and your private link will stop working.")
 sure = st.checkbox("I understand, delete everything", key="confirm_delete")

@@ -24,7 +24,7 @@ a, saved_at = shown
 if saved_at is None:
     flow.header(TOTAL_STEPS, "Your results")
 else:
-    st.title("Your results")
+    st.header("Your results")  # the same level as the knee check's "Your results" (its sections are h3)
     st.caption(f"Your latest saved knee check, from {day_text(saved_at.date())}.")
 card = results.summary_card(a)
 plan_hidden = a.triage == "see_clinician" and not s.show_plan_anyway

@@ -107,7 +107,7 @@ def draw(plan: list[PlanItem], profile: Profile | None) -> None:
         return
     step = steps[g["index"]]
     with st.container(border=True):
-        st.subheader(step.title)
+        st.header(step.title)
         if step.kind != "rest":
             picture(step.exercise, max_width=360)
         st.markdown(f"### {step.instruction}")

@@ -60,14 +60,14 @@ def draw(profile: Profile, today: date) -> None:
         take_away(a, plan, today)
     with right:
         recheck(rec.created_at.date(), today, recs)
-    st.subheader("Your private link")
+    st.header("Your private link")
     link = account.link()
     if link:
         saving.link_card(link, key="home_share")
 
 
 def this_weeks_plan(plan: list[PlanItem], phase: str | None, reason: str) -> None:
-    st.subheader("This week's plan")
+    st.header("This week's plan")
     if not plan or phase is None:
         st.info(reason, icon=":material/info:")
         return
@@ -79,7 +79,7 @@ def this_weeks_plan(plan: list[PlanItem], phase: str | None, reason: str) -> Non
 
 
 def quick_log() -> None:
-    st.subheader("Log")
+    st.header("Log")
     cols = st.columns(3)
     for col, (label, tab) in zip(cols, (("Log a run", "Runs"), ("Rate my pain", "Pain"),
                                         ("Tick off exercises", "Exercises")), strict=True):
@@ -89,7 +89,7 @@ def quick_log() -> None:
 
 def glance(profile: Profile, today: date) -> None:
     recs = account.records(profile)
-    st.subheader("Progress at a glance")
+    st.header("Progress at a glance")
     if recs.checkins:
         st.markdown(":material/monitor_heart: " + progress.weekly_pain_reading(recs.checkins))
     else:
@@ -107,7 +107,7 @@ def glance(profile: Profile, today: date) -> None:
 
 
 def take_away(a: Assessment, plan: list[PlanItem], today: date) -> None:
-    st.subheader("Take your plan with you")
+    st.header("Take your plan with you")
     st.download_button("My plan (PDF)", lambda: plan_pdf(a, clinic()), "knee-plan.pdf", mime="application/pdf",
                        width="stretch", key="home_pdf", on_click="ignore")
     if plan:
@@ -119,7 +119,7 @@ def take_away(a: Assessment, plan: list[PlanItem], today: date) -> None:
 
 
 def recheck(last: date, today: date, recs: ProfileRecords) -> None:
-    st.subheader("When to re-check")
+    st.header("When to re-check")
     weeks = (today - last).days // 7
     ago = "this week" if weeks == 0 else f"{count(weeks, 'week')} ago"
     st.markdown(f"Your last knee check was on {day_text(last)} ({ago}). Repeat the knee score and the "

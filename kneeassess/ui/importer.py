@@ -16,7 +16,7 @@ RESULT_KEY = "kneeassess_import"
 
 
 def import_section(profile: Profile, runs: list[Run]) -> None:
-    st.subheader("Import from Strava or your watch")
+    st.header("Import from Strava or your watch")
     st.caption("A Strava bulk-export ZIP, its activities.csv, or .fit / .gpx / .tcx files (also .gz). Only runs "
                "are imported; you see them before anything is saved.")
     if done := st.session_state.pop("import_done", None):

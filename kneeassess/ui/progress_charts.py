@@ -65,7 +65,7 @@ def _this_week(profile_id: str, revision: int, today: date, _profile: Profile) -
         st.info(phase.reason)
         return
     info = catalogue().phases[phase.phase]
-    st.subheader(f"This week: {info.title}")
+    st.header(f"This week: {info.title}")
     st.write(phase.reason)
     with st.expander(f"This week's plan ({catalogue().sessions_per_week} sessions)"):
         for item in progress.this_weeks_plan(recs.assessments, phase):

@@ -133,7 +133,7 @@ def test_exercises_page_lists_the_whole_catalogue():
     at = start()
     at.switch_page("pages/exercises.py").run()
     assert not at.exception
-    names = [s.value for s in at.subheader]
+    names = [s.value for s in at.header]
     assert len(names) == len(content.catalogue().exercises)
     assert "Side plank" in " ".join(names)
     page = texts(at)
