@@ -1,4 +1,4 @@
-# KneeAssess: one app process per container, non-root, health-checked on Streamlit's /_stcore/health.
+# KneeAssess: one app process per container, non-root, health-checked by running app.py once.
 #
 #   docker build -t kneeassess .
 #   docker run -p 8501:8501 -v kneeassess-var:/app/var kneeassess                         # one box, SQLite
@@ -36,8 +36,10 @@ USER kneeassess
 VOLUME ["/app/var"]
 EXPOSE 8501
 
-HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; r = urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4); sys.exit(0 if r.status == 200 and r.read().strip() == b'ok' else 1)"]
+# /_stcore/script-health-check runs app.py once (.streamlit/config.toml): healthy means the content loads, and
+# the first check (every 2 s while starting) makes app.py's navigation the process's before visitors come.
+HEALTHCHECK --interval=30s --timeout=30s --start-period=60s --start-interval=2s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; r = urllib.request.urlopen('http://127.0.0.1:8501/_stcore/script-health-check', timeout=29); sys.exit(0 if r.status == 200 and r.read().strip() == b'ok' else 1)"]
 
 # As `python3 dev.py app` starts it, with the clinic's colours (data/clinic.toml or KNEEASSESS_CLINIC_FILE) as
 # theme flags. `exec` replaces the shell: Streamlit is PID 1 and gets `docker stop`'s SIGTERM.

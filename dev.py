@@ -78,11 +78,52 @@ def ensure_test_tools() -> None:
         say("pdftoppm not found: the PDF rendering test will be skipped (install 'poppler-utils')")
 
 
+def port_of(args: list[str]) -> str | None:
+    """The port given as ``--server.port N`` or ``--server.port=N`` (the last one wins, as for Streamlit)."""
+    port = None
+    for i, arg in enumerate(args):
+        if arg == "--server.port" and i + 1 < len(args):
+            port = args[i + 1]
+        elif arg.startswith("--server.port="):
+            port = arg.split("=", 1)[1]
+    return port
+
+
+def warm_up(port: str, proc: subprocess.Popen, timeout: float = 120) -> bool:
+    """Wait until the app has run app.py once (``/_stcore/script-health-check``, .streamlit/config.toml): then
+    a first visitor's deep link gets the app's navigation, and the imports are warm. False if it never did."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            url = f"http://127.0.0.1:{port}/_stcore/script-health-check"
+            with urllib.request.urlopen(url, timeout=timeout) as resp:
+                return resp.status == 200
+        except urllib.error.HTTPError:  # 503: app.py failed (its message is in the log above)
+            return False
+        except OSError:  # not listening yet (URLError is an OSError)
+            time.sleep(0.5)
+    return False
+
+
 def app(args: list[str]) -> int:
     ensure_env("")
-    cmd = [PY, "-m", "streamlit", "run", "app.py", "--server.port", "8501", *theme_flags(), *args]
-    say("KneeAssess on http://localhost:8501 (Ctrl+C to stop)")
-    return subprocess.call(cmd, cwd=ROOT)
+    port = port_of(args) or os.environ.get("STREAMLIT_SERVER_PORT") or "8501"
+    given = port_of(args) is not None
+    cmd = [PY, "-m", "streamlit", "run", "app.py", *([] if given else ["--server.port", port]), *theme_flags(), *args]
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    try:
+        if warm_up(port, proc):
+            say(f"KneeAssess on http://localhost:{port} (Ctrl+C to stop)")
+        elif proc.poll() is None:
+            say(f"the app on port {port} did not run its first page: see the messages above")
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait()
 
 
 def test(args: list[str]) -> int:

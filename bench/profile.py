@@ -11,8 +11,8 @@ from pathlib import Path
 from bench.common import BENCH_ROOT, ROOT
 
 PROFILED = [  # (label, page, with the profile's revision raised before each run: nothing of it cached)
-    ("progress", "pages/progress.py", False), ("progress-after-a-write", "pages/progress.py", True),
-    ("log", "pages/log.py", False), ("results", "pages/results.py", False),
+    ("progress", "pages/runner/progress.py", False), ("progress-after-a-write", "pages/runner/progress.py", True),
+    ("log", "pages/runner/log.py", False), ("results", "pages/runner/results.py", False),
 ]
 OUT = Path(__file__).resolve().parent / "profiles"
 

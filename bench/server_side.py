@@ -24,19 +24,19 @@ from pathlib import Path
 from bench.common import BARE_PAGE, BENCH_ROOT, ROOT, bare_script, median, ms, pct, table
 
 PAGES = [  # (label, page file); staff pages need a sign-in and the kiosk its own navigation: not measured here
-    ("screening (step 1)", "pages/screening.py"),
-    ("results", "pages/results.py"),
-    ("session", "pages/session.py"),
-    ("log", "pages/log.py"),
-    ("progress", "pages/progress.py"),
-    ("exercises", "pages/exercises.py"),
-    ("learn", "pages/learn.py"),
-    ("book", "pages/book.py"),
-    ("profile", "pages/profile.py"),
+    ("screening (step 1)", "pages/runner/screening.py"),
+    ("results", "pages/runner/results.py"),
+    ("session", "pages/runner/session.py"),
+    ("log", "pages/runner/log.py"),
+    ("progress", "pages/runner/progress.py"),
+    ("exercises", "pages/runner/exercises.py"),
+    ("learn", "pages/runner/learn.py"),
+    ("book", "pages/runner/book.py"),
+    ("profile", "pages/runner/profile.py"),
 ]
 COLD = [  # the same pages with the profile's revision raised before each timed run (as a logged run does)
-    ("log, first view after a write", "pages/log.py"),
-    ("progress, first view after a write", "pages/progress.py"),
+    ("log, first view after a write", "pages/runner/log.py"),
+    ("progress, first view after a write", "pages/runner/progress.py"),
 ]
 WARMUP = 3
 TIMEOUT_S = 120  # the first run of a fresh AppTest imports plotly, pandas...
@@ -125,7 +125,7 @@ def run(token: str, runs: int = 30) -> dict:
     bare_before = bare_in_fresh_process(runs)
     pages = []
     for label, page in PAGES:
-        t = time_script(ROOT / "app.py", runs, page=page, token=token, results=page == "pages/results.py")
+        t = time_script(ROOT / "app.py", runs, page=page, token=token, results=page == "pages/runner/results.py")
         t.label = label
         pages.append(t)
     touch = _raise_revision(token)  # the first view after a write: nothing of the profile's pages is cached

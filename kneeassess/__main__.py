@@ -56,11 +56,12 @@ class InvalidFile(Exception):
 def public_assessment(raw: Any) -> dict[str, Any]:
     """The brief §10 JSON: its keys first, then the explanations the screens also show."""
     a = assess(raw)
-    out = a.model_dump(mode="json")
-    for w in out["weak_links"]:
+    dumped = a.model_dump(mode="json")
+    for w in dumped["weak_links"]:
         for r in w["reasons"]:
             r.pop("rule", None)
-    return out
+    first = ("triage", "red_flags", "triage_advice", "notes", "akps", "weak_links", "load", "phase", "plan")
+    return {k: dumped[k] for k in first} | {k: v for k, v in dumped.items() if k not in first}
 
 
 def main(argv: list[str] | None = None) -> int:

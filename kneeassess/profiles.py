@@ -10,7 +10,7 @@ import re
 import secrets
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import segno
@@ -55,6 +55,14 @@ def save_results(
         result=assessment.model_dump(mode="json"),
     ))
     return profile, token
+
+
+def record_clinician_check(store: Store, profile: Profile, day: date) -> None:
+    """The runner records that a clinician has checked the knee (brief §2): resolves a see_clinician flag raised on
+    or before ``day``. The date is kept and shown in the data export."""
+    if day > date.today():
+        raise ValueError("the date of the clinician's check cannot be in the future")
+    store.set_clinician_checked(profile.id, day)
 
 
 def open_profile(store: Store, token: str | None) -> Profile | None:
@@ -120,6 +128,12 @@ def export_csv_zip(store: Store, profile: Profile) -> bytes:
     """One CSV per kind of record, in a ZIP."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        text = io.StringIO()
+        row = profile.model_dump(mode="json", exclude={"revision"})
+        writer = csv.DictWriter(text, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow({k: safe_cell(json.dumps(v) if isinstance(v, dict | list) else v) for k, v in row.items()})
+        zf.writestr("profile.csv", text.getvalue())
         for name, kind in KINDS.items():
             rows = [r.model_dump(mode="json", exclude={"profile_id"}) for r in store.list(kind, profile.id)]
             fields = [f for f in kind.model_fields if f != "profile_id"]

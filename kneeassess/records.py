@@ -23,6 +23,12 @@ class Profile(BaseModel):
     unit: Unit = "km"
     event: str | None = None
     revision: int = 0  # raised by every write to the profile (a run, a rating, a check, the unit): a cache key
+    # the flag follows the runner (brief §2): the latest assessment's triage and flags, and the day the runner
+    # recorded that a clinician has checked the knee
+    triage: str | None = None
+    red_flags: list[str] = []
+    triage_at: datetime | None = None
+    clinician_checked_on: date | None = None
 
 
 class SavedAssessment(Record):

@@ -12,7 +12,7 @@ def _compare(cond: Compare, answers: dict[str, Any], side: str | None) -> bool:
     name = cond.answer.replace("{side}", side) if side else cond.answer
     value = answers.get(name)
     if value is None:
-        return False  # a skipped answer never counts as evidence
+        return cond.if_skipped  # a skipped answer never counts as evidence unless the rule says what it means
     op, ref = cond.op, cond.value
     if op == "is_true":
         return value is True

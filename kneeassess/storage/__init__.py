@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -44,6 +44,7 @@ class Store(Protocol):
     def create_profile(self, token_hash: str, unit: Unit = "km", event: str | None = None) -> Profile: ...
     def profile_by_token_hash(self, token_hash: str) -> Profile | None: ...
     def set_unit(self, profile_id: str, unit: Unit) -> None: ...
+    def set_clinician_checked(self, profile_id: str, day: date | None) -> None: ...  # NotFound
     def delete_profile(self, profile_id: str) -> None: ...
 
     def add(self, record: R) -> R: ...  # returns the record with its id

@@ -15,7 +15,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
@@ -99,6 +99,11 @@ profiles = sa.Table(
     sa.Column("unit", sa.String(2), nullable=False),
     sa.Column("event", sa.String(), nullable=True),
     sa.Column("revision", sa.Integer(), nullable=False, server_default="0"),  # raised by every write to the profile
+    # the latest assessment's triage and flags, and the day a clinician checked the knee (brief §2; migration 0004)
+    sa.Column("triage", sa.String(20), nullable=True),
+    sa.Column("red_flags", sa.JSON(), nullable=True),
+    sa.Column("triage_at", UTCDateTime(), nullable=True),
+    sa.Column("clinician_checked_on", sa.Date(), nullable=True),
     sa.Index("ix_profiles_token_hash", "token_hash", unique=True),
 )
 
@@ -382,13 +387,23 @@ class SqlStore:
 
     def profile_by_token_hash(self, token_hash: str) -> Profile | None:
         query = sa.select(
-            profiles.c.id, profiles.c.created_at, profiles.c.unit, profiles.c.event, profiles.c.revision
+            profiles.c.id, profiles.c.created_at, profiles.c.unit, profiles.c.event, profiles.c.revision,
+            profiles.c.triage, profiles.c.red_flags, profiles.c.triage_at, profiles.c.clinician_checked_on,
         ).where(
             profiles.c.token_hash == token_hash
         )
         with self._tx() as conn:
             row = conn.execute(query).mappings().first()
-        return None if row is None else Profile.model_validate(dict(row))
+        if row is None:
+            return None
+        return Profile.model_validate({**row, "red_flags": row["red_flags"] or []})
+
+    def set_clinician_checked(self, profile_id: str, day: date | None) -> None:
+        with self._tx() as conn:
+            done = conn.execute(sa.update(profiles).where(profiles.c.id == profile_id).values(
+                clinician_checked_on=day, revision=_NEXT_REVISION))
+            if done.rowcount != 1:
+                raise NotFound(f"no profile {profile_id!r}")
 
     def set_unit(self, profile_id: str, unit: Unit) -> None:
         if unit not in get_args(Unit):
@@ -417,6 +432,10 @@ class SqlStore:
             with self._tx() as conn:
                 done = conn.execute(sa.insert(table).values(profile_id=record.profile_id, **_values(record)))
                 _raise_revision(conn, record.profile_id)
+                if isinstance(record, SavedAssessment):  # the profile keeps its latest triage: same transaction
+                    conn.execute(sa.update(profiles).where(profiles.c.id == record.profile_id).values(
+                        triage=record.result.get("triage"), red_flags=record.result.get("red_flags", []),
+                        triage_at=record.created_at))
         except StorageError as e:
             if isinstance(e.__cause__, exc.IntegrityError):  # the only constraint a valid record can break: the FK
                 raise NotFound(f"no profile {record.profile_id!r}") from None

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import gc
 import logging
-import runpy
 from pathlib import Path
 
 import streamlit as st
-from streamlit import config as st_config
 
 from kneeassess.content import Clinic, ContentError, clinic, load_all
 
 STYLE = Path(__file__).with_name("style.css")
-APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def theme_options(c: Clinic) -> dict[str, str]:
-    """Streamlit theme options from the clinic's colours (also passed as flags by ``dev.py app``)."""
+    """Streamlit theme options from the clinic's colours, passed as flags by every launcher (``theme_flags``):
+    Streamlit lets a script set only its ``client.*`` options, so the theme is the server's, set at start."""
     return {
         "theme.primaryColor": c.colours.primary,
         "theme.backgroundColor": c.colours.background,
@@ -33,11 +31,6 @@ def load_content_or_stop() -> Clinic:
         st.code(str(exc), language=None)
         st.stop()
     c = clinic()
-    # The server is normally started with these as flags (dev.py app); setting them here as well themes every
-    # later session of a server that was started without them.
-    for key, value in theme_options(c).items():
-        if st_config.get_option(key) != value:
-            st_config.set_option(key, value)
     st.html(STYLE)
     freeze_startup_objects()
     from kneeassess.ui.account import delivery_worker
@@ -68,18 +61,3 @@ def theme_flags() -> list[str]:
     """``streamlit run`` flags for the clinic's theme, so that the very first page has the clinic's colours."""
     return [f"--{k}={v}" for k, v in theme_options(clinic()).items()]
 
-
-def leave_legacy_pages_mode() -> None:
-    """Make a deep link work on a fresh server (call first in every page file).
-
-    With a ``pages/`` folder beside app.py, Streamlit starts each process in its legacy multipage mode: until
-    app.py has called ``st.navigation`` once, a first request for ``/progress`` runs pages/progress.py on its
-    own (no navigation, theme or content checks). Running app.py here instead opens the same page through
-    ``st.navigation``, in this same run (so a click that started the run is not lost), then stops.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        runpy.run_path(str(APP), run_name="__main__")
-        st.stop()

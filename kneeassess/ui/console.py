@@ -43,7 +43,18 @@ def requests_table(found: list[Request]) -> None:
     st.dataframe(pd.DataFrame([{
         "#": r.id, "Received": r.created_at.astimezone().strftime("%d %b %H:%M"), "Name": r.name,
         "Email": r.email or "", "Phone": r.phone or "", "Event": r.event or "", "Status": leads.STATUS_LABELS[r.status],
+        "Triage": triage_words(r),
     } for r in found]), hide_index=True, width="stretch")
+
+
+TRIAGE_WORDS = {"urgent": "URGENT (today)", "see_clinician_soon": "See clinician within 2 days",
+                "see_clinician": "See clinician", "self_care": "Self-care"}
+
+
+def triage_words(r: Request) -> str:
+    """The triage level of the attached assessment (only shared with the runner's consent)."""
+    level = (r.assessment or {}).get("triage") if r.consent_assessment else None
+    return TRIAGE_WORDS.get(str(level), "not shared") if level else "not shared"
 
 
 def assessment_summary(result: dict) -> None:
@@ -52,7 +63,7 @@ def assessment_summary(result: dict) -> None:
     except ValueError:
         st.caption("The attached assessment could not be read.")
         return
-    st.markdown(f"**Triage:** {a.triage.replace('_', ' ')}" + (
+    st.markdown(f"**Triage:** {TRIAGE_WORDS.get(a.triage, a.triage)}" + (
         f" · red flags: {', '.join(a.red_flags)}" if a.red_flags else ""))
     st.markdown(" · ".join(f"**{w.link}** {w.score}/100 ({w.level})" for w in a.weak_links))
     st.markdown(f"**Kujala:** {a.akps if a.akps is not None else 'not complete'} · **Phase:** {a.phase or '—'}")

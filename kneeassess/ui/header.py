@@ -22,10 +22,10 @@ def link_bar(has_profile: bool) -> None:
     with st.container(key="ka_linkbar", horizontal=True, gap="small"):
         st.markdown(f"**{clinic().name}**", width="content")
         first = ("pages/runner/home.py", "Home", ":material/home:") if has_profile else (
-            "pages/screening.py", "Knee check", ":material/checklist:")
+            "pages/runner/screening.py", "Knee check", ":material/checklist:")
         for target, label, icon in (first,
-                                    ("pages/results.py", "Results", ":material/insights:"),
-                                    ("pages/session.py", "Session", ":material/timer:"),
-                                    ("pages/log.py", "Log", ":material/edit_note:"),
-                                    ("pages/progress.py", "Progress", ":material/trending_up:")):
+                                    ("pages/runner/results.py", "Results", ":material/insights:"),
+                                    ("pages/runner/session.py", "Session", ":material/timer:"),
+                                    ("pages/runner/log.py", "Log", ":material/edit_note:"),
+                                    ("pages/runner/progress.py", "Progress", ":material/trending_up:")):
             st.page_link(target, label=label, icon=icon, width="content")

@@ -17,14 +17,23 @@ from kneeassess.records import Profile
 from kneeassess.reports.calendar import plan_ics
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.ui import account, results, saving
+from kneeassess.ui.plan_source import profile_plan
 from kneeassess.ui.state import start_reassessment
 from kneeassess.ui.text import count, day_text
 
-LOG_PAGE = "pages/log.py"
+LOG_PAGE = "pages/runner/log.py"
 
 
 def _go_log(tab: str) -> None:
     st.session_state["log_tab"] = tab  # the log opens on this tab
+
+
+def _card_actions(plan_ok: bool) -> None:
+    cols = st.columns(2)
+    if cols[0].button("See my full results", key="home_results", width="stretch"):
+        st.switch_page("pages/runner/results.py")
+    if cols[1].button("Book a free consultation", key="home_book", width="stretch"):
+        st.switch_page("pages/runner/book.py")
 
 
 def draw(profile: Profile, today: date) -> None:
@@ -34,24 +43,21 @@ def draw(profile: Profile, today: date) -> None:
     if found is None:
         st.write("Your profile has no saved knee check yet.")
         if st.button("Start the knee check", type="primary"):
-            st.switch_page("pages/screening.py")
+            st.switch_page("pages/runner/screening.py")
         return
     rec, a = found
-    phase = progress.current_phase(recs.assessments, recs.checkins, today)
-    plan = progress.this_weeks_plan(recs.assessments, phase)
+    phase, plan = profile_plan(profile, today)
     st.caption(f"Your knee at a glance, from your latest knee check ({day_text(rec.created_at.date())}).")
 
-    card = results.summary_card(a, phase=phase.phase, key="home")
-    with card:
-        cols = st.columns(2)
-        if cols[0].button("See my full results", key="home_results", width="stretch"):
-            st.switch_page("pages/results.py")
-        if cols[1].button("Book a free consultation", key="home_book", width="stretch"):
-            st.switch_page("pages/book.py")
+    plan_ok = results.summary_card(a, phase=phase.phase, key="home", profile=profile, safety_of=profile,
+                                   actions=_card_actions)
+    if not plan_ok:
+        plan = []
 
     left, right = st.columns(2, gap="large")
     with left:
-        this_weeks_plan(plan, phase.phase, phase.reason)
+        this_weeks_plan(plan, phase.phase, phase.reason if plan_ok else
+                        "This week's plan is shown once you confirm the warning at the top of the page.")
     with right:
         quick_log()
         glance(profile, today)
@@ -75,7 +81,7 @@ def this_weeks_plan(plan: list[PlanItem], phase: str | None, reason: str) -> Non
     st.markdown(f"**{info.title}** · {catalogue().sessions_per_week} sessions this week")
     st.markdown("\n".join(f"- **{p.name}**: {p.dose}" for p in plan))
     if st.button("Start today's session", type="primary", key="home_session", width="stretch"):
-        st.switch_page("pages/session.py")
+        st.switch_page("pages/runner/session.py")
 
 
 def quick_log() -> None:
@@ -103,7 +109,7 @@ def glance(profile: Profile, today: date) -> None:
     else:
         st.markdown(":material/directions_run: No runs logged yet.")
     if st.button("See my progress", key="home_progress", width="stretch"):
-        st.switch_page("pages/progress.py")
+        st.switch_page("pages/runner/progress.py")
 
 
 def take_away(a: Assessment, plan: list[PlanItem], today: date) -> None:
@@ -126,4 +132,4 @@ def recheck(last: date, today: date, recs: ProfileRecords) -> None:
                 "self-tests every few weeks to see what has changed.")
     if st.button("Start a re-check", key="home_recheck", width="stretch"):
         start_reassessment(recs.assessments, weekly_km_from_runs(recs.runs, today) if recs.runs else None)
-        st.switch_page("pages/screening.py")
+        st.switch_page("pages/runner/screening.py")

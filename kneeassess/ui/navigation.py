@@ -7,6 +7,7 @@ by URL before it. A kiosk tablet gets its one page and no menu.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Literal
 
 import streamlit as st
@@ -15,6 +16,7 @@ EVENT_KEY = "kneeassess_event"
 KIOSK_KEY = "kneeassess_kiosk"
 STAFF_KEY = "kneeassess_staff"
 SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
+PAGES = Path(__file__).resolve().parents[2] / "pages"  # one folder per role: runner/, staff/, kiosk/
 
 
 def note_event() -> str | None:
@@ -36,7 +38,7 @@ def staff_name() -> str | None:
 
 
 HOME_PAGE = "pages/runner/home.py"
-SCREENING_PAGE = "pages/screening.py"
+SCREENING_PAGE = "pages/runner/screening.py"
 
 
 def runner_pages(has_profile: bool = False, hidden: bool = False) -> list:
@@ -49,22 +51,33 @@ def runner_pages(has_profile: bool = False, hidden: bool = False) -> list:
         home,
         st.Page(SCREENING_PAGE, title="Knee check", icon=":material/checklist:",
                 default=not has_profile and not hidden, visibility=shown),
-        st.Page("pages/results.py", title="My results", icon=":material/insights:", visibility=shown),
-        st.Page("pages/session.py", title="Today's session", icon=":material/timer:", visibility=shown),
-        st.Page("pages/log.py", title="Log", icon=":material/edit_note:", visibility=shown),
-        st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:", visibility=shown),
-        st.Page("pages/exercises.py", title="Exercises", icon=":material/fitness_center:", visibility=shown),
-        st.Page("pages/learn.py", title="Your knee", icon=":material/menu_book:", visibility=shown),
-        st.Page("pages/book.py", title="Free consultation", icon=":material/event_available:", visibility=shown),
-        st.Page("pages/profile.py", title="My profile", icon=":material/person:", visibility=shown),
+        st.Page("pages/runner/results.py", title="My results", icon=":material/insights:", visibility=shown),
+        st.Page("pages/runner/session.py", title="Today's session", icon=":material/timer:", visibility=shown),
+        st.Page("pages/runner/log.py", title="Log", icon=":material/edit_note:", visibility=shown),
+        st.Page("pages/runner/progress.py", title="Progress", icon=":material/trending_up:", visibility=shown),
+        st.Page("pages/runner/exercises.py", title="Exercises", icon=":material/fitness_center:", visibility=shown),
+        st.Page("pages/runner/learn.py", title="Your knee", icon=":material/menu_book:", visibility=shown),
+        st.Page("pages/runner/book.py", title="Free consultation", icon=":material/event_available:",
+                visibility=shown),
+        st.Page("pages/runner/profile.py", title="My profile", icon=":material/person:", visibility=shown),
     ]
 
 
 def staff_pages() -> list:
     return [
-        st.Page("pages/staff_requests.py", title="Requests", icon=":material/inbox:"),
-        st.Page("pages/staff_events.py", title="Events", icon=":material/event:"),
+        st.Page("pages/staff/staff_requests.py", title="Requests", icon=":material/inbox:"),
+        st.Page("pages/staff/staff_events.py", title="Events", icon=":material/event:"),
     ]
+
+
+def kiosk_navigation():  # -> StreamlitPage
+    """The kiosk's one page, and no menu. It also answers at every other page's address, so that a kiosk link
+    such as ``/results?kiosk=1`` opens the kiosk rather than a "page not found" notice."""
+    kiosk = "pages/kiosk/kiosk.py"
+    others = sorted({p.stem for p in PAGES.glob("*/*.py")} - {Path(kiosk).stem})
+    return st.navigation([st.Page(kiosk, title="Knee check", default=True),
+                          *(st.Page(kiosk, title="Knee check", url_path=name) for name in others)],
+                         position="hidden")
 
 
 def visitor_navigation():  # -> StreamlitPage
@@ -80,11 +93,11 @@ def visitor_navigation():  # -> StreamlitPage
 
         has_profile = current_profile() is not None  # the private link opens the profile on any page it points at
     if in_kiosk():
-        page = st.navigation([st.Page("pages/kiosk.py", title="Knee check", default=True)], position="hidden")
+        page = kiosk_navigation()
         open_at_top("page", page.url_path)
         return page
     staff = signed_in()
-    sign_in = st.Page("pages/staff.py", title="Staff", icon=":material/badge:", url_path="staff",
+    sign_in = st.Page("pages/staff/staff.py", title="Staff", icon=":material/badge:", url_path="staff",
                       visibility="visible" if staff else "hidden", default=bool(staff))
     if staff:  # staff see the clinic's pages only; the runner's stay reachable by URL
         page = st.navigation([sign_in, *staff_pages(), *runner_pages(hidden=True)], position="top")

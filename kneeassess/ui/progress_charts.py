@@ -34,8 +34,9 @@ def period_choice() -> str:
     return chosen or "recent"
 
 
-def this_week(profile: Profile) -> None:
-    _this_week(profile.id, profile.revision, date.today(), _profile=profile)
+def this_week(profile: Profile, show_plan: bool = True) -> None:
+    """This week's phase and, when the safety status allows it here (``show_plan``), the plan."""
+    _this_week(profile.id, profile.revision, date.today(), show_plan, _profile=profile)
 
 
 TABS = ["Pain and running", "Exercises", "Knee checks"]
@@ -58,17 +59,21 @@ def charts_for(profile: Profile, period: str) -> None:
 
 
 @st.cache_data(**CACHE)
-def _this_week(profile_id: str, revision: int, today: date, _profile: Profile) -> None:
-    recs = account.records(_profile)
-    phase = progress.current_phase(recs.assessments, recs.checkins, today)
+def _this_week(profile_id: str, revision: int, today: date, show_plan: bool, _profile: Profile) -> None:
+    from kneeassess.ui.plan_source import profile_plan
+
+    phase, plan = profile_plan(_profile, today)
     if not phase.phase:
         st.info(phase.reason)
         return
-    info = catalogue().phases[phase.phase]
+    info = catalogue().phases[phase.phase]  # type: ignore[index]
     st.header(f"This week: {info.title}")
     st.write(phase.reason)
+    if not show_plan:
+        st.info("This week's plan is shown once you confirm the warning at the top of the page.")
+        return
     with st.expander(f"This week's plan ({catalogue().sessions_per_week} sessions)"):
-        for item in progress.this_weeks_plan(recs.assessments, phase):
+        for item in plan:
             plan_item(item)
 
 

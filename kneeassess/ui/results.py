@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from kneeassess.answers import km_to_miles
 from kneeassess.charts import weekly_km_figure
-from kneeassess.content import Clinic, catalogue, clinic, rulebook
+from kneeassess.content import NO_PLAN_LEVELS, Clinic, catalogue, clinic, rulebook
 from kneeassess.models import Assessment, PlanItem, WeakLink
+from kneeassess.records import Profile
 from kneeassess.reports.calendar import plan_ics
 from kneeassess.reports.pdf import plan_pdf
-from kneeassess.screening.plan import LINK_WORDS, served_by, unserved_links
+from kneeassess.screening.advice import triage_advice
+from kneeassess.screening.load import RATIO_NOTE
+from kneeassess.screening.plan import LINK_WORDS, unserved_links
 from kneeassess.ui.pictures import picture
 from kneeassess.ui.state import Screening
 
@@ -26,44 +29,24 @@ LEVEL_BADGES = {  # words and icon shapes, never colour alone
 UNTESTED_BADGE = ":gray-badge[:material/visibility_off: Not tested]"
 
 
-def triage_banner(a: Assessment) -> None:
-    if a.triage == "urgent":
-        st.error("**Get medical help today.** Do not start exercises for this knee.", icon=":material/emergency:")
-        st.markdown(
-            "Go to urgent care or A&E today, or call your doctor or NHS 111 now. If you cannot get there "
-            "safely, call 999."
-        )
-        st.markdown("**Why:**")
-        for f in a.red_flag_details:
-            if f.triage == "urgent":
-                st.markdown(f"- {f.text}. {f.advice or ''}")
-    elif a.triage == "see_clinician":
-        st.warning(
-            "**See a physiotherapist or doctor before you rely on self-help.** One of your answers is a sign "
-            "that needs a clinician's examination.",
-            icon=":material/warning:",
-        )
-        for f in a.red_flag_details:
-            st.markdown(f"- {f.text}")
-    else:
-        st.success(
-            "**Safe to start with self-care.** None of the warning signs in the safety check applied to you.",
-            icon=":material/check_circle:",
-        )
-
-
 def top_weak_link(a: Assessment) -> WeakLink | None:
     return next((w for w in a.weak_links if w.level != "unlikely"), None)
 
 
-def summary_card(a: Assessment, phase: str | None = None, key: str = "summary") -> DeltaGenerator:
-    """The answer first: safety status, the top weak link and what it means, this week's phase. Returns the
-    card's container so that the page adds its next actions inside it."""
+def summary_card(a: Assessment, phase: str | None = None, key: str = "summary",
+                 profile: Profile | None = None, safety_of: Profile | None = None,
+                 actions: Callable[[bool], None] | None = None) -> bool:
+    """The answer first: the safety advice (kneeassess.ui.safety.render_safety, the one place it is drawn), the
+    top weak link and what it means, this week's phase, then ``actions(plan_ok)`` (the page's next steps) inside
+    the card. Returns whether a plan may be shown."""
+    from kneeassess.ui.safety import render_safety
+
     card = st.container(border=True, key=f"{key}_card")
     with card:
-        triage_banner(a)  # the one safety banner (one call: its wording lives in one place)
-        if a.triage == "urgent":
-            return card
+        plan_ok = render_safety(safety_of or a, key=key, show_ok=True, profile=profile)  # ``safety_of``: the
+        # profile's status (its flag may be resolved or confirmed since this check)
+        if a.triage in NO_PLAN_LEVELS:
+            return plan_ok
         cols = st.columns(2)
         with cols[0]:
             top = top_weak_link(a)
@@ -79,7 +62,9 @@ def summary_card(a: Assessment, phase: str | None = None, key: str = "summary") 
                 ph = catalogue().phases[shown]  # type: ignore[index]
                 st.markdown(f"**This week: {ph.title}**")
                 st.markdown(ph.running)
-    return card
+        if actions is not None:
+            actions(plan_ok)
+    return plan_ok
 
 
 def next_actions(s: Screening, a: Assessment, *, saved: bool, plan: bool = True) -> None:
@@ -88,19 +73,22 @@ def next_actions(s: Screening, a: Assessment, *, saved: bool, plan: bool = True)
 
     cols = st.columns(3)
     if plan and cols[0].button("Start today's session", type="primary", key="start_session", width="stretch"):
-        st.switch_page("pages/session.py")
+        st.switch_page("pages/runner/session.py")
     with cols[1]:
         if saved:
             st.markdown(":material/check_circle: **Saved to your profile**")
         else:
             saving.save_action(s, a)
     if cols[2].button("Book a free consultation", key="book", width="stretch"):
-        st.switch_page("pages/book.py")
+        st.switch_page("pages/runner/book.py")
 
 
 def notes(a: Assessment) -> None:
-    for n in a.notes[1 if a.triage != "self_care" else 0 :]:
+    """The assessment's notes (age, pain location). Safety advice is not among them: render_safety draws it."""
+    for n in a.notes:
         st.info(n, icon=":material/info:")
+    for limit in a.plan_limits:
+        st.info(limit.text, icon=":material/do_not_disturb_on:")
 
 
 def weak_link_card(w: WeakLink) -> None:
@@ -136,6 +124,8 @@ def knee_score(a: Assessment) -> None:
     if a.kujala.total is not None:
         st.metric("Your score", f"{a.kujala.total} / 100")
     st.write(a.kujala.meaning)
+    if a.kujala.version:
+        st.caption(f"Version scored: {a.kujala.version}")
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -154,10 +144,7 @@ def training_load(a: Assessment, primary: str, unit: str) -> None:
         st.markdown(f"- {f}")
     if a.load.acwr is not None:
         with st.expander("Why?"):
-            st.markdown(
-                f"Last 7 days ÷ average of the 3 weeks before = {a.load.acwr:g}. This ratio only describes your "
-                "training; it cannot predict injury (Impellizzeri 2020)."
-            )
+            st.markdown(RATIO_NOTE.format(ratio=a.load.acwr))
 
 
 def plan_item(p: PlanItem, weak: list[WeakLink] | None = None) -> None:
@@ -166,7 +153,8 @@ def plan_item(p: PlanItem, weak: list[WeakLink] | None = None) -> None:
         st.markdown(f"#### {p.name}")
         picture(p.exercise, max_width=360)
         st.markdown(f"**{p.dose}** · level {p.level}")
-        serves = served_by(p.exercise, weak or [])
+        flagged = {w.link for w in weak or [] if w.level in ("likely", "possible")}
+        serves = [lk for lk in p.serves if lk in flagged]
         if serves:
             st.markdown(":material/target: **Trains your " + " and ".join(LINK_WORDS[s] for s in serves) + "**")
         st.caption(p.why)
@@ -210,6 +198,14 @@ def phase_and_plan(a: Assessment) -> None:
     )
 
 
+def calendar_warning(level: str) -> str | None:
+    """The standing warning carried into the calendar file for a see_clinician flag (the advice's own words)."""
+    if level == "self_care":
+        return None
+    adv = triage_advice(level)
+    return f"{adv.title}. {adv.what_to_do}"
+
+
 def take_away(a: Assessment) -> None:
     """My plan as a PDF, and this week's sessions as calendar reminders."""
     st.markdown("#### Take your plan with you")
@@ -221,7 +217,8 @@ def take_away(a: Assessment) -> None:
         tz = st.context.timezone or "Europe/London"
         right.download_button(
             "Add my sessions to my calendar",
-            lambda: plan_ics(a.plan, date.today(), catalogue().sessions_per_week, clinic_name=clinic().name, tz=tz),
+            lambda: plan_ics(a.plan, date.today(), catalogue().sessions_per_week, clinic_name=clinic().name, tz=tz,
+                             warning=calendar_warning(a.triage)),
             "knee-sessions.ics", mime="text/calendar", width="stretch", key="dl_ics", on_click="ignore")
 
 
@@ -245,13 +242,19 @@ def contact_lines(c: Clinic) -> list[str]:
     return lines
 
 
-def clinic_contact(key: str = "book", button: bool = True) -> None:
-    """The clinic's free-consultation offer with a button to the booking page (in kiosk mode: the form here)."""
+def clinic_contact(key: str = "book", *, main_action: bool = True, button: bool = True) -> None:
+    """The clinic's free-consultation offer with a button to the booking page (in kiosk mode: the form here).
+    ``main_action=False`` on the urgent screens: the next step there is urgent care, so booking is a plain button
+    under the advice, never the filled one. ``button=False``: the page has its own booking button already."""
     from kneeassess.ui.navigation import in_kiosk
 
     c = clinic()
-    st.subheader(f"Talk to {c.name}")
-    st.write(f"{c.name} offers a free consultation if you are unsure whether physiotherapy is right for you.")
+    if main_action:
+        st.subheader(f"Talk to {c.name}")
+        st.write(f"{c.name} offers a free consultation if you are unsure whether physiotherapy is right for you.")
+    else:
+        st.caption(f"Later, once your knee has been checked, {c.name} offers a free consultation about your "
+                   "running.")
     if in_kiosk():
         if st.toggle("Book a free consultation", key=key):
             from kneeassess.ui import account, booking
@@ -260,7 +263,8 @@ def clinic_contact(key: str = "book", button: bool = True) -> None:
 
             booking.booking_form(current_assessment(screening()), account.current_profile(), key=f"{key}_form")
         return
-    if button and st.button("Book a free consultation", type="primary", key=key, width="stretch"):
-        st.switch_page("pages/book.py")
+    if button and st.button("Book a free consultation", type="primary" if main_action else "secondary", key=key,
+                            width="stretch" if main_action else "content"):
+        st.switch_page("pages/runner/book.py")
     if lines := contact_lines(c):
         st.caption("Or contact the clinic directly: " + " · ".join(lines))

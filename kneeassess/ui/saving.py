@@ -121,3 +121,5 @@ def saved_note(s: Screening) -> None:
     st.success("Saved to your profile.", icon=":material/check_circle:")
     if s.new_link:
         link_card(s.new_link)
+    if st.button("Go to my log", key="go_log"):
+        st.switch_page("pages/runner/log.py")

@@ -20,7 +20,6 @@ class Screening:
     errors: dict[str, str] = field(default_factory=dict)
     unit: str = "km"
     safety_none: bool = False  # "none of these apply to me" on the safety screen
-    show_plan_anyway: bool = False  # see_clinician: "I understand, show me general exercises anyway"
     finished: bool = False
     saved: bool = False  # this screening's result is in the open profile
     new_link: str | None = None  # the private link made when saving created the profile

@@ -5,10 +5,8 @@ from datetime import date
 import streamlit as st
 
 from kneeassess.ui import account, home
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 
-leave_legacy_pages_mode()
 profile = account.current_profile()
 if profile is None:
-    st.switch_page("pages/screening.py")
+    st.switch_page("pages/runner/screening.py")
 home.draw(profile, date.today())

@@ -18,7 +18,7 @@ from tests.factories import HIP_RUNNER
 
 PASSCODE = "kiosk-passcode-3"
 PASSCODE_HASH = hash_passcode(PASSCODE)
-OTHER_PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if p.name != "kiosk.py")
+OTHER_PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py") if p.parent.name != "kiosk")
 
 
 @pytest.fixture(autouse=True)
@@ -105,7 +105,7 @@ def test_leaving_kiosk_mode_needs_the_staff_passcode(slug):
     assert [e.value for e in at.error] == ["That passcode is not right."]
     assert on_welcome(at)  # still the kiosk
     with pytest.raises(ValueError, match=NOT_REGISTERED):
-        at.switch_page("pages/results.py")
+        at.switch_page("pages/runner/results.py")
 
     at.text_input(key="kiosk_passcode").input(PASSCODE)
     button(at, "Leave kiosk mode").click().run()
@@ -113,5 +113,5 @@ def test_leaving_kiosk_mode_needs_the_staff_passcode(slug):
     assert "kiosk" not in at.query_params
     assert not on_welcome(at)
     assert [h.value for h in at.header] == ["About you"]  # the runner's knee check, with its menu
-    at.switch_page("pages/results.py").run()
+    at.switch_page("pages/runner/results.py").run()
     assert [t.value for t in at.title] == ["Your results"]

@@ -45,7 +45,7 @@ def seeded_profile(store, weeks_ago=3):
 
 def test_log_a_run_through_the_form_and_see_it_in_progress(store):
     p, token = seeded_profile(store)
-    at = open_with_link(token, "pages/log.py")
+    at = open_with_link(token, "pages/runner/log.py")
     at.number_input(key="run_new_km").set_value(8.5)
     at.number_input(key="run_new_min").set_value(50)
     at.date_input(key="run_new_day").set_value(date.today())
@@ -53,14 +53,14 @@ def test_log_a_run_through_the_form_and_see_it_in_progress(store):
     runs = store.list(Run, p.id)
     assert [(r.km, r.minutes) for r in runs] == [(8.5, 50)]
     assert at.number_input(key="run_new_km").value is None  # the form is empty for the next run
-    at.switch_page("pages/progress.py").run()
+    at.switch_page("pages/runner/progress.py").run()
     assert any("8.5 km in 1 run" in c.value for c in at.caption)
 
 
 def test_a_week_of_green_check_ins_moves_the_phase(store):
     p, token = seeded_profile(store)
     monday = date.today() - timedelta(days=date.today().weekday())
-    at = open_with_link(token, "pages/progress.py")
+    at = open_with_link(token, "pages/runner/progress.py")
     assert "This week: Build strength" in [s.value for s in at.header]
     for week in (2, 1):  # two complete green weeks after the check
         for day in (0, 2, 4):
@@ -84,7 +84,7 @@ def test_next_morning_rating_is_asked_the_next_time(store):
     p, token = seeded_profile(store)
     yesterday = date.today() - timedelta(days=1)
     logbook.record_run(store, p, day=yesterday, distance=5, minutes=30)
-    at = open_with_link(token, "pages/log.py")
+    at = open_with_link(token, "pages/runner/log.py")
     assert any("How is your knee this morning" in m.value for m in at.markdown)
     at.pills(key="morning_rating").set_value(1)
     button(at, "Save").click().run()
@@ -94,7 +94,7 @@ def test_next_morning_rating_is_asked_the_next_time(store):
 
 def test_bad_run_input_shows_message_by_the_field(store):
     _, token = seeded_profile(store)
-    at = open_with_link(token, "pages/log.py")
+    at = open_with_link(token, "pages/runner/log.py")
     at.number_input(key="run_new_km").set_value(5)
     at.number_input(key="run_new_min").set_value(30)
     at.number_input(key="run_new_fast").set_value(40)
@@ -105,7 +105,7 @@ def test_bad_run_input_shows_message_by_the_field(store):
 
 def test_failed_write_keeps_the_form(store, monkeypatch):
     p, token = seeded_profile(store)
-    at = open_with_link(token, "pages/log.py")
+    at = open_with_link(token, "pages/runner/log.py")
 
     def down(*a, **k):
         raise StorageError("database unavailable")
@@ -121,33 +121,33 @@ def test_failed_write_keeps_the_form(store, monkeypatch):
 
 def test_delete_all_my_data_and_the_link_stops_working(store):
     p, token = seeded_profile(store)
-    open_with_link(token, "pages/progress.py")  # the records are now in this process's memory
+    open_with_link(token, "pages/runner/progress.py")  # the records are now in this process's memory
     _, kept = account._records_cache()
     assert p.id in kept
-    at = open_with_link(token, "pages/profile.py")
+    at = open_with_link(token, "pages/runner/profile.py")
     at.checkbox(key="confirm_delete").check().run()
     button(at, "Delete all my data").click().run()
     assert "Your data has been deleted." in [s.value for s in at.success]
     assert store.profile_by_token_hash(profiles.token_hash(token)) is None
     assert p.id not in kept  # nor in memory
-    again = open_with_link(token, "pages/log.py")
+    again = open_with_link(token, "pages/runner/log.py")
     assert any("does not open a profile" in w.value for w in again.warning)
 
 
 def test_unit_preference_changes_the_figures(store):
     p, token = seeded_profile(store)
     logbook.record_run(store, p, day=date.today(), distance=10, minutes=55)
-    at = open_with_link(token, "pages/profile.py")
+    at = open_with_link(token, "pages/runner/profile.py")
     at.segmented_control(key="profile_unit").set_value("mi").run()
     assert store.profile_by_token_hash(profiles.token_hash(token)).unit == "mi"
-    at.switch_page("pages/progress.py").run()
+    at.switch_page("pages/runner/progress.py").run()
     assert any("6.2 mi in 1 run" in c.value for c in at.caption)
 
 
 def test_a_made_up_link_opens_nothing(store):
-    at = open_with_link("x" * 32, "pages/progress.py")
+    at = open_with_link("x" * 32, "pages/runner/progress.py")
     assert any("does not open a profile" in w.value for w in at.warning)
-    at = open_with_link("<script>alert(1)</script>", "pages/progress.py")
+    at = open_with_link("<script>alert(1)</script>", "pages/runner/progress.py")
     assert not at.exception
 
 
@@ -156,7 +156,7 @@ def test_progress_shows_the_last_12_weeks_or_everything_by_week(store):
     long_ago = date.today() - timedelta(weeks=20)
     for i in range(10):  # ratings only from 20 weeks ago: outside the default period
         logbook.record_checkin(store, p, day=long_ago + timedelta(days=i), during=5, next_morning=1)
-    at = open_with_link(token, "pages/progress.py")
+    at = open_with_link(token, "pages/runner/progress.py")
     assert at.segmented_control(key="progress_period").value == "recent"
     assert any("No pain ratings in the last 12 weeks" in i.value for i in at.info)
     at.segmented_control(key="progress_period").set_value("all").run()
@@ -168,7 +168,7 @@ def test_progress_shows_the_last_12_weeks_or_everything_by_week(store):
 def test_progress_reads_the_records_again_only_after_a_write(store, monkeypatch):
     p, token = seeded_profile(store)
     logbook.record_run(store, p, day=date.today(), distance=5, minutes=30)
-    at = open_with_link(token, "pages/progress.py")
+    at = open_with_link(token, "pages/runner/progress.py")
     reads = []
     real_list = type(account.store()).list
     monkeypatch.setattr(type(account.store()), "list", lambda self, kind, pid: reads.append(kind) or
@@ -182,7 +182,7 @@ def test_progress_reads_the_records_again_only_after_a_write(store, monkeypatch)
 
 def test_exercises_tab_logs_a_session_and_shows_it_in_the_table(store):
     p, token = seeded_profile(store)
-    at = open_with_link(token, "pages/log.py")
+    at = open_with_link(token, "pages/runner/log.py")
     assert "Tick off today's session" not in [s.value for s in at.header]  # only the open tab is drawn
     at.session_state["log_tab"] = "Exercises"
     at.run()
@@ -200,7 +200,7 @@ def test_exercises_tab_logs_a_session_and_shows_it_in_the_table(store):
 
 def test_reassess_tab_starts_a_reassessment(store):
     _, token = seeded_profile(store)
-    at = open_with_link(token, "pages/log.py")
+    at = open_with_link(token, "pages/runner/log.py")
     at.session_state["log_tab"] = "Reassess"
     at.run()
     button(at, "Start a reassessment").click().run()

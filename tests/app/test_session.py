@@ -11,13 +11,13 @@ from tests.factories import HIP_RUNNER
 
 def test_no_plan_yet_sends_to_the_check():
     at = start()
-    at.switch_page("pages/session.py").run()
+    at.switch_page("pages/runner/session.py").run()
     assert "Do the knee check first" in at.info[0].value
 
 
 def test_steps_through_reps_and_holds():
     at = walk(HIP_RUNNER)
-    at.switch_page("pages/session.py").run()
+    at.switch_page("pages/runner/session.py").run()
     assert not at.exception
     assert at.header[0].value == "Floor reach · set 1 of 3"
     button(at, "+1 rep").click().run()
@@ -42,7 +42,7 @@ def test_finishing_logs_the_session_to_the_profile(store):
     p2, token = profiles.save_results(store, HIP_RUNNER, assess(HIP_RUNNER))
     at = start()
     at.query_params["p"] = token
-    at.switch_page("pages/session.py").run()
+    at.switch_page("pages/runner/session.py").run()
     steps = steps_for(assess(HIP_RUNNER).plan)
     at.session_state[KEY] = {"index": len(steps), "started": None, "reps": 0, "logged": False}
     at.run()

@@ -15,7 +15,7 @@ from tests.app.driver import NOT_REGISTERED, ROOT, button, start, unique
 
 PASSCODE = "clinic-passcode-7"
 PASSCODE_HASH = hash_passcode(PASSCODE)
-STAFF_PAGES = ("pages/staff_requests.py", "pages/staff_events.py")
+STAFF_PAGES = ("pages/staff/staff_requests.py", "pages/staff/staff_events.py")
 PLEASE_SIGN_IN = "This page is for clinic staff. Please sign in."
 
 
@@ -40,7 +40,7 @@ def everything_shown(at: AppTest) -> str:
 
 
 def sign_in(at: AppTest, code: str, name: str = "Dana") -> None:
-    at.switch_page("pages/staff.py").run()  # /staff: registered (hidden) for everyone, the sign-in form
+    at.switch_page("pages/staff/staff.py").run()  # /staff: registered (hidden) for everyone, the sign-in form
     at.text_input(key="staff_name").input(name)
     at.text_input(key="staff_code").input(code)
     button(at, "Sign in").click().run()
@@ -55,7 +55,7 @@ def signed_in_app(name: str = "Dana") -> AppTest:
 
 
 def open_requests(at: AppTest) -> AppTest:
-    at.switch_page("pages/staff_requests.py").run()  # the Clinic menu's "Requests"
+    at.switch_page("pages/staff/staff_requests.py").run()  # the Clinic menu's "Requests"
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Consultation requests"]
     return at
@@ -79,7 +79,7 @@ def test_staff_pages_are_not_there_before_sign_in(store):
     assert "Runner's knee check" in [t.value for t in at.title]
     assert secret not in everything_shown(at) and not at.dataframe
 
-    at.switch_page("pages/staff.py").run()  # the hidden /staff page is the sign-in form only
+    at.switch_page("pages/staff/staff.py").run()  # the hidden /staff page is the sign-in form only
     assert [t.value for t in at.title] == ["Clinic staff"]
     assert [ti.label for ti in at.text_input] == ["Your name", "Staff passcode"]
     assert secret not in everything_shown(at) and not at.dataframe
@@ -98,8 +98,8 @@ def test_each_staff_page_checks_sign_in_itself(store, page):
     at.session_state[STAFF_KEY] = "Dana"  # the same page for a signed-in member of staff draws its content
     at.run()
     assert not at.exception and PLEASE_SIGN_IN not in [e.value for e in at.error]
-    assert [t.value for t in at.title] == [{"pages/staff_requests.py": "Consultation requests",
-                                           "pages/staff_events.py": "Events"}[page]]
+    assert [t.value for t in at.title] == [{"pages/staff/staff_requests.py": "Consultation requests",
+                                           "pages/staff/staff_events.py": "Events"}[page]]
 
 
 def test_wrong_passcode_says_so_and_keeps_staff_pages_away(store):
@@ -124,7 +124,7 @@ def test_five_wrong_passcodes_lock_out_even_the_right_one(store):
     assert [e.value for e in at.error][0].startswith("Too many wrong attempts.")
     assert not at.success
     with pytest.raises(ValueError, match=NOT_REGISTERED):
-        at.switch_page("pages/staff_requests.py")
+        at.switch_page("pages/staff/staff_requests.py")
 
 
 def test_requests_are_listed_and_the_filters_work(store):
@@ -234,7 +234,7 @@ def today_figures(at: AppTest, event_name: str) -> list:
 
 def test_events_page_creates_an_event_and_shows_its_counters(store):
     at = signed_in_app()
-    at.switch_page("pages/staff_events.py").run()
+    at.switch_page("pages/staff/staff_events.py").run()
     assert not at.exception and [t.value for t in at.title] == ["Events"]
 
     name = unique("Spring parkrun ")

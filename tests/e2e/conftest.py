@@ -10,7 +10,6 @@ import contextlib
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import pytest
 
 from kneeassess.ui.app_setup import theme_flags
 from tests.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EXPECT_TIMEOUT_MS, ROOT, free_port  # noqa: F401 (re-exported)
+from tests.waiting import NotInTime, wait_until
 
 START_TIMEOUT_S = 60
 IDLE_TIMEOUT_MS = 30_000
@@ -35,12 +35,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def _healthy(url: str) -> bool:
+def _healthy(url: str, path: str = "/_stcore/health", timeout: float = 2) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+        with urllib.request.urlopen(f"{url}{path}", timeout=timeout) as resp:
             return resp.status == 200 and resp.read().decode().strip() == "ok"
     except (urllib.error.URLError, OSError):
         return False
+
+
+def ready(url: str) -> bool:
+    """The app has run app.py once (``/_stcore/script-health-check``, .streamlit/config.toml): as every launcher
+    waits before the app takes visitors (dev.py app, the Dockerfile, the systemd unit)."""
+    return _healthy(url, "/_stcore/script-health-check", timeout=START_TIMEOUT_S)
 
 
 @contextlib.contextmanager
@@ -65,12 +71,16 @@ def serve(log_name: str, env: dict[str, str] | None = None) -> Iterator[str]:
     with log_path.open("w") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
         try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not _healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    why = f"exited with {proc.returncode}" if proc.poll() is not None else "not healthy in time"
-                    pytest.fail(f"streamlit {why} ({' '.join(cmd)}); its log:\n{log_path.read_text()}", pytrace=False)
-                time.sleep(0.25)
+            def exited() -> str | None:
+                return f"exited with {proc.returncode}" if proc.poll() is not None else None
+
+            try:
+                wait_until(lambda: _healthy(url), START_TIMEOUT_S, interval=0.25, give_up=exited,
+                           what="streamlit answering /_stcore/health")
+                wait_until(lambda: ready(url), START_TIMEOUT_S, interval=0.5, give_up=exited,
+                           what="streamlit running app.py (/_stcore/script-health-check)")
+            except NotInTime as exc:
+                pytest.fail(f"{exc} ({' '.join(cmd)}); its log:\n{log_path.read_text()}", pytrace=False)
             yield url
         finally:
             proc.terminate()

@@ -1,6 +1,7 @@
 """The shape of the codebase: only kneeassess/ui imports Streamlit; app.py only builds navigation; lint clean."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,9 +30,73 @@ def test_only_ui_imports_streamlit():
 
 
 def test_pages_write_no_sql_and_import_no_storage_internals():
-    for page in (ROOT / "pages").glob("*.py"):
+    pages = list((ROOT / "pages").rglob("*.py"))
+    assert pages
+    for page in pages:
         text = page.read_text()
         assert "sqlalchemy" not in text and "SELECT " not in text, page
+
+
+# Streamlit's public API is ``streamlit`` itself (``st.*``) and the versioned ``streamlit.components.v1``.
+# Everything else is its machinery: importing or patching it ties the app to one release's internals (the
+# PagesManager patch that once made deep links work is the example this test exists for).
+PUBLIC_STREAMLIT = {"streamlit", "streamlit.components.v1"}
+PRIVATE_ATTRIBUTES = {"runtime", "source_util", "web", "config", "proto", "elements", "commands", "watcher",
+                      "delta_generator", "scriptrunner", "util"}
+PRIVATE_NAMES = ("PagesManager", "uses_pages_directory", "_mpa_v1", "get_script_run_ctx", "ScriptRunContext",
+                 "add_script_run_ctx", "SessionManager", "AppSession")
+
+
+def app_sources() -> list[Path]:
+    return [ROOT / "app.py", *(ROOT / "kneeassess").rglob("*.py"), *(ROOT / "pages").rglob("*.py")]
+
+
+def streamlit_internals(path: Path) -> list[str]:
+    """What this file uses of Streamlit beyond its public API: imports, attributes, patched names."""
+    text = path.read_text()
+    found = [name for name in PRIVATE_NAMES if name in text]
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith("streamlit.") and a.name not in PUBLIC_STREAMLIT]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "streamlit":
+            modules = [node.module] if node.module != "streamlit" else [f"streamlit.{a.name}" for a in node.names]
+            found += [m for m in modules if m not in PUBLIC_STREAMLIT
+                      and (node.module != "streamlit" or m.split(".")[1] in PRIVATE_ATTRIBUTES)]
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and node.value.id in {"st", "streamlit"} and node.attr in PRIVATE_ATTRIBUTES):
+            found.append(f"{node.value.id}.{node.attr}")
+    return found
+
+
+def test_nothing_imports_or_patches_streamlit_internals():
+    offenders = {str(p.relative_to(ROOT)): found for p in app_sources() if (found := streamlit_internals(p))}
+    assert offenders == {}
+
+
+def test_the_internals_check_sees_each_way_in(tmp_path: Path):
+    for source in ("from streamlit.runtime.pages_manager import PagesManager",
+                   "import streamlit.source_util", "from streamlit import config as c",
+                   "import streamlit as st\nst.runtime.exists()",
+                   "import streamlit as st\nPagesManager = None"):
+        probe = tmp_path / "probe.py"
+        probe.write_text(source)
+        assert streamlit_internals(probe), source
+    probe.write_text("import streamlit as st\nimport streamlit.components.v1 as components\nst.navigation([])")
+    assert streamlit_internals(probe) == []
+
+
+def test_pages_are_grouped_by_role_and_every_page_path_exists():
+    """Page files live in pages/runner/, pages/staff/, pages/kiosk/ only: Streamlit 1.67's old multipage mode
+    runs ``pages/*.py`` on its own for a deep link (README, "Pages and deep links"). Every "pages/..." path
+    written in the code, the tests and the benchmarks names a file that exists."""
+    assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == []
+    assert sorted(p.name for p in (ROOT / "pages").iterdir() if p.is_dir() and p.name != "__pycache__") == [
+        "kiosk", "runner", "staff"]
+    written = set()
+    for path in [*app_sources(), *(ROOT / "tests").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]:
+        written |= set(re.findall(r"[\"'](pages/[a-z_]+/[a-z_]+\.py)[\"']", path.read_text()))
+    assert written
+    assert sorted(p for p in written if not (ROOT / p).is_file()) == []
 
 
 def test_ruff_is_clean():

@@ -57,7 +57,9 @@ def test_export_json_and_csv_hold_everything_and_neutralise_formulas(store, prof
     data = json.loads(profiles.export_json(store, profile))
     assert data["runs"][0]["km"] == 5 and data["exercise_sessions"][0]["load"].startswith("=HYPERLINK")
     zf = zipfile.ZipFile(io.BytesIO(profiles.export_csv_zip(store, profile)))
-    assert set(zf.namelist()) == {"runs.csv", "checkins.csv", "exercise_sessions.csv", "assessments.csv"}
+    assert set(zf.namelist()) == {"profile.csv", "runs.csv", "checkins.csv", "exercise_sessions.csv",
+                                  "assessments.csv"}
+    assert "clinician_checked_on" in zf.read("profile.csv").decode()  # the clinician's check is exported too
     sessions_csv = zf.read("exercise_sessions.csv").decode()
     assert "'=HYPERLINK" in sessions_csv
 

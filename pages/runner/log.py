@@ -8,18 +8,17 @@ from datetime import date
 import streamlit as st
 
 from kneeassess.logbook import weekly_km_from_runs
-from kneeassess.progress import current_phase, this_weeks_plan
-from kneeassess.ui import account, importer, logforms
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
+from kneeassess.ui import account, importer, logforms, safety
+from kneeassess.ui.plan_source import profile_plan
 from kneeassess.ui.state import start_reassessment
 
-leave_legacy_pages_mode()
 st.title("Log")
 profile = account.current_profile()
 if profile is None:
     st.info("Save your results first (at the end of the knee check) to keep a log.", icon=":material/info:")
     st.stop()
 
+plan_ok = safety.render_safety(profile, key="log")
 today = date.today()
 records = account.records(profile)
 logforms.morning_prompt(profile, records.runs, records.checkins, today)
@@ -44,12 +43,13 @@ if pain_tab.open:
 
 if exercise_tab.open:
     with exercise_tab:
-        phase = current_phase(records.assessments, records.checkins, today)
-        plan = this_weeks_plan(records.assessments, phase)
-        if plan:
+        phase, plan = profile_plan(profile, today)
+        if plan and plan_ok:
             st.header("Tick off today's session")
             st.caption(f"This week's plan ({phase.phase} phase).")
             logforms.session_form(profile, today, plan)
+        elif plan:
+            st.info("This week's plan is shown once you confirm the warning at the top of the page.")
         else:
             st.info(phase.reason)
         logforms.sessions_table(profile)
@@ -62,4 +62,4 @@ if reassess_tab.open:
         if st.button("Start a reassessment", type="primary"):
             start_reassessment(records.assessments,
                                weekly_km_from_runs(records.runs, today) if records.runs else None)
-            st.switch_page("pages/screening.py")
+            st.switch_page("pages/runner/screening.py")

@@ -6,10 +6,8 @@ import streamlit as st
 
 from kneeassess import events, leads, outbox
 from kneeassess.ui import account, console
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.staff_gate import require_staff
 
-leave_legacy_pages_mode()
 staff = require_staff()
 st.set_page_config(layout="wide")
 

@@ -4,12 +4,9 @@ import streamlit as st
 
 from kneeassess.content import clinic
 from kneeassess.ui import account, booking
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.results import contact_lines
 from kneeassess.ui.session_results import shown_assessment
 from kneeassess.ui.state import screening
-
-leave_legacy_pages_mode()
 
 st.title("Book a free consultation")
 profile = account.current_profile()

@@ -2,10 +2,7 @@
 
 import streamlit as st
 
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.staff_gate import sign_in_form, sign_out, signed_in
-
-leave_legacy_pages_mode()
 
 st.title("Clinic staff")
 who = signed_in()
@@ -17,9 +14,9 @@ if who is None:
 st.success(f"Signed in as {who}.")
 left, right = st.columns(2)
 if left.button("Consultation requests", type="primary", width="stretch"):
-    st.switch_page("pages/staff_requests.py")
+    st.switch_page("pages/staff/staff_requests.py")
 if right.button("Events and kiosk", width="stretch"):
-    st.switch_page("pages/staff_events.py")
+    st.switch_page("pages/staff/staff_events.py")
 st.divider()
 if st.button("Sign out"):
     sign_out()

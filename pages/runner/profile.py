@@ -5,17 +5,15 @@ import streamlit as st
 from kneeassess import profiles
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.saving import link_card
 
-leave_legacy_pages_mode()
 st.title("My profile")
 profile = account.current_profile()
 if profile is None:
     st.info("You have no saved profile open. Finish a knee check and choose “Save my results”, or open your "
             "private link.", icon=":material/info:")
     if st.button("Start the knee check", type="primary"):
-        st.switch_page("pages/screening.py")
+        st.switch_page("pages/runner/screening.py")
     st.stop()
 
 link_card(account.link())

@@ -7,12 +7,10 @@ import streamlit as st
 
 from kneeassess import events, profiles
 from kneeassess.ui import account
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
 from kneeassess.ui.staff_gate import require_staff
 from kneeassess.ui.text import plain
 
-leave_legacy_pages_mode()
 require_staff()
 st.set_page_config(layout="wide")
 
@@ -57,7 +55,8 @@ def live_figures() -> None:
         "Requests": s.requests, "Conversion": None if s.conversion is None else f"{s.conversion:.0%}",
         "Foot": s.weak_links.get("foot", 0), "Hamstring": s.weak_links.get("hamstring", 0),
         "Hip": s.weak_links.get("hip", 0), "Self-care": s.triage.get("self_care", 0),
-        "See clinician": s.triage.get("see_clinician", 0), "Urgent": s.triage.get("urgent", 0),
+        "See clinician": s.triage.get("see_clinician", 0),
+        "See clinician within 2 days": s.triage.get("see_clinician_soon", 0), "Urgent": s.triage.get("urgent", 0),
     } for s in stats]), hide_index=True, width="stretch")
     st.caption("Counts only: no personal data. Updated every 10 seconds.")
 

@@ -2,19 +2,18 @@
 
 import streamlit as st
 
-from kneeassess.ui import account, guided_session
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
+from kneeassess.ui import account, guided_session, safety
 from kneeassess.ui.plan_source import current_plan
-
-leave_legacy_pages_mode()
 
 st.title("Today's session")
 profile = account.current_profile()
+if not safety.safety_gate("session"):
+    st.stop()
 plan = current_plan(profile)
 if not plan:
     st.info("Do the knee check first: your session is this week's plan from it.", icon=":material/info:")
     if st.button("Start the knee check", type="primary"):
-        st.switch_page("pages/screening.py")
+        st.switch_page("pages/runner/screening.py")
     st.stop()
 
 guided_session.draw(plan, profile)

@@ -4,10 +4,8 @@ import streamlit as st
 
 from kneeassess.content import clinic
 from kneeassess.ui import flow
-from kneeassess.ui.app_setup import leave_legacy_pages_mode
 from kneeassess.ui.state import screening
 
-leave_legacy_pages_mode()
 s = screening()
 if s.step == 0:
     st.title("Runner's knee check")
