@@ -10,7 +10,7 @@ import os
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 DATA_DIR = Path(os.environ.get("KNEEASSESS_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
 
 SIDES = ("left", "right")
-LINKS = ("foot", "hamstring", "hip")
+LINKS: tuple[Link, ...] = ("foot", "hamstring", "hip")
 PHASES = ("settle", "build", "progress")
 TRIAGE_LEVELS = ("self_care", "see_clinician", "see_clinician_soon", "urgent")  # least to most severe
 NO_PLAN_LEVELS = ("see_clinician_soon", "urgent")  # no exercise plan at all (brief §2)
@@ -82,6 +82,13 @@ class Question(Strict):
         if self.exclusive is not None and self.exclusive not in [o.value for o in self.options]:
             raise ValueError(f"exclusive option '{self.exclusive}' is not one of the options")
         return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The (min, max) of an int, number or distance question (the loader checks that both are given)."""
+        if self.min is None or self.max is None:
+            raise ValueError(f"the question {self.id!r} has no min and max")
+        return self.min, self.max
 
     @property
     def answer_ids(self) -> list[str]:
@@ -494,7 +501,10 @@ def _read(path: Path) -> Any:
         raise ContentError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from exc
 
 
-def load_model(model: type[BaseModel], path: Path) -> Any:
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model(model: type[M], path: Path) -> M:
     raw = _read(path)
     try:
         return model.model_validate(raw)

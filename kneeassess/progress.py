@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kneeassess.content import Phase
 from kneeassess.models import Assessment, PlanItem
 from kneeassess.records import CheckIn, ExerciseSession, Run, SavedAssessment
 from kneeassess.safety import SafetyStatus
@@ -22,7 +23,7 @@ SELF_TESTS = {
 
 @dataclass(frozen=True)
 class CurrentPhase:
-    phase: str | None
+    phase: Phase | None
     reason: str
     decisions: list[PhaseDecision]
     since: date | None
@@ -53,7 +54,7 @@ def current_phase(
                                   "new knee check no longer shows it.", [], None)
     start = rec.created_at.date()
     after = [(c.day, c.during, c.next_morning) for c in checkins if monday(c.day) > monday(start)]
-    start_phase: str = a.phase
+    start_phase = a.phase
     start_reason = a.phase_reason or ""
     if safety.max_phase == "build":
         start_phase, start_reason = cap_phase(start_phase, start_reason)

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kneeassess.content import NO_PLAN_LEVELS
+from kneeassess.content import NO_PLAN_LEVELS, Phase, Triage
 from kneeassess.models import Assessment
 from kneeassess.records import Profile
 
 
 @dataclass(frozen=True)
 class SafetyStatus:
-    level: str  # self_care | see_clinician | see_clinician_soon | urgent
+    level: Triage
     flags: tuple[str, ...] = ()
     since: datetime | None = None  # when the assessment that raised it was made
     clinician_checked_on: date | None = None
@@ -42,7 +42,7 @@ class SafetyStatus:
         return self.level == "see_clinician" and not self.resolved
 
     @property
-    def max_phase(self) -> str:
+    def max_phase(self) -> Phase:
         return "build" if self.needs_confirmation else "progress"
 
     @property

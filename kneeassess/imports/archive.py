@@ -3,7 +3,8 @@
 Nothing here writes to disk: ZIP entry names are only labels, so a name like ``../../etc/passwd`` is harmless.
 
 Caps (see :class:`Limits`): each file or entry at most 25 MB uncompressed, the whole import at most 200 MB
-uncompressed, a ZIP at most 5,000 entries and a 16 MB central directory. Sizes are *counted while
+uncompressed, a ZIP at most 5,000 entries and a 16 MB central directory, an activities.csv at most 25,000 rows, and
+60 s of reading (files not started by then are reported as not read). Sizes are *counted while
 decompressing* (64 KB at a time), never taken from the headers alone; a header that already declares too much
 is refused before any work.
 """
@@ -14,11 +15,12 @@ import gzip
 import io
 import re
 import struct
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from kneeassess.imports.model import FileProblem
 
@@ -33,6 +35,8 @@ class Limits:
     zip_entries: int = 5000
     zip_directory_bytes: int = 16 * MB  # a ZIP's central directory (bounds the work of listing it)
     archive_bytes: int = 2048 * MB  # a ZIP file itself (it is read entry by entry, never whole)
+    csv_rows: int = 25_000  # rows of one activities.csv (a run a day for 68 years)
+    seconds: float = 60.0  # reading one import: files not started by then are reported, not read
 
 
 def size_text(n: int) -> str:
@@ -40,7 +44,7 @@ def size_text(n: int) -> str:
 
 
 class TotalTooLarge(FileProblem):
-    pass
+    """The import's budget (bytes or time) is spent: nothing more can be read."""
 
 
 class Budget:
@@ -49,6 +53,15 @@ class Budget:
     def __init__(self, limits: Limits):
         self.limits = limits
         self.left = limits.total_bytes
+        self.deadline = time.monotonic() + limits.seconds
+
+    def check_time(self) -> None:
+        """Refuse to start another file once the import has taken its time budget."""
+        if time.monotonic() > self.deadline:
+            raise TotalTooLarge(
+                f"not read: the import took longer than {self.limits.seconds:g} s in all; "
+                "import fewer files at a time"
+            )
 
     def take(self, n: int) -> None:
         self.left -= n
@@ -67,7 +80,13 @@ def too_big_message(limits: Limits) -> str:
     return f"larger than {size_text(limits.file_bytes)} uncompressed: not read (activity files are far smaller)"
 
 
-def read_capped(stream: BinaryIO, budget: Budget) -> bytes:
+class Readable(Protocol):
+    """A binary stream as far as :func:`read_capped` needs it (files, ``GzipFile``, a ZIP member)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def read_capped(stream: Readable, budget: Budget) -> bytes:
     """Read a stream to its end, counting as it goes; refuse past the per-file cap or the import's budget."""
     out = bytearray()
     while True:
@@ -83,7 +102,7 @@ def read_capped(stream: BinaryIO, budget: Budget) -> bytes:
 def gunzip(data: bytes, budget: Budget) -> bytes:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
-            return read_capped(f, budget)  # type: ignore[arg-type]
+            return read_capped(f, budget)
     except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
         raise FileProblem(f"damaged gzip file: {_gzip_reason(exc)}") from None
 
@@ -237,7 +256,7 @@ class Zip:
             raise _too_big(budget.limits)
         try:
             with self.zf.open(info) as f:
-                return read_capped(f, budget)  # type: ignore[arg-type]
+                return read_capped(f, budget)
         except FileProblem:
             raise
         except RuntimeError as exc:  # encrypted

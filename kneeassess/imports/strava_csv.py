@@ -25,8 +25,15 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from statistics import median
+from typing import Protocol
 
 from kneeassess.imports.model import Activity, FileProblem
+
+
+class Cell(Protocol):
+    """A row's value in one of the canonical columns (``which``: the first or second of that name), or None."""
+
+    def __call__(self, row: list[str], key: str, which: int = 0) -> str | None: ...
 
 # canonical key -> header names (compared case-insensitively). English and German as Strava writes them.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -140,7 +147,8 @@ def _nearest_unit(ratio: float) -> float:
     return min((METRE, KM, MILE), key=lambda u: abs(math.log(ratio / u)))
 
 
-def parse(data: bytes, source: str) -> list[Activity | RowProblem]:
+def parse(data: bytes, source: str, max_rows: int | None = None) -> list[Activity | RowProblem]:
+    """The CSV's rows as activities (or a row's problem). More than ``max_rows`` rows: FileProblem, nothing read."""
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     try:
@@ -174,6 +182,11 @@ def parse(data: bytes, source: str) -> list[Activity | RowProblem]:
         return row[i] if i < len(row) else None
 
     body = [r for r in rows[1:] if any(c.strip() for c in r)]
+    if max_rows is not None and len(body) > max_rows:
+        raise FileProblem(
+            f"{len(body):,} rows: more than the {max_rows:,} one import reads; not read "
+            "(split the file, or import the activity files themselves)"
+        )
     distance = _Distances(body, cols, cell)
 
     out: list[Activity | RowProblem] = []
@@ -206,7 +219,7 @@ class _Distances:
     comes from Average Speed x Moving Time, else from its magnitude (above 400 it can only be metres).
     """
 
-    def __init__(self, body: list[list[str]], cols: dict[str, list[int]], cell) -> None:  # noqa: ANN001
+    def __init__(self, body: list[list[str]], cols: dict[str, list[int]], cell: Cell) -> None:
         self.cols = cols.get("distance", [])[:2]
         self.note: str | None = None
         self.metres_col: int | None = None

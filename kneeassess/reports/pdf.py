@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -98,9 +99,15 @@ class _Doc(FPDF):
         self.set_subject("Self-screening for runners with knee pain, not a diagnosis")
         self.set_lang("en-GB")
 
-    def multi_cell(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+    def multi_cell(self, *args: Any, **kwargs: Any) -> FPDF.MultiCellResult:  # FPDF's arguments, passed on
         kwargs.setdefault("align", "L")  # ragged right: fpdf2 justifies by default
         return super().multi_cell(*args, **kwargs)
+
+    def text_height(self, w: float, h: float, text: str, padding: int = 0) -> float:
+        """The height ``multi_cell`` would take for the text (nothing is drawn)."""
+        height = self.multi_cell(w, h, text, padding=padding, dry_run=True, output="HEIGHT")
+        assert isinstance(height, int | float), height
+        return float(height)
 
     # ---- page furniture
     def header(self) -> None:
@@ -384,8 +391,7 @@ def _red_flag_lines() -> dict[str, list[str]]:
 def _pain_table_height(doc: _Doc) -> float:
     """The three rows' height (mm), as drawn below."""
     doc.set_font(FONT, "", 10)
-    return sum(max(9.0, doc.multi_cell(doc.epw - 70, LH, meaning, padding=2, dry_run=True, output="HEIGHT")) + 1
-               for _, _, meaning in PAIN_RULES)
+    return sum(max(9.0, doc.text_height(doc.epw - 70, LH, meaning, padding=2)) + 1 for _, _, meaning in PAIN_RULES)
 
 
 def _pain_rules_page(doc: _Doc) -> None:
@@ -400,7 +406,7 @@ def _pain_rules_page(doc: _Doc) -> None:
         doc.set_fill_color(*fill)
         doc.set_text_color(*INK)
         doc.set_font(FONT, "", 10)
-        h = max(9.0, doc.multi_cell(widths[2], LH, meaning, padding=2, dry_run=True, output="HEIGHT"))
+        h = max(9.0, doc.text_height(widths[2], LH, meaning, padding=2))
         if doc.will_page_break(h + 1):  # a row never splits (its cells are placed from one y)
             doc.add_page()
         y = doc.get_y()
@@ -486,7 +492,7 @@ def _kv(doc: _Doc, key: str, value: str, key_w: float = 42) -> None:
     doc.set_x(doc.l_margin)
     doc.set_font(FONT, "B", 9.5)
     doc.set_text_color(*INK)
-    key_h = doc.multi_cell(key_w - 2, 4.8, key, dry_run=True, output="HEIGHT")
+    key_h = doc.text_height(key_w - 2, 4.8, key)
     if doc.will_page_break(key_h):
         doc.add_page()
     top = doc.get_y()

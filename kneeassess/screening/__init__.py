@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from kneeassess.answers import validate_answers
@@ -36,7 +37,7 @@ LOCATION_NOTES = {
 }
 
 
-def _not_judged(answers: dict[str, Any], akps_answered: int, untested: list[str]) -> list[str]:
+def _not_judged(answers: dict[str, Any], akps_answered: int, untested: Sequence[str]) -> list[str]:
     out = []
     if "pain_run_worst" not in answers or "pain_next_morning" not in answers:
         out.append("How your pain responds to running (you skipped a pain rating), so your phase is cautious.")

@@ -3,7 +3,7 @@ with the clinic's region's numbers (``data/clinic.toml``). Every screen, the PDF
 
 from __future__ import annotations
 
-from kneeassess.content import Clinic, clinic, safety_book
+from kneeassess.content import Clinic, Triage, clinic, safety_book
 from kneeassess.models import Call, TriageAdvice
 
 
@@ -13,10 +13,10 @@ def fill_numbers(text: str, c: Clinic | None = None) -> str:
     return text.replace("{emergency}", c.numbers.emergency.tel).replace("{urgent_advice}", c.numbers.urgent_advice.tel)
 
 
-def calls(level: str, c: Clinic | None = None) -> list[Call]:
+def calls(level: Triage, c: Clinic | None = None) -> list[Call]:
     c = c or clinic()
     out = []
-    for key in safety_book().levels[level].call:  # type: ignore[index]
+    for key in safety_book().levels[level].call:
         if key == "emergency":
             out.append(Call(label=c.numbers.emergency.label, tel=c.numbers.emergency.tel))
         elif key == "urgent_advice":
@@ -27,15 +27,15 @@ def calls(level: str, c: Clinic | None = None) -> list[Call]:
     return out
 
 
-def triage_advice(level: str, c: Clinic | None = None) -> TriageAdvice:
+def triage_advice(level: Triage, c: Clinic | None = None) -> TriageAdvice:
     c = c or clinic()
-    lv = safety_book().levels[level]  # type: ignore[index]
-    return TriageAdvice(level=level, title=lv.title, what_to_do=fill_numbers(lv.what_to_do, c),  # type: ignore[arg-type]
+    lv = safety_book().levels[level]
+    return TriageAdvice(level=level, title=lv.title, what_to_do=fill_numbers(lv.what_to_do, c),
                         by_when=fill_numbers(lv.by_when, c), call=calls(level, c))
 
 
-def disclaimer(level: str) -> str:
-    return safety_book().levels[level].disclaimer  # type: ignore[index]
+def disclaimer(level: Triage) -> str:
+    return safety_book().levels[level].disclaimer
 
 
 def advice_lines(advice: TriageAdvice) -> list[str]:

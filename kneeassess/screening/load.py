@@ -54,8 +54,9 @@ def load_findings(answers: dict[str, Any]) -> LoadFindings:
     flags: list[str] = []
     findings: list[str] = []
     change = wow = acwr = None
-    if all(w is not None for w in weeks):
-        w3, w2, w1, w0 = (float(w) for w in weeks)  # type: ignore[arg-type]
+    known = [float(w) for w in weeks if w is not None]
+    if len(known) == len(weeks):
+        w3, w2, w1, w0 = known
         change = change_pct(w0, [w1, w2, w3])
         acwr = uncoupled_acwr(w0, [w1, w2, w3])
         wow = change_pct(w0, [w1])

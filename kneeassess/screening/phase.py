@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kneeassess.content import Phase
+
 SAFE_MAX = 2  # 0-2: safe
 ACCEPTABLE_MAX = 5  # up to 5: acceptable if it settles by next morning; above 5: too much
 SETTLED_MAX = 2  # next-morning pain at or below this counts as settled
 
 
-ORDER = ("settle", "build", "progress")
+ORDER: tuple[Phase, ...] = ("settle", "build", "progress")
 
 
-def phase_for(worst: int | None, morning: int | None) -> tuple[str, str]:
+def phase_for(worst: int | None, morning: int | None) -> tuple[Phase, str]:
     """The phase and the reason in words, from the worst running pain and the next-morning pain (0-10)."""
     if worst is not None and worst > ACCEPTABLE_MAX:
         return "settle", f"Your worst running pain was {worst}/10, above 5/10, so the first job is to let it settle."
@@ -36,14 +38,14 @@ def phase_for(worst: int | None, morning: int | None) -> tuple[str, str]:
     return "progress", f"Your worst running pain was {worst}/10 (2 or less) and it settled by the next morning."
 
 
-CAPPED_AT = "build"  # an unresolved see_clinician flag: never above build (brief §7)
+CAPPED_AT: Phase = "build"  # an unresolved see_clinician flag: never above build (brief §7)
 CAP_REASON = (
     "Because one of your answers needs a clinician's check, you stay at the build phase at most (no hop landings, "
     "no strides) until a clinician has checked your knee or a new knee check no longer shows the warning sign."
 )
 
 
-def cap_phase(phase: str, reason: str | None) -> tuple[str, str]:
+def cap_phase(phase: Phase, reason: str | None) -> tuple[Phase, str]:
     """The phase held at ``build`` at most, for a runner with an unresolved see_clinician flag."""
     if ORDER.index(phase) <= ORDER.index(CAPPED_AT):
         return phase, reason or ""
@@ -68,7 +70,7 @@ class WeekPain:
 @dataclass(frozen=True)
 class PhaseDecision:
     week_start: date
-    phase: str
+    phase: Phase
     changed: bool
     reason: str
 
@@ -84,14 +86,14 @@ def weekly_pain(checkins: list[tuple[date, int | None, int | None]]) -> list[Wee
         weeks.setdefault(monday(day), []).append((during, morning))
     out = []
     for start in sorted(weeks):
-        during = [d for d, _ in weeks[start] if d is not None]
+        runs = [d for d, _ in weeks[start] if d is not None]
         mornings = [m for _, m in weeks[start] if m is not None]
         out.append(
             WeekPain(
                 week_start=start,
-                worst=max(during) if during else None,
+                worst=max(runs) if runs else None,
                 morning=max(mornings) if mornings else None,
-                mean=round(sum(during) / len(during), 2) if during else None,
+                mean=round(sum(runs) / len(runs), 2) if runs else None,
             )
         )
     return out
@@ -117,7 +119,7 @@ def _good_for(phase: str, week: WeekPain) -> bool:
 
 
 def weekly_phases(
-    start_phase: str, weeks: list[WeekPain], until: date, max_phase: str = "progress"
+    start_phase: Phase, weeks: list[WeekPain], until: date, max_phase: Phase = "progress"
 ) -> list[PhaseDecision]:
     """Replay the weeks after the assessment: two good weeks in a row move up a phase, a bad week drops back.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kneeassess.content import TRIAGE_LEVELS, AllOf, AnyOf, Compare, questionnaire, safety_book
+from kneeassess.content import TRIAGE_LEVELS, AllOf, AnyOf, Compare, Triage, questionnaire, safety_book
 from kneeassess.models import RedFlag
 from kneeassess.screening.weak_links import holds
 
@@ -52,7 +52,7 @@ def flag_label(flag_id: str) -> str:
     return next((f.label for f in safety_book().secondary_flags if f.id == flag_id), flag_id)
 
 
-def triage_level(flags: list[RedFlag]) -> str:
+def triage_level(flags: list[RedFlag]) -> Triage:
     return max((f.triage for f in flags), key=TRIAGE_LEVELS.index, default="self_care")
 
 

@@ -7,6 +7,8 @@ before it goes into Markdown, so script, HTML and Markdown payloads show as what
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -18,15 +20,22 @@ from kneeassess.records import Request
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.storage import NotFound, StorageError
 from kneeassess.ui import account
-from kneeassess.ui.text import plain
+from kneeassess.ui.text import show_plain
 
 
-def filters(events: list[str]) -> dict:
+def _id(r: Request) -> int:
+    """The id of a request read from the store (only a request not yet stored has none)."""
+    if r.id is None:
+        raise NotFound("this request is not stored")
+    return r.id
+
+
+def filters(events: list[str]) -> dict[str, Any]:
     cols = st.columns([1, 1, 2])
     status = cols[0].selectbox("Status", ["all", *leads.STATUSES], format_func=lambda s: "All" if s == "all"
                                else leads.STATUS_LABELS[s], key="f_status")
     event = cols[1].selectbox("Event", ["all", *events], key="f_event")
-    days = cols[2].date_input("Received between", value=(), key="f_days", format="DD/MM/YYYY")
+    days = cols[2].date_input("Received between", value=[], key="f_days", format="DD/MM/YYYY")
     search = st.text_input("Search name, email, phone or message", key="f_search", max_chars=100)
     since = until = None
     if isinstance(days, tuple) and len(days) == 2:
@@ -57,7 +66,7 @@ def triage_words(r: Request) -> str:
     return TRIAGE_WORDS.get(str(level), "not shared") if level else "not shared"
 
 
-def assessment_summary(result: dict) -> None:
+def assessment_summary(result: dict[str, Any]) -> None:
     try:
         a = Assessment.model_validate(result)
     except ValueError:
@@ -75,18 +84,21 @@ def assessment_summary(result: dict) -> None:
 
 
 def detail(r: Request, staff: str) -> None:
-    st.subheader(f"Request #{r.id}: {plain(r.name)}")
-    st.caption(f"Received {r.created_at.astimezone():%d %b %Y %H:%M} · status {leads.STATUS_LABELS[r.status]}"
-               + (f" · event {plain(r.event)}" if r.event else ""))
+    st.subheader(f"Request #{r.id}")
+    show_plain(r.name, "Name: ")
+    st.caption(f"Received {r.created_at.astimezone():%d %b %Y %H:%M} · status {leads.STATUS_LABELS[r.status]}")
+    if r.event:
+        show_plain(r.event, "Event: ")
     if r.email:
-        st.markdown(f"Email: [{plain(r.email)}](mailto:{r.email.replace(')', '%29')})")
+        show_plain(r.email, "Email: ")
+        st.link_button("Write an email", f"mailto:{quote(r.email, safe='@')}", key=f"mail_{r.id}")
     if r.phone:
-        st.markdown(f"Phone: [{plain(r.phone)}](tel:{r.phone})")
+        show_plain(r.phone, "Phone: ")
     if r.preferred_days or r.preferred_time:
-        st.text(f"Prefers: {', '.join(r.preferred_days)} {r.preferred_time}".strip())
+        show_plain(f"{', '.join(r.preferred_days)} {r.preferred_time}".strip(), "Prefers: ")
     if r.message:
         st.markdown("**Message**")
-        st.text(r.message)
+        show_plain(r.message)
     st.caption(f"Consents: contact {'yes' if r.consent_contact else 'no'} · marketing "
                f"{'yes' if r.consent_marketing else 'no'} · assessment attached "
                f"{'yes' if r.consent_assessment else 'no'}")
@@ -105,31 +117,34 @@ def workflow(r: Request, staff: str) -> None:
         note = st.text_area("Note", max_chars=leads.NOTE_MAX, key=f"note_{r.id}")
         if st.form_submit_button("Save", type="primary"):
             try:
-                leads.set_status(account.store(), r.id, status, note, staff)
+                leads.set_status(account.store(), _id(r), status, note, staff)
             except (leads.InvalidStatus, NotFound, StorageError, ValueError) as exc:
                 st.error(str(exc) or "Could not save.")
                 return
             st.rerun()
     for n in reversed(r.notes):
-        change = f" · {leads.STATUS_LABELS[n.status_from]} → {leads.STATUS_LABELS[n.status_to]}" if n.status_to else ""
-        st.caption(f"{n.at.astimezone():%d %b %H:%M} · {plain(n.staff)}{change}")
+        change = (f" · {leads.STATUS_LABELS[n.status_from]} → {leads.STATUS_LABELS[n.status_to]}"
+                  if n.status_from and n.status_to else "")
+        show_plain(f"{n.at.astimezone():%d %b %H:%M} · {n.staff}{change}")
         if n.text:
-            st.text(n.text)
+            show_plain(n.text)
 
 
 def history(r: Request) -> None:
     with st.expander("Delivery to the clinic"):
-        items = leads.delivery_history(account.store(), r.id)
+        items = leads.delivery_history(account.store(), _id(r))
         if not items:
             st.caption("No delivery channel was configured when this request came in (it is only listed here).")
         for item in items:
             st.markdown(f"**{item.channel}**: {item.status} after {item.attempts} attempt(s)"
-                        + (f", next try {item.next_attempt_at.astimezone():%H:%M}" if item.status != "delivered"
-                           else ""))
+                        + (f", next try {item.next_attempt_at.astimezone():%H:%M}"
+                           if item.status in ("pending", "sending") else "")
+                        + (" — **needs attention**: not retried; contact the person directly"
+                           if item.status == "failed" else ""))
             for att in item.history:
-                st.caption(f"{att.at.astimezone():%d %b %H:%M:%S} · {att.outcome}"
+                show_plain(f"{att.at.astimezone():%d %b %H:%M:%S} · {att.outcome}"  # the error quotes the receiver
                            + (f" · HTTP {att.http_status}" if att.http_status else "")
-                           + (f" · {plain(att.error)}" if att.error else ""))
+                           + (f" · {att.error}" if att.error else ""))
 
 
 def erase(r: Request, staff: str) -> None:
@@ -139,7 +154,7 @@ def erase(r: Request, staff: str) -> None:
         sure = st.checkbox("I am sure: erase this person's data", key=f"erase_ok_{r.id}")
         if st.button("Erase", type="primary", disabled=not sure, key=f"erase_{r.id}"):
             try:
-                counts = leads.erase_person(account.store(), r.id, staff)
+                counts = leads.erase_person(account.store(), _id(r), staff)
             except (NotFound, StorageError) as exc:
                 st.error(f"Could not erase: {exc}")
                 return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,7 +22,8 @@ PAIN = list(range(11))
 
 
 def _errors(form: str) -> dict[str, str]:
-    return st.session_state.get(f"errors_{form}", {})
+    errors: dict[str, str] = st.session_state.get(f"errors_{form}", {})
+    return errors
 
 
 def _show(form: str, field: str) -> None:
@@ -29,7 +31,7 @@ def _show(form: str, field: str) -> None:
         st.error(msg, icon=":material/error:")
 
 
-def _attempt(form: str, action, success: str) -> bool:
+def _attempt(form: str, action: Callable[[], object], success: str) -> bool:
     """Run a save; on failure keep the form as typed and put the messages by the fields."""
     try:
         action()
@@ -105,7 +107,9 @@ def run_form(profile: Profile, today: date, run: Run | None = None) -> None:
         _reset(form)
     elif save:
         st.rerun()
-    if delete and _attempt(form, lambda: logbook.remove(account.store(), profile, Run, run.id), "Run deleted"):
+    run_id = run.id if run else None
+    if delete and run_id is not None and _attempt(
+            form, lambda: logbook.remove(account.store(), profile, Run, run_id), "Run deleted"):
         _reset(form)
 
 
@@ -132,8 +136,9 @@ def checkin_form(profile: Profile, today: date, checkin: CheckIn | None = None) 
         _reset(form)
     elif save:
         st.rerun()
-    if delete and _attempt(form, lambda: logbook.remove(account.store(), profile, CheckIn, checkin.id),
-                           "Pain rating deleted"):
+    checkin_id = checkin.id if checkin else None
+    if delete and checkin_id is not None and _attempt(
+            form, lambda: logbook.remove(account.store(), profile, CheckIn, checkin_id), "Pain rating deleted"):
         _reset(form)
 
 
@@ -163,11 +168,12 @@ def session_form(profile: Profile, today: date, plan: list[PlanItem]) -> None:
         st.session_state[f"errors_{form}"] = {"form": "Tick the exercises you did."}
         st.rerun()
 
-    def log_all() -> None:
-        for p in chosen:
-            logbook.record_session(account.store(), profile, day=day, exercise=p.exercise, sets=p.sets, reps=p.reps,
-                                   seconds=None if p.reps is not None else p.seconds, load=p.load, pain=pain,
-                                   today=today)
+    def log_all() -> None:  # one transaction: a failure saves none of them
+        logbook.record_sessions(account.store(), profile, [
+            logbook.ExerciseDone(p.exercise, p.sets, reps=p.reps, seconds=None if p.reps is not None else p.seconds,
+                                 load=p.load)
+            for p in chosen
+        ], day=day, pain=pain, today=today)
 
     if _attempt(form, log_all, f"{count(len(chosen), 'exercise')} logged"):
         _reset(form)
@@ -234,7 +240,7 @@ def _shown(v: int | None) -> str:
 
 # The two tables are drawn by functions cached per profile revision (their elements are replayed on a rerun
 # that changed nothing; any write raises the revision).
-TABLES_CACHE = dict(show_spinner=False, max_entries=64, ttl=900)
+TABLES_CACHE = st.cache_data(show_spinner=False, max_entries=64, ttl=900)
 
 
 def runs_table(profile: Profile) -> None:
@@ -245,7 +251,7 @@ def sessions_table(profile: Profile) -> None:
     _sessions_table(profile.id, profile.revision, _profile=profile)
 
 
-@st.cache_data(**TABLES_CACHE)
+@TABLES_CACHE
 def _runs_table(profile_id: str, revision: int, unit: str, _profile: Profile) -> None:
     runs = account.records(_profile).runs
     if not runs:
@@ -259,7 +265,7 @@ def _runs_table(profile_id: str, revision: int, unit: str, _profile: Profile) ->
     st.dataframe(df, hide_index=True, width="stretch", column_config=DATE_COLUMN)
 
 
-@st.cache_data(**TABLES_CACHE)
+@TABLES_CACHE
 def _sessions_table(profile_id: str, revision: int, _profile: Profile) -> None:
     sessions = account.records(_profile).sessions
     if not sessions:

@@ -41,7 +41,7 @@ HOME_PAGE = "pages/runner/home.py"
 SCREENING_PAGE = "pages/runner/screening.py"
 
 
-def runner_pages(has_profile: bool = False, hidden: bool = False) -> list:
+def runner_pages(has_profile: bool = False, hidden: bool = False) -> list[st.Page]:
     """The runner's pages. With a profile open, Home (``/``) is the runner's own page; a first-time visitor's
     home is the knee check. ``hidden``: reachable by URL but not in the menu (signed-in staff)."""
     shown: Literal["visible", "hidden"] = "hidden" if hidden else "visible"
@@ -63,14 +63,14 @@ def runner_pages(has_profile: bool = False, hidden: bool = False) -> list:
     ]
 
 
-def staff_pages() -> list:
+def staff_pages() -> list[st.Page]:
     return [
         st.Page("pages/staff/staff_requests.py", title="Requests", icon=":material/inbox:"),
         st.Page("pages/staff/staff_events.py", title="Events", icon=":material/event:"),
     ]
 
 
-def kiosk_navigation():  # -> StreamlitPage
+def kiosk_navigation() -> st.Page:
     """The kiosk's one page, and no menu. It also answers at every other page's address, so that a kiosk link
     such as ``/results?kiosk=1`` opens the kiosk rather than a "page not found" notice."""
     kiosk = "pages/kiosk/kiosk.py"
@@ -80,7 +80,7 @@ def kiosk_navigation():  # -> StreamlitPage
                          position="hidden")
 
 
-def visitor_navigation():  # -> StreamlitPage
+def visitor_navigation() -> st.Page:
     """The navigation for this visitor; call ``.run()`` on the result."""
     from kneeassess.ui import header
     from kneeassess.ui.page_top import open_at_top

@@ -9,6 +9,7 @@ the profile raises its revision, so nothing stale is shown (bench/RESULTS.md, pa
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -22,14 +23,17 @@ from kneeassess.screening.phase import weekly_pain
 from kneeassess.ui import account
 from kneeassess.ui.results import plan_item
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 CHART_CONFIG = {"displayModeBar": False}
 PERIODS = {"recent": f"Last {progress.PERIOD_WEEKS} weeks", "all": "Everything"}
-CACHE = dict(show_spinner=False, max_entries=128, ttl=900)
+CACHE = st.cache_data(show_spinner=False, max_entries=128, ttl=900)
 
 
 def period_choice() -> str:
     st.divider()
-    chosen = st.segmented_control("Show", list(PERIODS), default="recent", format_func=PERIODS.get,
+    chosen = st.segmented_control("Show", list(PERIODS), default="recent", format_func=PERIODS.__getitem__,
                                   key="progress_period")
     return chosen or "recent"
 
@@ -58,7 +62,7 @@ def charts_for(profile: Profile, period: str) -> None:
             _checks(*key, _profile=profile)
 
 
-@st.cache_data(**CACHE)
+@CACHE
 def _this_week(profile_id: str, revision: int, today: date, show_plan: bool, _profile: Profile) -> None:
     from kneeassess.ui.plan_source import profile_plan
 
@@ -66,7 +70,7 @@ def _this_week(profile_id: str, revision: int, today: date, show_plan: bool, _pr
     if not phase.phase:
         st.info(phase.reason)
         return
-    info = catalogue().phases[phase.phase]  # type: ignore[index]
+    info = catalogue().phases[phase.phase]
     st.header(f"This week: {info.title}")
     st.write(phase.reason)
     if not show_plan:
@@ -81,20 +85,20 @@ def _weeks(period: str) -> int | None:
     return None if period == "all" else progress.PERIOD_WEEKS
 
 
-@st.cache_data(**CACHE)
+@CACHE
 def _running(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
     recs: ProfileRecords = account.records(_profile)
     pain(recs.checkins, progress.window_start(today, _weeks(period)))
     distance(recs.runs, today, unit, clinic().colours.primary, _weeks(period))
 
 
-@st.cache_data(**CACHE)
+@CACHE
 def _exercises(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
     recs: ProfileRecords = account.records(_profile)
     sessions(recs.sessions, catalogue().sessions_per_week, today, clinic().colours.primary, _weeks(period))
 
 
-@st.cache_data(**CACHE)
+@CACHE
 def _checks(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
     recs: ProfileRecords = account.records(_profile)
     kujala(recs.assessments)
@@ -102,7 +106,7 @@ def _checks(profile_id: str, revision: int, today: date, unit: str, period: str,
     links(recs.assessments)
 
 
-def _show(fig, key: str) -> None:
+def _show(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key)
 
 
@@ -199,7 +203,7 @@ def links(assessments: list[SavedAssessment]) -> None:
     days = sorted({d for d, _, _ in scores})
     by_day = {(d, lk): s for d, lk, s in scores}
     by_link = {lk: [by_day.get((d, lk)) for d in days] for lk in ("foot", "hamstring", "hip")}
-    names = {lk: info.name for lk, info in rulebook().links.items()}
+    names: dict[str, str] = {lk: info.name for lk, info in rulebook().links.items()}
     _show(charts.link_scores_figure(days, by_link, names), "links")
     st.caption(progress.links_reading(assessments))
 

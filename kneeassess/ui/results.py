@@ -9,7 +9,7 @@ import streamlit as st
 
 from kneeassess.answers import km_to_miles
 from kneeassess.charts import weekly_km_figure
-from kneeassess.content import NO_PLAN_LEVELS, Clinic, catalogue, clinic, rulebook
+from kneeassess.content import NO_PLAN_LEVELS, Clinic, Triage, catalogue, clinic, rulebook
 from kneeassess.models import Assessment, PlanItem, WeakLink
 from kneeassess.records import Profile
 from kneeassess.reports.calendar import plan_ics
@@ -137,8 +137,9 @@ def weekly_km_chart(weekly: tuple[float, ...], primary: str, unit: str) -> None:
 def training_load(a: Assessment, primary: str, unit: str) -> None:
     st.subheader("Your running load")
     km = a.load.weekly_km
-    if all(v is not None for v in km):
-        shown = [km_to_miles(v) for v in km] if unit == "mi" else km  # type: ignore[arg-type]
+    known = [v for v in km if v is not None]
+    if len(known) == len(km):
+        shown = [km_to_miles(v) for v in known] if unit == "mi" else known
         weekly_km_chart(tuple(shown), primary, unit)
     for f in a.load.findings:
         st.markdown(f"- {f}")
@@ -169,8 +170,10 @@ def plan_item(p: PlanItem, weak: list[WeakLink] | None = None) -> None:
 
 
 def phase_and_plan(a: Assessment) -> None:
+    if a.phase is None:  # urgent: no phase, no plan
+        return
     cat = catalogue()
-    info = cat.phases[a.phase]  # type: ignore[index]
+    info = cat.phases[a.phase]
     st.subheader(f"This week: {info.title}")
     st.write(a.phase_reason)
     st.markdown(f"**Running:** {info.running}")
@@ -198,7 +201,7 @@ def phase_and_plan(a: Assessment) -> None:
     )
 
 
-def calendar_warning(level: str) -> str | None:
+def calendar_warning(level: Triage) -> str | None:
     """The standing warning carried into the calendar file for a see_clinician flag (the advice's own words)."""
     if level == "self_care":
         return None

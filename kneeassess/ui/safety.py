@@ -17,7 +17,7 @@ from datetime import date
 import streamlit as st
 
 from kneeassess import profiles
-from kneeassess.content import clinic
+from kneeassess.content import Triage, clinic
 from kneeassess.models import Assessment, RedFlag, TriageAdvice
 from kneeassess.records import Profile
 from kneeassess.safety import NO_FLAG, SafetyStatus, safety_status, status_of_assessment
@@ -107,7 +107,7 @@ def _clinician_check(profile: Profile, status: SafetyStatus, key: str) -> None:
 
 
 def render_safety(
-    subject: Assessment | Profile | SafetyStatus | str | None, *, key: str, show_ok: bool = False,
+    subject: Assessment | Profile | SafetyStatus | Triage | None, *, key: str, show_ok: bool = False,
     profile: Profile | None = None,
 ) -> bool:
     """Draw the safety advice for ``subject`` (an assessment, a saved profile, a status or a triage level) and

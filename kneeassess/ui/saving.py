@@ -9,11 +9,10 @@ import streamlit as st
 
 from kneeassess import profiles
 from kneeassess.models import Assessment
-from kneeassess.records import SavedAssessment
+from kneeassess.records import AssessmentKind, SavedAssessment
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
 from kneeassess.ui.navigation import EVENT_KEY
-from kneeassess.ui.session_results import count_take_home
 from kneeassess.ui.state import Screening
 
 # Built with createElement (no "<" in the script: st.html's sanitiser drops a script that looks like markup).
@@ -96,18 +95,17 @@ def save_action(s: Screening, a: Assessment) -> None:
 def _save(s: Screening, a: Assessment) -> None:
     profile = account.current_profile()
     try:
-        kind = "screening"
-        if profile is not None and account.store().list(SavedAssessment, profile.id):
+        kind: AssessmentKind = "screening"
+        if profile is not None and account.store().list_records(SavedAssessment, profile.id):
             kind = "reassessment"
         _, token = profiles.save_results(
             account.store(), s.answers, a, unit=s.unit, profile=profile, kind=kind,
-            event=st.session_state.get(EVENT_KEY),
+            event=st.session_state.get(EVENT_KEY), screening_id=s.counted_id,
         )
     except StorageError:
         st.session_state["kneeassess_save_error"] = ("Saving failed: we could not reach the database. Your answers "
                                                      "are still here; please try again.")
         return
-    count_take_home(s)
     if token:
         account.remember(token)
         s.new_link = account.link()

@@ -9,6 +9,7 @@ Create Date: 2026-12-02 00:00:00
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -31,7 +32,7 @@ def upgrade() -> None:
                         sa.column("red_flags", sa.JSON), sa.column("triage_at", sa.DateTime(timezone=True)))
     assessments = sa.table("assessments", sa.column("id", sa.Integer), sa.column("profile_id", sa.String),
                            sa.column("created_at", sa.DateTime(timezone=True)), sa.column("result", sa.JSON))
-    latest: dict[str, tuple[object, dict]] = {}
+    latest: dict[str, tuple[object, dict[str, Any]]] = {}
     for row in conn.execute(sa.select(assessments.c.profile_id, assessments.c.created_at, assessments.c.result)
                             .order_by(assessments.c.created_at, assessments.c.id)):
         latest[row.profile_id] = (row.created_at, row.result or {})
