@@ -63,8 +63,9 @@ def theme_flags() -> list[str]:
 
 
 def ensure_test_tools() -> None:
-    """Debian's Chromium (browser tests) and poppler-utils (PDF pages to PNG); apt-get installs them as root."""
-    tools = (("chromium", CHROMIUM), ("poppler-utils", "pdftoppm"), ("nginx", "/usr/sbin/nginx"))
+    """Debian's Chromium (browser tests), poppler-utils (PDF pages to PNG), nginx and npm (axe-core for the
+    accessibility checks); apt-get installs them as root."""
+    tools = (("chromium", CHROMIUM), ("poppler-utils", "pdftoppm"), ("nginx", "/usr/sbin/nginx"), ("npm", "npm"))
     missing = [pkg for pkg, path in tools
                if not (Path(path).exists() or shutil.which(path))]
     if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -73,6 +74,12 @@ def ensure_test_tools() -> None:
         subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=False)
     if not Path(CHROMIUM).exists():
         say(f"{CHROMIUM} not found: browser tests will be skipped (install Debian's 'chromium' package)")
+    axe = ROOT / "tests" / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
+    if shutil.which("npm") and not axe.exists():
+        say("installing axe-core (pinned in tests/e2e/package-lock.json) for the accessibility checks")
+        subprocess.run(["npm", "ci", "--prefix", str(ROOT / "tests" / "e2e"), "--no-audit", "--no-fund"], check=False)
+    if not axe.exists():
+        say("axe-core not found: the accessibility checks will fail (install npm, then `npm ci --prefix tests/e2e`)")
     if not shutil.which("pdftoppm"):
         say("pdftoppm not found: the PDF rendering test will be skipped (install 'poppler-utils')")
 

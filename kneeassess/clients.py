@@ -8,7 +8,7 @@ loopback: nginx on the same host, as in ``deploy/nginx``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
 log = logging.getLogger(__name__)

@@ -85,3 +85,16 @@ def done_exercises(steps: list[Step], completed: int) -> dict[str, int]:
         if n == needed[key]:
             out[key[0]] += 1
     return out
+
+
+def position(steps: list[Step], index: int) -> str:
+    """Where the runner is, in words: "Exercise 2 of 8 · set 1 of 3" (rests are not steps of their own)."""
+    exercises = list(dict.fromkeys(s.exercise for s in steps))
+    if not exercises:
+        return ""
+    if index >= len(steps):
+        return f"All {len(exercises)} exercises done"
+    s = steps[index]
+    if s.kind == "rest":  # a rest belongs to the set after it
+        return f"Exercise {exercises.index(s.exercise) + 1} of {len(exercises)} · rest before set {s.set_no + 1}"
+    return f"Exercise {exercises.index(s.exercise) + 1} of {len(exercises)} · set {s.set_no} of {s.sets}"

@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
-from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -43,7 +42,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from kneeassess import outbox
 from kneeassess.records import ReminderClaim
 from kneeassess.settings import current
-from kneeassess.storage import ROOT
 from kneeassess.storage.reminder_store import ReminderStore
 from kneeassess.storage.sql import SqlStore
 

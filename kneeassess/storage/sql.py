@@ -16,7 +16,6 @@ from __future__ import annotations
 import builtins
 import hashlib
 import logging
-import os
 import sys
 import threading
 import time

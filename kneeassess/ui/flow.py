@@ -10,6 +10,7 @@ from kneeassess.answers import check
 from kneeassess.content import NO_PLAN_LEVELS, Question, Step, questionnaire
 from kneeassess.screening.triage import red_flags, self_tests_not_asked, triage_level
 from kneeassess.ui import movement, questions
+from kneeassess.ui.page_top import open_at_top
 from kneeassess.ui.pictures import picture
 from kneeassess.ui.state import TOTAL_STEPS, Screening
 
@@ -21,18 +22,6 @@ def header(number: int, title: str) -> None:
     st.caption(f"Step {number} of {TOTAL_STEPS}")
     st.progress(number / TOTAL_STEPS)
     st.header(title)
-
-
-def scroll_to_top(step: int) -> None:
-    """A new step starts at its top on a phone: scroll the page up once when the step changes."""
-    if st.session_state.get("_shown_step") == step:
-        return
-    st.session_state["_shown_step"] = step
-    st.html(
-        "<script>const m = document.querySelector('[data-testid=\"stMain\"]');"
-        "if (m) { m.scrollTo(0, 0); } window.scrollTo(0, 0);</script>",
-        unsafe_allow_javascript=True,  # a fixed script, no user data in it
-    )
 
 
 def asked(q: Question, answers: dict[str, Any]) -> bool:
@@ -140,7 +129,7 @@ def draw_step(s: Screening, results_page: str | None = RESULTS_PAGE) -> None:
             format_func=lambda u: "kilometres" if u == "km" else "miles",
         ) or s.unit
 
-    scroll_to_top(s.step)
+    open_at_top("step", str(s.step))
     skipped = self_tests_not_asked(s.answers) if step.id == "self_tests" else None
     if step.id == "self_tests" and not (skipped and "single_leg_squat" in skipped[0]):
         movement.movement_check(s)  # outside the form: the upload and its progress bar run on their own click

@@ -9,7 +9,7 @@ from typing import TypedDict
 import streamlit as st
 
 from kneeassess import logbook
-from kneeassess.guided import Step, done_exercises, remaining, steps_for, time_scale
+from kneeassess.guided import Step, done_exercises, position, remaining, steps_for, time_scale
 from kneeassess.models import PlanItem
 from kneeassess.records import Profile
 from kneeassess.storage import StorageError
@@ -126,14 +126,13 @@ def log_session(plan: list[PlanItem], sets_done: dict[str, int], profile: Profil
 def draw(plan: list[PlanItem], profile: Profile | None) -> None:
     steps = steps_for(plan)
     g = state()
-    st.progress(min(1.0, g["index"] / max(1, len(steps))), text=f"Step {min(g['index'] + 1, len(steps))} of "
-                f"{len(steps)}")
+    st.progress(min(1.0, g["index"] / max(1, len(steps))), text=position(steps, g["index"]))
     if g["index"] >= len(steps):
         finish(plan, steps, g, profile)
         return
     step = steps[g["index"]]
     with st.container(border=True):
-        st.subheader(step.title)
+        st.header(step.title)
         if step.kind != "rest":
             picture(step.exercise, max_width=360)
         st.markdown(f"### {step.instruction}")

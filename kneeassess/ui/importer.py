@@ -10,13 +10,13 @@ from kneeassess.imports import UPLOAD_TYPES, preview_rows, read_uploads, save_ru
 from kneeassess.records import Profile, Run
 from kneeassess.storage import StorageError
 from kneeassess.ui import account, forms
-from kneeassess.ui.text import show_plain
+from kneeassess.ui.text import DATE_FORMAT, count, show_plain
 
 RESULT_KEY = "kneeassess_import"
 
 
 def import_section(profile: Profile, runs: list[Run]) -> None:
-    st.subheader("Import from Strava or your watch")
+    st.header("Import from Strava or your watch")
     st.caption("A Strava bulk-export ZIP, its activities.csv, or .fit / .gpx / .tcx files (also .gz). Only runs "
                "are imported; you see them before anything is saved.")
     if done := st.session_state.pop("import_done", None):
@@ -43,7 +43,8 @@ def import_section(profile: Profile, runs: list[Run]) -> None:
             "Pace /km": r["pace_per_km"], "Heart rate": r["avg_hr"],
             "Fast min": r["fast_min"], "Status": r["status"], "Note": r["note"],
         } for r in rows]), hide_index=True, width="stretch",
-            column_config={"Fast min": st.column_config.NumberColumn(help="Empty: no speed data in the file")})
+            column_config={"Fast min": st.column_config.NumberColumn(help="Empty: no speed data in the file"),
+                           "Date": st.column_config.DateColumn(format=DATE_FORMAT)})
     else:
         st.info("No runs found in these files.")
     if result.skipped:
@@ -55,7 +56,7 @@ def import_section(profile: Profile, runs: list[Run]) -> None:
             for e in result.errors:
                 show_plain(f"{e.source}: {e.error}")
     if new:
-        st.button(f"Save {new} new run{'s' if new != 1 else ''}", type="primary", key="import_save",
+        st.button(f"Save {count(new, 'new run')}", type="primary", key="import_save",
                   on_click=_save, args=(profile,))
         forms.show("import", forms.FORM)
 
@@ -73,5 +74,5 @@ def _save(profile: Profile) -> None:
         return
     forms.clear("import")
     st.session_state.pop(RESULT_KEY, None)
-    st.session_state["import_done"] = f"Saved {saved} runs" + (
-        f"; {duplicates} were already in your log." if duplicates else ".")
+    st.session_state["import_done"] = f"Saved {count(saved, 'run')}" + (
+        f"; {count(duplicates, 'was', 'were')} already in your log." if duplicates else ".")

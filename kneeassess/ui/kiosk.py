@@ -146,7 +146,8 @@ def take_home(s: Screening, a: Assessment) -> None:
         return
     with st.container(border=True, horizontal_alignment="center"):
         st.markdown("### Scan this with your phone's camera")
-        st.image(profiles.qr_png(link), width=360, caption="Your result, plan and log, private to you")
+        st.image(profiles.qr_png(link), width=360, caption="Your result, plan and log, private to you",
+                 alt="QR code of your private link: scan it with your phone's camera to take your result home")
         st.caption("The link is private: it opens your results on your phone. It disappears from this tablet when "
                    "you press Finish.")
         if st.button("Done, clear the tablet", type="primary", width="stretch", key="kiosk_done",

@@ -15,6 +15,7 @@ from kneeassess.content import catalogue
 from kneeassess.models import PlanItem
 from kneeassess.records import CheckIn, Profile, Run
 from kneeassess.ui import account, forms
+from kneeassess.ui.text import DATE_FORMAT, count, day_text
 
 PAIN = list(range(11))
 
@@ -46,8 +47,8 @@ def morning_prompt(profile: Profile, runs: list[Run], checkins: list[CheckIn], t
     if day is None:
         return
     with st.container(border=True):
-        st.markdown(f"**How is your knee this morning, after your run on {day:%A %d %B}?**")
-        with st.form("morning"):
+        st.markdown(f"**How is your knee this morning, after your run on {day:%A} {day_text(day)}?**")
+        with st.form("morning", enter_to_submit=False):
             st.pills("Knee pain now (0 = none, 10 = worst imaginable)", PAIN, key="morning_rating")
             _show("morning", "next_morning")
             _show("morning", "form")
@@ -90,8 +91,8 @@ def run_form(profile: Profile, today: date, run: Run | None = None) -> None:
             return {"value": None} if name in ("km", "min") else {}
         return {"default" if name == "effort" else "value": start[name]}
 
-    with st.form(form, clear_on_submit=False, border=run is None):
-        st.date_input("Date", max_value=today + timedelta(days=1), format="DD/MM/YYYY", key=f"{form}_day",
+    with st.form(form, clear_on_submit=False, border=run is None, enter_to_submit=False):
+        st.date_input("Date", max_value=today + timedelta(days=1), format=DATE_FORMAT, key=f"{form}_day",
                       **initial("day"))
         _show(form, "day")
         cols = st.columns(2)
@@ -139,8 +140,8 @@ def checkin_form(profile: Profile, today: date, checkin: CheckIn | None = None) 
     def initial(name: str, value: Any) -> dict[str, Any]:
         return {} if checkin is None else {name: value}
 
-    with st.form(form, border=checkin is None):
-        st.date_input("Day of the run", max_value=today + timedelta(days=1), format="DD/MM/YYYY",
+    with st.form(form, border=checkin is None, enter_to_submit=False):
+        st.date_input("Day of the run", max_value=today + timedelta(days=1), format=DATE_FORMAT,
                       key=f"{form}_day", **initial("value", checkin.day if checkin else None))
         _show(form, "day")
         st.pills("Worst knee pain during or after the run", PAIN, key=f"{form}_during",
@@ -157,15 +158,11 @@ def checkin_form(profile: Profile, today: date, checkin: CheckIn | None = None) 
 
 
 def _session_defaults(today: date, plan: list[PlanItem]) -> dict[str, Any]:
-    defaults: dict[str, Any] = {"sess_day": today, "sess_pain": None}
-    for p in plan:
-        defaults |= {f"sess_done_{p.exercise}": False, f"sess_sets_{p.exercise}": p.sets,
-                     f"sess_load_{p.exercise}": p.load or ""}
-        defaults[f"sess_reps_{p.exercise}" if p.reps is not None else f"sess_secs_{p.exercise}"] = p.reps or p.seconds
-    return defaults
+    return {"sess_day": today, "sess_pain": None} | {f"sess_done_{p.exercise}": False for p in plan}
 
 
 def _save_session(profile: Profile, today: date, plan: list[PlanItem]) -> None:
+    """The tick-off form's callback: the ticked exercises logged at their planned dose, in one transaction."""
     form, state = "sessions", st.session_state
     chosen = [p for p in plan if state.get(f"sess_done_{p.exercise}")]
     if not chosen:
@@ -174,34 +171,26 @@ def _save_session(profile: Profile, today: date, plan: list[PlanItem]) -> None:
 
     def log_all() -> None:  # one transaction: a failure saves none of them
         logbook.record_sessions(account.store(), profile, [
-            logbook.ExerciseDone(
-                p.exercise, state.get(f"sess_sets_{p.exercise}"),
-                reps=state.get(f"sess_reps_{p.exercise}") if p.reps is not None else None,
-                seconds=None if p.reps is not None else state.get(f"sess_secs_{p.exercise}"),
-                load=state.get(f"sess_load_{p.exercise}"))
+            logbook.ExerciseDone(p.exercise, p.sets, reps=p.reps, seconds=None if p.reps is not None else p.seconds,
+                                 load=p.load)
             for p in chosen
         ], day=state["sess_day"], pain=state.get("sess_pain"), today=today)
 
-    if _attempt(form, log_all, f"{len(chosen)} exercises logged"):
+    if _attempt(form, log_all, f"{count(len(chosen), 'exercise')} logged"):
         forms.reset_widgets(_session_defaults(today, plan))
 
 
 def session_form(profile: Profile, today: date, plan: list[PlanItem]) -> None:
-    """Tick off this week's plan: one row per exercise, prefilled with the planned dose."""
+    """Tick off today's exercises: one card per planned exercise, logged at the planned dose."""
     form = "sessions"
     forms.init_widgets(_session_defaults(today, plan))
-    with st.form(form):
-        st.date_input("Date", max_value=today + timedelta(days=1), format="DD/MM/YYYY", key="sess_day")
-        for p in plan:
-            with st.container(border=True):
-                st.checkbox(f"{p.name}: {p.dose}", key=f"sess_done_{p.exercise}")
-                cols = st.columns(3)
-                cols[0].number_input("Sets", 0, 20, key=f"sess_sets_{p.exercise}")
-                if p.reps is not None:
-                    cols[1].number_input("Reps", 0, 200, key=f"sess_reps_{p.exercise}")
-                else:
-                    cols[1].number_input("Seconds", 0, 600, key=f"sess_secs_{p.exercise}")
-                cols[2].text_input("Load", max_chars=40, key=f"sess_load_{p.exercise}")
+    with st.form(form, enter_to_submit=False):
+        st.date_input("Date", max_value=today + timedelta(days=1), format=DATE_FORMAT, key="sess_day")
+        for i in range(0, len(plan), 2):  # two cards a row on a desktop, one column on a phone
+            for col, p in zip(st.columns(2), plan[i:i + 2], strict=False):
+                with col, st.container(border=True):
+                    st.checkbox(f"**{p.name}**", key=f"sess_done_{p.exercise}")
+                    st.caption(p.dose)
         st.pills("Knee pain during the exercises", PAIN, key="sess_pain")
         _show(form, "form")
         _show(form, "exercise")
@@ -211,14 +200,14 @@ def session_form(profile: Profile, today: date, plan: list[PlanItem]) -> None:
 
 def run_label(r: Run, unit: str) -> str:
     dist = km_to_miles(r.km) if unit == "mi" else r.km
-    return f"{r.day:%a %d %b %Y} · {dist:g} {unit} · {r.minutes:g} min"
+    return f"{r.day:%a} {day_text(r.day)} · {dist:g} {unit} · {r.minutes:g} min"
 
 
 def checkin_label(c: CheckIn) -> str:
     def show(v: int | None) -> str:
         return "–" if v is None else f"{v}/10"
 
-    return f"{c.day:%a %d %b %Y} · during {show(c.during)} · next morning {show(c.next_morning)}"
+    return f"{c.day:%a} {day_text(c.day)} · during {show(c.during)} · next morning {show(c.next_morning)}"
 
 
 def edit_run(profile: Profile, runs: list[Run], today: date) -> None:
@@ -239,6 +228,14 @@ def edit_checkin(profile: Profile, checkins: list[CheckIn], today: date) -> None
                           format_func=lambda i: checkin_label(by_id[i]), key="edit_checkin")
     if chosen in by_id:
         checkin_form(profile, today, by_id[chosen])
+
+
+NOT_GIVEN = "–"  # an empty cell in a table (pandas would show None)
+DATE_COLUMN = {"Date": st.column_config.DateColumn(format=DATE_FORMAT)}
+
+
+def _shown(v: int | None) -> str:
+    return NOT_GIVEN if v is None else str(v)
 
 
 # The two tables are drawn by functions cached per profile revision (their elements are replayed on a rerun
@@ -263,9 +260,9 @@ def _runs_table(profile_id: str, revision: int, unit: str, _profile: Profile) ->
     factor = 1 / KM_PER_MILE if unit == "mi" else 1
     df = pd.DataFrame([{
         "Date": r.day, f"Distance ({unit})": round(r.km * factor, 2), "Minutes": r.minutes,
-        "Effort": r.effort, "Fast min": r.fast_minutes, "Source": r.source,
+        "Effort": _shown(r.effort), "Fast min": r.fast_minutes, "Source": r.source,
     } for r in reversed(runs)])
-    st.dataframe(df, hide_index=True, width="stretch")
+    st.dataframe(df, hide_index=True, width="stretch", column_config=DATE_COLUMN)
 
 
 @TABLES_CACHE
@@ -277,6 +274,8 @@ def _sessions_table(profile_id: str, revision: int, _profile: Profile) -> None:
     names = {e.id: e.name for e in catalogue().exercises}
     df = pd.DataFrame([{
         "Date": s.day, "Exercise": names.get(s.exercise, s.exercise), "Sets": s.sets,
-        "Reps / s": s.reps if s.reps is not None else s.seconds, "Load": s.load, "Pain": s.pain,
+        "Reps or seconds": (f"{s.reps} reps" if s.reps is not None else f"{s.seconds} s" if s.seconds is not None
+                            else NOT_GIVEN),
+        "Load": s.load or NOT_GIVEN, "Pain": _shown(s.pain),
     } for s in reversed(sessions)])
-    st.dataframe(df, hide_index=True, width="stretch")
+    st.dataframe(df, hide_index=True, width="stretch", column_config=DATE_COLUMN)

@@ -29,16 +29,16 @@ runs_tab, pain_tab, exercise_tab, reassess_tab = st.tabs(
 )
 if runs_tab.open:
     with runs_tab:
-        st.subheader("Add a run")
+        st.header("Add a run")
         logforms.run_form(profile, today)
         importer.import_section(profile, records.runs)
-        st.subheader("Your runs")
+        st.header("Your runs")
         logforms.runs_table(profile)
         logforms.edit_run(profile, records.runs, today)
 
 if pain_tab.open:
     with pain_tab:
-        st.subheader("Rate your knee pain")
+        st.header("Rate your knee pain")
         logforms.checkin_form(profile, today)
         logforms.edit_checkin(profile, records.checkins, today)
 
@@ -46,7 +46,7 @@ if exercise_tab.open:
     with exercise_tab:
         phase, plan = profile_plan(profile, today)
         if plan and plan_ok:
-            st.subheader("Tick off today's session")
+            st.header("Tick off today's session")
             st.caption(f"This week's plan ({phase.phase} phase).")
             logforms.session_form(profile, today, plan)
         elif plan:
@@ -57,7 +57,7 @@ if exercise_tab.open:
 
 if reassess_tab.open:
     with reassess_tab:
-        st.subheader("Reassess")
+        st.header("Reassess")
         st.write("Repeat the knee score and the self-tests every few weeks to see what has changed. It takes the "
                  "same steps as the first check; your earlier answers are filled in where they still apply.")
         st.button("Start a reassessment", type="primary", on_click=go_to, args=(

@@ -18,12 +18,12 @@ if profile is None:
 
 link_card(account.link())
 
-st.subheader("Units")
+st.header("Units")
 st.segmented_control("Show distances in", ["km", "mi"], default=profile.unit, key="profile_unit",
                      format_func=lambda u: "kilometres" if u == "km" else "miles", on_change=account.save_unit,
                      args=(profile,))
 
-st.subheader("Your data")
+st.header("Your data")
 store = account.store()
 left, right = st.columns(2)
 # made when pressed, not on every rerun (two years of data: ~170 ms a rerun otherwise, bench/NOTES.md)
@@ -32,7 +32,7 @@ left.download_button("Download my data (JSON)", lambda: profiles.export_json(sto
 right.download_button("Download my data (CSV)", lambda: profiles.export_csv_zip(store, profile),
                       "kneeassess-data.zip", mime="application/zip", width="stretch", on_click="ignore")
 
-st.subheader("Delete all my data")
+st.header("Delete all my data")
 st.write("This deletes your profile, every check, run, pain rating and exercise session, and any free "
          "consultation request you sent from it (the clinic will no longer see it: phone them if you still want "
          "one). It cannot be undone, and your private link will stop working.")

@@ -20,7 +20,8 @@ def test_hip_runner_sees_hip_first_and_a_build_plan():
     page = texts(at)
     assert step_caption(at) == "Step 7 of 7"
     assert "Safe to start with self-care" in page
-    cards = [m.value for m in at.markdown if "/100" in m.value]
+    summary, *cards = [m.value for m in at.markdown if "/100" in m.value]  # the answer first, then the detail
+    assert summary.startswith("**Your top weak link: Hip stabilisers**") and summary.endswith("80/100")
     assert cards[0] == ":red-badge[:material/priority_high: Likely weak link] · **80**/100"
     assert cards[1:] == [":gray-badge[:material/visibility_off: Not tested] · **0**/100"] * 2
     assert "Knee drifted inwards in the single-leg squat (right) (+25)" in page
@@ -157,7 +158,7 @@ def test_exercises_page_lists_the_whole_catalogue():
     at = start()
     at.switch_page("pages/runner/exercises.py").run()
     assert not at.exception
-    names = [s.value for s in at.subheader]
+    names = [s.value for s in at.header]
     assert len(names) == len(content.catalogue().exercises)
     assert "Side plank" in " ".join(names)
     page = texts(at)

@@ -102,16 +102,21 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture
 def phone(browser, app_url: str) -> Iterator[object]:
-    """A fresh phone-sized tab (390×844, 2× pixels, touch) whose relative URLs go to the app: ``page.goto("/")``."""
+    """A fresh phone-sized tab (390×844, 2× pixels, touch) whose relative URLs go to the app: ``page.goto("/")``.
+    The test fails if the page threw an uncaught exception (``pageerror``) on the way."""
+    from tests.e2e.a11y import BrowserErrors
+
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, base_url=app_url
     )
     context.set_default_timeout(IDLE_TIMEOUT_MS)
     page = context.new_page()
+    errors = BrowserErrors(page, console=False)
     try:
         yield page
     finally:
         context.close()
+    assert errors.take() == [], "the page threw in the browser"
 
 
 def wait_idle(page) -> None:
