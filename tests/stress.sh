@@ -6,8 +6,8 @@
 #   bash tests/stress.sh 5 tests/deploy  # 5 runs of the given pytest targets
 #
 # Settings (environment): STRESS_BUSY (busy loops, default: one per core), STRESS_RUN_TIMEOUT (seconds a run may
-# take, default 1800), STRESS_DEADLINE (seconds after which no new run starts, default: none).
-# Prints one line per run and a summary; each run's pytest output is in test-artifacts/stress/run-N.log.
+# take, default 1800), STRESS_DEADLINE (seconds after which no new run starts, default: none), STRESS_LOGS (folder
+# of each run's pytest output, run-N.log; default test-artifacts/stress). Prints one line per run and a summary.
 # Exit status: 0 when every run passed.
 set -u
 cd "$(dirname "$0")/.."
@@ -21,7 +21,7 @@ py=.venv/bin/python
 busy="${STRESS_BUSY:-$(nproc)}"
 run_timeout="${STRESS_RUN_TIMEOUT:-1800}"
 deadline="${STRESS_DEADLINE:-0}"
-logs=test-artifacts/stress
+logs="${STRESS_LOGS:-test-artifacts/stress}"
 mkdir -p "$logs"
 
 loops=()
@@ -53,7 +53,7 @@ for n in $(seq "$runs"); do
   status=$?
   took=$((SECONDS - t0))
   done_runs=$((done_runs + 1))
-  result="$(grep -E '^=*.* (passed|failed|error|errors)( |,).* in [0-9.]+s' "$log" | tail -1 | tr -d '=' | xargs)"
+  result="$(grep -E '(passed|failed|error|errors)[ ,].*in [0-9.]+s' "$log" | tail -1 | sed -E 's/^[= ]+|[= ]+$//g')"
   if [ "$status" -eq 0 ]; then
     passed=$((passed + 1))
     echo "run ${n}/${runs}: pass (${result:-?}; ${took} s)"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import subprocess
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,6 +149,10 @@ def test_a_runner_and_a_consultation_request_through_nginx_and_two_replicas(  # 
     proc, url = start_nginx(tmp_path, replica_a, replica_b)
     try:
         route = route_per_replica(url, tmp_path, replicas)
+
+        # the check that runs app.py is for the replicas' own launchers, not for the outside
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(f"{url}/_stcore/script-health-check", timeout=5)
 
         # once the cookie is there, nginx sets no other
         request = urllib.request.Request(f"{url}/_stcore/health", headers={"Cookie": f"{COOKIE}={route[replica_a]}"})
