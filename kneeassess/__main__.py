@@ -19,7 +19,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qs, urlparse
 
 from kneeassess.answers import InvalidAnswers, answers_schema
@@ -30,7 +30,7 @@ USAGE_ERROR = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep its one-line message
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 too; keep its one-line message
         self.print_usage(sys.stderr)
         print(f"error: {message}", file=sys.stderr)
         raise SystemExit(USAGE_ERROR)
@@ -56,11 +56,12 @@ class InvalidFile(Exception):
 def public_assessment(raw: Any) -> dict[str, Any]:
     """The brief §10 JSON: its keys first, then the explanations the screens also show."""
     a = assess(raw)
-    out = a.model_dump(mode="json")
-    for w in out["weak_links"]:
+    dumped = a.model_dump(mode="json")
+    for w in dumped["weak_links"]:
         for r in w["reasons"]:
             r.pop("rule", None)
-    return out
+    first = ("triage", "red_flags", "triage_advice", "notes", "akps", "weak_links", "load", "phase", "plan")
+    return {k: dumped[k] for k in first} | {k: v for k, v in dumped.items() if k not in first}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,7 +149,7 @@ def import_command(paths: list[str], *, dry_run: bool, profile: str | None) -> i
         out = result.to_json()
         if store is not None and owner is not None:
             if dry_run:  # what saving would skip
-                existing = store.list(Run, owner.id)
+                existing = store.list_records(Run, owner.id)
                 out["duplicates"] = sum(1 for r in result.runs if is_duplicate(r, existing))
             else:
                 out["saved"], out["duplicates"] = save_runs(store, owner, result)

@@ -40,16 +40,17 @@ def _field_type(q: Question) -> Any:
     desc = q.label
     if q.kind == "choice":
         values = tuple(o.value for o in q.options)
-        return Annotated[Literal[values], Field(description=desc)]  # type: ignore[valid-type]
+        return Annotated[Literal[values], Field(description=desc)]
     if q.kind == "multi":
         values = tuple(o.value for o in q.options)
+        # the options come from the data file at run time: a Literal mypy cannot know (pydantic checks it)
         return Annotated[list[Literal[values]], Field(description=desc)]  # type: ignore[valid-type]
     if q.kind == "bool":
         return Annotated[bool, Field(strict=True, description=desc)]
     if q.kind == "pain":
         return Annotated[int, Field(strict=True, ge=0, le=10, description=desc + " (0-10)")]
     if q.kind == "int":
-        return Annotated[int, Field(strict=True, ge=int(q.min), le=int(q.max), description=desc)]
+        return Annotated[int, Field(strict=True, ge=int(q.bounds[0]), le=int(q.bounds[1]), description=desc)]
     # number, distance (kilometres)
     unit = " (km)" if q.kind == "distance" else ""
     return Annotated[float, Field(strict=True, ge=q.min, le=q.max, description=desc + unit)]

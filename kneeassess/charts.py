@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -36,10 +38,11 @@ ZONES = [(0, 2, "#e3f4e8", "0–2 safe"), (2, 5, "#fff3d6", "3–5 acceptable if
 LINK_COLOURS = {"foot": "#1f77b4", "hamstring": "#9467bd", "hip": "#d62728"}
 
 
-def _bands(bands: list[tuple[float, float, str, str, str]]) -> dict:
+def _bands(bands: Sequence[tuple[float, float, str, str, str]]) -> dict[str, Any]:
     """Shaded horizontal bands, each labelled: what ``add_hrect`` draws, as layout shapes and annotations (each
     ``add_hrect`` call validates and rebuilds the whole layout: ~5 ms)."""
-    shapes, notes = [], []
+    shapes: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
     for y0, y1, colour, label, position in bands:
         shapes.append(dict(type="rect", xref="x domain", yref="y", x0=0, x1=1, y0=y0, y1=y1, fillcolor=colour,
                            line_width=0, layer="below"))
@@ -52,16 +55,16 @@ def _bands(bands: list[tuple[float, float, str, str, str]]) -> dict:
     return dict(shapes=shapes, annotations=notes)
 
 
-def _days_axis(days: list) -> dict:
+def _days_axis(days: Sequence[date]) -> dict[str, Any]:
     """A date x-axis labelled by day; a single day gets a week around it (else Plotly labels milliseconds)."""
-    axis: dict = dict(tickformat="%d %b")
+    axis: dict[str, Any] = dict(tickformat="%d %b")
     if days and len(set(days)) == 1:
         only = days[0]
         axis["range"] = [only - timedelta(days=3), only + timedelta(days=3)]
     return axis
 
 
-def _figure(traces: list[dict], height: int = 300, **layout) -> go.Figure:
+def _figure(traces: list[dict[str, Any]], height: int = 300, **layout: Any) -> go.Figure:
     """The figure built in one go from plain dicts: Plotly validates it once (``add_trace`` and ``update_layout``
     validate and copy again at every call: 6-8 ms a figure, bench/profiles/)."""
     return go.Figure(data=traces, layout=dict(
@@ -70,7 +73,9 @@ def _figure(traces: list[dict], height: int = 300, **layout) -> go.Figure:
     ))
 
 
-def pain_figure(days: list, during: list, morning: list, weekly: bool = False) -> go.Figure:
+def pain_figure(
+    days: Sequence[date], during: Sequence[int | None], morning: Sequence[int | None], weekly: bool = False
+) -> go.Figure:
     """Daily ratings, or (``weekly``) each week's worst, plotted at the week's Monday."""
     when = "week of %{x|%d %b %Y}" if weekly else "%{x|%a %d %b}"
     return _figure([
@@ -85,7 +90,9 @@ def pain_figure(days: list, during: list, morning: list, weekly: bool = False) -
         **_bands([(low, high, colour, label, "top right") for low, high, colour, label in ZONES]))
 
 
-def weekly_distance_figure(weeks: list, distance: list[float], change_pct: list, unit: str, primary: str) -> go.Figure:
+def weekly_distance_figure(
+    weeks: Sequence[date], distance: list[float], change_pct: Sequence[float | None], unit: str, primary: str
+) -> go.Figure:
     labels = ["" if c is None else f"{c:+.0f}%" for c in change_pct]
     top = max(distance + [1]) * 1.3
     return _figure([dict(
@@ -94,7 +101,9 @@ def weekly_distance_figure(weeks: list, distance: list[float], change_pct: list,
     )], yaxis=dict(title=unit, range=[0, top]), xaxis=dict(tickformat="%d %b"), showlegend=False)
 
 
-def load_ratio_figure(days: list, acute: list, chronic: list, ratio: list, unit: str) -> go.Figure:
+def load_ratio_figure(
+    days: Sequence[date], acute: Sequence[float], chronic: Sequence[float], ratio: Sequence[float | None], unit: str
+) -> go.Figure:
     return _figure([
         dict(type="scatter", x=days, y=acute, name=f"Recent load (7-day EWMA, {unit}/day)", line_color="#d97706"),
         dict(type="scatter", x=days, y=chronic, name=f"Usual load (28-day EWMA, {unit}/day)", line_color="#52606d"),
@@ -104,7 +113,7 @@ def load_ratio_figure(days: list, acute: list, chronic: list, ratio: list, unit:
         yaxis2=dict(title="ratio", overlaying="y", side="right", rangemode="tozero", showgrid=False))
 
 
-def sessions_figure(weeks: list, done: list[int], planned: list[int], primary: str) -> go.Figure:
+def sessions_figure(weeks: Sequence[date], done: list[int], planned: list[int], primary: str) -> go.Figure:
     return _figure([
         dict(type="bar", x=weeks, y=done, name="Sessions done", marker_color=primary, text=done,
              textposition="outside"),
@@ -113,8 +122,8 @@ def sessions_figure(weeks: list, done: list[int], planned: list[int], primary: s
     ], yaxis=dict(title="sessions", rangemode="tozero", dtick=1), xaxis=dict(tickformat="%d %b"))
 
 
-def kujala_figure(days: list, totals: list[int], mcid: int = 10) -> go.Figure:
-    bands = []
+def kujala_figure(days: Sequence[date], totals: list[int], mcid: int = 10) -> go.Figure:
+    bands: list[tuple[float, float, str, str, str]] = []
     if totals:
         base = totals[0]
         bands.append((max(0, base - mcid), min(100, base + mcid), "#eef2f7",
@@ -137,7 +146,7 @@ def self_tests_figure(rows: list[tuple[str, str, float | None, float | None, flo
     ], height=340, barmode="group", yaxis=dict(rangemode="tozero"))
 
 
-def link_scores_figure(days: list, scores: dict[str, list[int]]) -> go.Figure:
+def link_scores_figure(days: Sequence[date], scores: Mapping[str, Sequence[int | None]]) -> go.Figure:
     symbols = {"foot": "circle", "hamstring": "diamond", "hip": "square"}
     return _figure([dict(type="scatter", x=days, y=ys, name=link, mode="lines+markers", marker_symbol=symbols[link],
                          line_color=LINK_COLOURS[link]) for link, ys in scores.items()],

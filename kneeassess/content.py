@@ -10,7 +10,7 @@ import os
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -18,13 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 DATA_DIR = Path(os.environ.get("KNEEASSESS_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
 
 SIDES = ("left", "right")
-LINKS = ("foot", "hamstring", "hip")
+LINKS: tuple[Link, ...] = ("foot", "hamstring", "hip")
 PHASES = ("settle", "build", "progress")
-TRIAGE_LEVELS = ("self_care", "see_clinician", "urgent")  # least to most severe
+TRIAGE_LEVELS = ("self_care", "see_clinician", "see_clinician_soon", "urgent")  # least to most severe
+NO_PLAN_LEVELS = ("see_clinician_soon", "urgent")  # no exercise plan at all (brief §2)
 
 Link = Literal["foot", "hamstring", "hip"]
 Phase = Literal["settle", "build", "progress"]
-Triage = Literal["self_care", "see_clinician", "urgent"]
+Triage = Literal["self_care", "see_clinician", "see_clinician_soon", "urgent"]
 
 
 class ContentError(Exception):
@@ -81,6 +82,13 @@ class Question(Strict):
         if self.exclusive is not None and self.exclusive not in [o.value for o in self.options]:
             raise ValueError(f"exclusive option '{self.exclusive}' is not one of the options")
         return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The (min, max) of an int, number or distance question (the loader checks that both are given)."""
+        if self.min is None or self.max is None:
+            raise ValueError(f"the question {self.id!r} has no min and max")
+        return self.min, self.max
 
     @property
     def answer_ids(self) -> list[str]:
@@ -159,6 +167,7 @@ class Compare(Strict):
     answer: str
     op: CompareOp
     value: Any = None
+    if_skipped: bool = False  # what the condition is when the answer was skipped (default: no evidence)
 
 
 class Asymmetry(Strict):
@@ -277,10 +286,24 @@ class PhaseInfo(Strict):
     rule: str
 
 
+class DoseLimit(Strict):
+    """Self-test answers that take exercises out of the plan until a reassessment (brief §3.2a, §6)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    per_side: bool = False
+    when: Condition
+    text: str  # the reason shown with the plan; may use {sides}
+    without: list[str]  # exercise ids left out
+
+
 class Catalogue(Strict):
     sessions_per_week: int = Field(ge=1, le=7)
     sessions_note: str
     phases: dict[Phase, PhaseInfo]
+    hip_exercises: list[str]  # from build on, every plan has at least one of them (the first is added if none)
+    hip_exercise_why: str
+    first_weeks_at_level_1: list[str]  # level 2 only after two logged weeks with them, pain in the green zone
+    dose_limits: list[DoseLimit] = []
     exercises: list[Exercise]
 
     @model_validator(mode="after")
@@ -288,6 +311,13 @@ class Catalogue(Strict):
         ids = [e.id for e in self.exercises]
         if len(set(ids)) != len(ids):
             raise ValueError("exercise ids must be unique")
+        named = [*self.hip_exercises, *self.first_weeks_at_level_1,
+                 *(x for limit in self.dose_limits for x in limit.without)]
+        unknown = sorted({x for x in named if x not in ids})
+        if unknown:
+            raise ValueError(f"unknown exercise id(s): {', '.join(unknown)}")
+        if not self.hip_exercises:
+            raise ValueError("hip_exercises: name at least one exercise")
         return self
 
     def get(self, exercise_id: str) -> Exercise:
@@ -334,8 +364,23 @@ class Colours(Strict):
         return self
 
 
+class Number(Strict):
+    """A number to call, shown as a tap-to-call button (``tel:``)."""
+
+    label: str = Field(min_length=1, max_length=60)
+    tel: str = Field(pattern=r"^\+?[0-9]{2,15}$")
+
+
+class Numbers(Strict):
+    """The emergency and urgent-advice numbers of the clinic's region (UK defaults: 999 and NHS 111)."""
+
+    emergency: Number = Number(label="999 (emergency)", tel="999")
+    urgent_advice: Number = Number(label="NHS 111 (urgent medical advice)", tel="111")
+
+
 class Clinic(Strict):
     name: str = Field(min_length=1)
+    numbers: Numbers = Numbers()
     tagline: str = ""
     phone: str = ""
     email: str = ""
@@ -355,6 +400,65 @@ class Clinic(Strict):
     @property
     def has_contact(self) -> bool:
         return bool(self.phone or self.email or self.booking_url)
+
+
+# --------------------------------------------------------------------------------------------------
+# Safety advice and secondary flags (data/safety.yaml; brief §2, §3.2a, §10)
+# --------------------------------------------------------------------------------------------------
+
+CallKey = Literal["emergency", "urgent_advice", "clinic"]
+PLACEHOLDERS = ("{emergency}", "{urgent_advice}")
+
+
+class LevelAdvice(Strict):
+    title: str = Field(min_length=1)
+    what_to_do: str = Field(min_length=1)  # may name {emergency} and {urgent_advice}: the region's numbers
+    by_when: str = Field(min_length=1)
+    call: list[CallKey]
+    disclaimer: str = Field(min_length=1)
+
+    @field_validator("what_to_do", "by_when")
+    @classmethod
+    def _placeholders(cls, v: str) -> str:
+        import re
+
+        for name in re.findall(r"\{[^}]*\}", v):
+            if name not in PLACEHOLDERS:
+                raise ValueError(f"unknown placeholder {name}; use {' or '.join(PLACEHOLDERS)}")
+        return v
+
+
+class SecondaryFlag(Strict):
+    """A flag raised by an answer outside the safety screen (ids start with ``xf_``)."""
+
+    id: str = Field(pattern=r"^xf_[a-z0-9_]+$")
+    triage: Literal["see_clinician", "see_clinician_soon", "urgent"]
+    label: str = Field(min_length=1)
+    advice: str | None = None
+    when: Condition
+
+
+class SelfTestsNotAsked(Strict):
+    after: list[str]  # flag ids (rf_ or xf_)
+    sections: list[str]  # self-test section ids
+    answers: list[str]  # answer ids without the side, ignored if given anyway
+    reason: str = Field(min_length=1)
+
+
+class SafetyBook(Strict):
+    levels: dict[Triage, LevelAdvice]
+    secondary_flags: list[SecondaryFlag]
+    self_tests_not_asked: SelfTestsNotAsked
+
+    @model_validator(mode="after")
+    def _complete(self) -> SafetyBook:
+        missing = [lv for lv in TRIAGE_LEVELS if lv not in self.levels]
+        if missing:
+            raise ValueError(f"levels: advice missing for {', '.join(missing)}")
+        ids = [f.id for f in self.secondary_flags]
+        if len(set(ids)) != len(ids):
+            raise ValueError("secondary flag ids must be unique")
+        return self
 
 
 # --------------------------------------------------------------------------------------------------
@@ -397,7 +501,10 @@ def _read(path: Path) -> Any:
         raise ContentError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from exc
 
 
-def load_model(model: type[BaseModel], path: Path) -> Any:
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model(model: type[M], path: Path) -> M:
     raw = _read(path)
     try:
         return model.model_validate(raw)
@@ -440,12 +547,45 @@ def _answers_named(cond: Any) -> list[str]:
 
 @cache
 def catalogue() -> Catalogue:
-    return load_model(Catalogue, DATA_DIR / "exercises.yaml")
+    cat: Catalogue = load_model(Catalogue, DATA_DIR / "exercises.yaml")
+    known = {aid for q in questionnaire().questions for aid in q.answer_ids}
+    for limit in cat.dose_limits:
+        for name in _answers_named(limit.when):
+            if name.replace("{side}", "left") not in known:
+                raise ContentError(
+                    f"{DATA_DIR / 'exercises.yaml'}: dose_limits (id={limit.id}).when refers to unknown answer '{name}'"
+                )
+    return cat
 
 
 @cache
 def clinic() -> Clinic:
     return load_model(Clinic, clinic_path())
+
+
+@cache
+def safety_book() -> SafetyBook:
+    path = DATA_DIR / "safety.yaml"
+    book: SafetyBook = load_model(SafetyBook, path)
+    qn = questionnaire()
+    known = {aid for q in qn.questions for aid in q.answer_ids} | {q.id for q in qn.questions}
+    for flag in book.secondary_flags:
+        for name in _answers_named(flag.when):
+            if name not in known:
+                raise ContentError(f"{path}: secondary_flags (id={flag.id}).when refers to unknown answer '{name}'")
+    flag_ids = {q.id for q in qn.step("safety").questions} | {f.id for f in book.secondary_flags}
+    skip = book.self_tests_not_asked
+    for fid in skip.after:
+        if fid not in flag_ids:
+            raise ContentError(f"{path}: self_tests_not_asked.after names unknown flag '{fid}'")
+    sections = {sec.id for sec in qn.step("self_tests").sections}
+    for sid in skip.sections:
+        if sid not in sections:
+            raise ContentError(f"{path}: self_tests_not_asked.sections names unknown self-test '{sid}'")
+    for aid in skip.answers:
+        if aid not in known:
+            raise ContentError(f"{path}: self_tests_not_asked.answers names unknown answer '{aid}'")
+    return book
 
 
 def load_all() -> None:
@@ -454,3 +594,4 @@ def load_all() -> None:
     rulebook()
     catalogue()
     clinic()
+    safety_book()

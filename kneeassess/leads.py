@@ -589,17 +589,18 @@ def erase_person(store: LeadStore, request_id: int, staff: str, *, now: datetime
     attempts, their rate-limit entries and the linked profiles (runs, check-ins, assessments...). Writes an audit
     entry with the counts only (no names, contacts or ids). Returns the counts.
 
-    Linked profiles are deleted first: should the rest fail, running this again finishes the job.
+    One transaction: everything is erased and audited, or (on a failure) nothing is.
     """
     staff = (staff or "").strip()
     if not staff:
         raise ValueError("who erases is needed for the audit log")
-    related = _same_person(store, get_request(store, request_id))
-    profiles = sorted({r.profile_id for r in related.values() if r.profile_id})
-    for profile_id in profiles:
-        store.delete_profile(profile_id)
-    keys = sorted({key for r in related.values() for key in _contact_keys(r.email, r.phone)})
-    audit = AuditEntry(at=now or datetime.now(UTC), staff=staff[:100], action="erase",
-                       details={"linked_profiles": len(profiles)})
-    counts = store.erase_requests([i for i in related if i is not None], keys, audit)
+    with store.transaction():
+        related = _same_person(store, get_request(store, request_id))
+        profiles = sorted({r.profile_id for r in related.values() if r.profile_id})
+        for profile_id in profiles:
+            store.delete_profile(profile_id)
+        keys = sorted({key for r in related.values() for key in _contact_keys(r.email, r.phone)})
+        audit = AuditEntry(at=now or datetime.now(UTC), staff=staff[:100], action="erase",
+                           details={"linked_profiles": len(profiles)})
+        counts = store.erase_requests([i for i in related if i is not None], keys, audit)
     return {**counts, "linked_profiles": len(profiles)}

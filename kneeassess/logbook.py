@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from kneeassess.answers import KM_PER_MILE
-from kneeassess.records import CheckIn, ExerciseSession, LogRecord, Profile, Run, Unit
+from kneeassess.records import CheckIn, ExerciseSession, Profile, Record, Run, Unit
 from kneeassess.storage import Store
+
+R = TypeVar("R", bound=Record)
 
 MORNING_ASK_DAYS = 3  # ask for a missing next-morning rating for runs up to this many days ago
 
@@ -22,7 +26,7 @@ class LogProblems(ValueError):
         self.problems = problems
 
 
-def _build(kind: type[LogRecord], values: dict[str, Any]) -> Any:
+def _build(kind: type[R], values: dict[str, Any]) -> R:
     try:
         return kind(**values)
     except ValidationError as exc:
@@ -49,11 +53,10 @@ def record_run(
     today: date | None = None,
 ) -> Run:
     _not_future(day, today or date.today())
-    missing = {k: "Please fill this in." for k, v in (("km", distance), ("minutes", minutes)) if v is None}
-    if missing:
-        raise LogProblems(missing)
+    if distance is None or minutes is None:
+        raise LogProblems({k: "Please fill this in." for k, v in (("km", distance), ("minutes", minutes)) if v is None})
     run = _build(Run, dict(
-        id=run_id, profile_id=profile.id, day=day, km=to_km(distance, unit), minutes=minutes,  # type: ignore[arg-type]
+        id=run_id, profile_id=profile.id, day=day, km=to_km(distance, unit), minutes=minutes,
         effort=effort, fast_minutes=fast_minutes or 0,
     ))
     return store.update(run) if run_id else store.add(run)
@@ -64,16 +67,17 @@ def record_checkin(
     checkin_id: int | None = None, today: date | None = None,
 ) -> CheckIn:
     _not_future(day, today or date.today())
-    if checkin_id is None:  # one check-in per run day: fill in the existing one
-        for c in store.list(CheckIn, profile.id):
-            if c.day == day:
-                checkin_id = c.id
-                during = c.during if during is None else during
-                next_morning = c.next_morning if next_morning is None else next_morning
-    checkin = _build(CheckIn, dict(
-        id=checkin_id, profile_id=profile.id, day=day, during=during, next_morning=next_morning
-    ))
-    return store.update(checkin) if checkin_id else store.add(checkin)
+    with store.transaction():  # the read and the write that depends on it: one transaction
+        if checkin_id is None:  # one check-in per run day: fill in the existing one
+            for c in store.list_records(CheckIn, profile.id):
+                if c.day == day:
+                    checkin_id = c.id
+                    during = c.during if during is None else during
+                    next_morning = c.next_morning if next_morning is None else next_morning
+        checkin = _build(CheckIn, dict(
+            id=checkin_id, profile_id=profile.id, day=day, during=during, next_morning=next_morning
+        ))
+        return store.update(checkin) if checkin_id else store.add(checkin)
 
 
 def record_session(
@@ -89,7 +93,32 @@ def record_session(
     return store.update(session) if session_id else store.add(session)
 
 
-def remove(store: Store, profile: Profile, kind: type[LogRecord], record_id: int) -> None:
+@dataclass(frozen=True)
+class ExerciseDone:
+    """One exercise of a session, as done."""
+
+    exercise: str
+    sets: int | None
+    reps: int | None = None
+    seconds: int | None = None
+    load: str | None = None
+
+
+def record_sessions(
+    store: Store, profile: Profile, done: Sequence[ExerciseDone], *, day: date, pain: int | None,
+    today: date | None = None,
+) -> list[ExerciseSession]:
+    """Log a session's exercises in one transaction: when one cannot be saved, none is, so trying again never logs
+    an exercise twice."""
+    with store.transaction():
+        return [
+            record_session(store, profile, day=day, exercise=d.exercise, sets=d.sets, reps=d.reps, seconds=d.seconds,
+                           load=d.load, pain=pain, today=today)
+            for d in done
+        ]
+
+
+def remove(store: Store, profile: Profile, kind: type[Record], record_id: int) -> None:
     store.delete(kind, profile.id, record_id)
 
 

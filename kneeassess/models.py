@@ -24,10 +24,34 @@ class WeakLink(BaseModel):
 
 
 class RedFlag(BaseModel):
-    id: str
+    id: str  # rf_ (safety screen) or xf_ (another answer cross-checked, brief §3.2a)
     triage: Triage
     text: str
     advice: str | None = None
+    raised_by: list[str] = []  # the answer(s) that raised it, in words: "Can you put your full weight ...: No"
+
+
+class Call(BaseModel):
+    label: str
+    tel: str
+
+
+class TriageAdvice(BaseModel):
+    """What to do for a triage level (brief §10): built from data/safety.yaml and the clinic's numbers."""
+
+    level: Triage
+    title: str
+    what_to_do: str
+    by_when: str
+    call: list[Call]
+
+
+class PlanLimit(BaseModel):
+    """Exercises left out of the plan because of a self-test answer, and why (brief §3.2a, §6)."""
+
+    id: str
+    text: str
+    without: list[str]
 
 
 class LoadFindings(BaseModel):
@@ -43,6 +67,7 @@ class KujalaResult(BaseModel):
     total: int | None
     answered: int
     meaning: str
+    version: str = ""  # which published version is scored
 
 
 class PlanItem(BaseModel):
@@ -59,6 +84,7 @@ class PlanItem(BaseModel):
     dose: str
     origin: str
     why: str
+    serves: list[str] = []  # the weak links this exercise serves in this plan
 
 
 class Assessment(BaseModel):
@@ -75,3 +101,6 @@ class Assessment(BaseModel):
     plan: list[PlanItem]
     not_judged: list[str]
     disclaimer: str
+    triage_advice: TriageAdvice | None = None  # None only in results saved before 2026-12-02
+    plan_limits: list[PlanLimit] = []
+    self_tests_not_asked: str | None = None  # why the single-leg squat and hop landing were not asked

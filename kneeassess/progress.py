@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kneeassess.models import Assessment
+from kneeassess.content import Phase
+from kneeassess.models import Assessment, PlanItem
 from kneeassess.records import CheckIn, ExerciseSession, Run, SavedAssessment
+from kneeassess.safety import SafetyStatus
+from kneeassess.screening.advice import triage_advice
 from kneeassess.screening.load import ewma
-from kneeassess.screening.phase import PhaseDecision, monday, weekly_pain, weekly_phases
+from kneeassess.screening.phase import PhaseDecision, cap_phase, monday, weekly_pain, weekly_phases
 from kneeassess.screening.plan import build_plan
 
 SELF_TESTS = {
@@ -20,7 +23,7 @@ SELF_TESTS = {
 
 @dataclass(frozen=True)
 class CurrentPhase:
-    phase: str | None
+    phase: Phase | None
     reason: str
     decisions: list[PhaseDecision]
     since: date | None
@@ -33,29 +36,68 @@ def latest(assessments: list[SavedAssessment]) -> tuple[SavedAssessment, Assessm
     return rec, Assessment.model_validate(rec.result)
 
 
-def current_phase(assessments: list[SavedAssessment], checkins: list[CheckIn], today: date) -> CurrentPhase:
-    """The latest assessment's phase, moved week by week by the check-ins logged since."""
+def current_phase(
+    assessments: list[SavedAssessment], checkins: list[CheckIn], today: date, safety: SafetyStatus | None = None
+) -> CurrentPhase:
+    """The latest assessment's phase, moved week by week by the check-ins logged since, never above what the
+    profile's safety status allows (brief §7). Without ``safety``, the latest assessment's flag counts as
+    unresolved."""
     found = latest(assessments)
     if found is None:
         return CurrentPhase(None, "No assessment yet.", [], None)
     rec, a = found
-    if a.phase is None:
-        return CurrentPhase(None, "Your last check found an urgent warning sign: no exercise plan.", [], None)
+    if safety is None:
+        safety = SafetyStatus(a.triage, tuple(a.red_flags), rec.created_at)
+    if a.phase is None or safety.blocks_plan:
+        title = triage_advice(safety.level).title
+        return CurrentPhase(None, f"Your last knee check found a warning sign ({title}): no exercise plan until a "
+                                  "new knee check no longer shows it.", [], None)
     start = rec.created_at.date()
     after = [(c.day, c.during, c.next_morning) for c in checkins if monday(c.day) > monday(start)]
-    decisions = weekly_phases(a.phase, weekly_pain(after), today)
+    start_phase = a.phase
+    start_reason = a.phase_reason or ""
+    if safety.max_phase == "build":
+        start_phase, start_reason = cap_phase(start_phase, start_reason)
+    decisions = weekly_phases(start_phase, weekly_pain(after), today, max_phase=safety.max_phase)
     if not decisions:
-        return CurrentPhase(a.phase, a.phase_reason or "", [], start)
+        return CurrentPhase(start_phase, start_reason, [], start)
     last_change = next((d for d in reversed(decisions) if d.changed), None)
     reason = decisions[-1].reason if last_change is None else last_change.reason
     return CurrentPhase(decisions[-1].phase, reason, decisions, last_change.week_start if last_change else start)
 
 
-def this_weeks_plan(assessments: list[SavedAssessment], phase: CurrentPhase):  # -> list[PlanItem]
+GREEN_MAX = 2  # pain 0-2: the green zone
+LEVEL_2_AFTER_WEEKS = 2
+
+
+def ready_for_level_2(sessions: list[ExerciseSession], since: date, today: date) -> set[str]:
+    """Exercises logged in two complete weeks since ``since`` with every rated pain in the green zone (0-2) and at
+    least one rating each week: the first-weeks-at-level-1 exercises may then go to level 2 (brief §6)."""
+    weeks: dict[str, dict[date, list[int | None]]] = {}
+    for s in sessions:
+        if s.day >= since and monday(s.day) < monday(today):
+            weeks.setdefault(s.exercise, {}).setdefault(monday(s.day), []).append(s.pain)
+    ready = set()
+    for exercise, by_week in weeks.items():
+        good = [w for w, pains in by_week.items()
+                if any(p is not None for p in pains) and all(p is None or p <= GREEN_MAX for p in pains)]
+        if len(good) >= LEVEL_2_AFTER_WEEKS:
+            ready.add(exercise)
+    return ready
+
+
+def this_weeks_plan(
+    assessments: list[SavedAssessment], phase: CurrentPhase, sessions: list[ExerciseSession] | None = None,
+    today: date | None = None,
+) -> list[PlanItem]:
+    """This week's plan at the current phase: the assessment's limits (a painful self-test) still apply, and hop
+    landings and strides stay at level 1 until two logged green weeks with them."""
     found = latest(assessments)
     if found is None or phase.phase is None:
         return []
-    return build_plan(phase.phase, found[1].weak_links)
+    rec, a = found
+    ready = ready_for_level_2(sessions or [], rec.created_at.date(), today or date.today())
+    return build_plan(phase.phase, a.weak_links, limits=a.plan_limits, ready_for_level_2=ready)
 
 
 @dataclass(frozen=True)
@@ -202,10 +244,12 @@ def distance_reading(weeks: list[WeekLoad], factor: float, unit: str) -> str:
 def kujala_reading(series: list[tuple[date, int]]) -> str:
     first, last = series[0][1], series[-1][1]
     if len(series) == 1:
-        return f"Your score is {first}/100. Reassess in a few weeks: a change of 10 points or more is a real change."
+        return (f"Your score is {first}/100. Reassess in a few weeks: a change of 10 points or more is the smallest "
+                "change that matters clinically.")
     change = last - first
-    verdict = "a real improvement" if change >= 10 else "a real worsening" if change <= -10 else "not yet a real change"
-    return f"From {first} to {last} ({change:+d} points): {verdict} (10 points is the smallest real change)."
+    verdict = ("a clinically important improvement" if change >= 10 else "a clinically important worsening"
+               if change <= -10 else "not yet a clinically important change")
+    return f"From {first} to {last} ({change:+d} points): {verdict} (10 points is the clinically important change)."
 
 
 def self_test_reading(rows: list[SideResult]) -> str:

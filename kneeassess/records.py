@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from kneeassess.content import Triage
+
 Unit = Literal["km", "mi"]
 
 
@@ -23,11 +25,20 @@ class Profile(BaseModel):
     unit: Unit = "km"
     event: str | None = None
     revision: int = 0  # raised by every write to the profile (a run, a rating, a check, the unit): a cache key
+    # the flag follows the runner (brief §2): the latest assessment's triage and flags, and the day the runner
+    # recorded that a clinician has checked the knee
+    triage: Triage | None = None
+    red_flags: list[str] = []
+    triage_at: datetime | None = None
+    clinician_checked_on: date | None = None
+
+
+AssessmentKind = Literal["screening", "reassessment"]
 
 
 class SavedAssessment(Record):
     created_at: datetime
-    kind: Literal["screening", "reassessment"] = "screening"
+    kind: AssessmentKind = "screening"
     answers: dict[str, Any]
     result: dict[str, Any]  # the Assessment as JSON, as shown when it was made
 

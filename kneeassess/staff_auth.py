@@ -86,6 +86,7 @@ def verify(
     until = locked_until(store, client_key, now)
     if until is not None:
         raise LockedOut(until)
+    ok: bool
     try:
         ok = _hasher.verify(hash, passcode or "")
     except InvalidHashError:

@@ -4,7 +4,7 @@
     result.runs      # ImportedRun, by start: show them (date, km, time, pace, heart rate, fast minutes, note)
     result.skipped   # Skipped(source, reason): rides, walks, files without a track, doubles within the batch
     result.errors    # ImportError_(source, error): damaged, refused or unreadable files, one entry each
-    preview_rows(result, store.list(Run, profile.id))   # table rows: date, km, time, pace, HR, fast, status, note
+    preview_rows(result, store.list_records(Run, profile.id))  # rows: date, km, time, pace, HR, fast, status, note
     saved, duplicates = save_runs(store, profile, result)
 
 Accepted: a Strava bulk-export ZIP (``activities.csv`` + ``activities/``), a lone ``activities.csv`` (English

@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from kneeassess.imports.model import FileProblem
 
@@ -67,7 +67,13 @@ def too_big_message(limits: Limits) -> str:
     return f"larger than {size_text(limits.file_bytes)} uncompressed: not read (activity files are far smaller)"
 
 
-def read_capped(stream: BinaryIO, budget: Budget) -> bytes:
+class Readable(Protocol):
+    """A binary stream as far as :func:`read_capped` needs it (files, ``GzipFile``, a ZIP member)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def read_capped(stream: Readable, budget: Budget) -> bytes:
     """Read a stream to its end, counting as it goes; refuse past the per-file cap or the import's budget."""
     out = bytearray()
     while True:
@@ -83,7 +89,7 @@ def read_capped(stream: BinaryIO, budget: Budget) -> bytes:
 def gunzip(data: bytes, budget: Budget) -> bytes:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
-            return read_capped(f, budget)  # type: ignore[arg-type]
+            return read_capped(f, budget)
     except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
         raise FileProblem(f"damaged gzip file: {_gzip_reason(exc)}") from None
 
@@ -237,7 +243,7 @@ class Zip:
             raise _too_big(budget.limits)
         try:
             with self.zf.open(info) as f:
-                return read_capped(f, budget)  # type: ignore[arg-type]
+                return read_capped(f, budget)
         except FileProblem:
             raise
         except RuntimeError as exc:  # encrypted

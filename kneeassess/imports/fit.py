@@ -66,7 +66,7 @@ def _declared_length(data: bytes) -> int | None:
     if len(data) < 12:
         return None
     header_size = data[0]
-    (data_size,) = struct.unpack_from("<I", data, 4)
+    data_size: int = struct.unpack_from("<I", data, 4)[0]
     return header_size + data_size + 2
 
 

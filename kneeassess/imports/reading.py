@@ -21,6 +21,7 @@ import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -104,7 +105,7 @@ def read_uploads(
     """Read uploaded files (name, content) - as ``st.file_uploader`` gives them - into an :class:`ImportResult`."""
     batch = _Batch(limits or Limits())
     for name, content in files:
-        _add_top(batch, _base(name), len(content), content[:65536], lambda c=content: io.BytesIO(c))
+        _add_top(batch, _base(name), len(content), content[:65536], partial(io.BytesIO, content))
     return _finish(batch, progress)
 
 
@@ -123,7 +124,7 @@ def read_paths(paths: Iterable[Path], progress: Progress | None = None, limits: 
         except OSError as exc:
             batch.error(path.name, f"cannot read the file: {exc.strerror or exc}")
             continue
-        _add_top(batch, path.name, size, head, lambda p=path: p.open("rb"))
+        _add_top(batch, path.name, size, head, partial(_open_binary, path))
     return _finish(batch, progress)
 
 
@@ -139,6 +140,10 @@ def _is_wanted(name: str) -> bool:
     if low.startswith("__macosx/") or base.startswith("._"):  # macOS Finder's resource forks, not files
         return False
     return low.endswith(ACTIVITY_SUFFIXES) or base == "activities.csv"
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    return path.open("rb")
 
 
 def _add_top(batch: _Batch, name: str, size: int, head: bytes, opener: Callable[[], BinaryIO]) -> None:
@@ -180,7 +185,7 @@ def _add_zip(batch: _Batch, name: str, size: int, opener: Callable[[], BinaryIO]
         return
     for entry in wanted:
         batch.items.append(_Item(
-            f"{name}:{entry}", entry, lambda b, e=entry: archive.read(e, b), batch.groups,
+            f"{name}:{entry}", entry, partial(archive.read, entry), batch.groups,
             csv_first=entry.lower().endswith(".csv"),
         ))
 
@@ -442,7 +447,7 @@ def summarise(act: Activity) -> ImportedRun:
         kind, assumed = "run", "the file does not say the sport: taken as a run"
 
     fast_min: float | None = None
-    speed_note = "no speed data: fast minutes saved as 0"
+    speed_note: str | None = "no speed data: fast minutes saved as 0"
     if stream:
         covered = fast.moving_seconds(stream)
         if covered >= MIN_SPEED_COVERAGE * moving:

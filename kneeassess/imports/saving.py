@@ -97,14 +97,15 @@ def unique_runs(runs: list[ImportedRun]) -> tuple[list[ImportedRun], list[tuple[
 
 def save_runs(store: Store, profile: Profile, result: ImportResult) -> tuple[int, int]:
     """Save the result's runs to the profile: (saved, duplicates). Duplicates are runs already in the profile
-    and doubles within the batch; nothing is saved twice, so importing the same files again saves 0."""
-    existing = [r for r in store.list(Run, profile.id) if r.started_at is not None]
-    runs, dropped = unique_runs(result.runs)
-    saved, duplicates = 0, len(dropped)
-    for r in runs:
-        if is_duplicate(r, existing):
-            duplicates += 1
-            continue
-        existing.append(store.add(to_run(r, profile.id)))
-        saved += 1
-    return saved, duplicates
+    and doubles within the batch; nothing is saved twice, so importing the same files again saves 0. One
+    transaction: all the new runs are saved, or (on a failure) none."""
+    with store.transaction():
+        existing = [r for r in store.list_records(Run, profile.id) if r.started_at is not None]
+        runs, dropped = unique_runs(result.runs)
+        new: list[Run] = []
+        for r in runs:
+            if not is_duplicate(r, existing):
+                new.append(to_run(r, profile.id))
+                existing.append(new[-1])
+        store.add_many(new)
+    return len(new), len(dropped) + len(runs) - len(new)

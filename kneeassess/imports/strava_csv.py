@@ -25,8 +25,15 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from statistics import median
+from typing import Protocol
 
 from kneeassess.imports.model import Activity, FileProblem
+
+
+class Cell(Protocol):
+    """A row's value in one of the canonical columns (``which``: the first or second of that name), or None."""
+
+    def __call__(self, row: list[str], key: str, which: int = 0) -> str | None: ...
 
 # canonical key -> header names (compared case-insensitively). English and German as Strava writes them.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -206,7 +213,7 @@ class _Distances:
     comes from Average Speed x Moving Time, else from its magnitude (above 400 it can only be metres).
     """
 
-    def __init__(self, body: list[list[str]], cols: dict[str, list[int]], cell) -> None:  # noqa: ANN001
+    def __init__(self, body: list[list[str]], cols: dict[str, list[int]], cell: Cell) -> None:
         self.cols = cols.get("distance", [])[:2]
         self.note: str | None = None
         self.metres_col: int | None = None

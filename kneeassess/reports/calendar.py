@@ -76,10 +76,16 @@ def _description(plan: list[PlanItem], n: int, total: int, clinic_name: str) -> 
     return "\n".join(lines)
 
 
+def _warned(warning: str | None, text: str) -> str:
+    return f"{warning}\n\n{text}" if warning else text
+
+
 def plan_ics(plan: list[PlanItem], start: date, sessions_per_week: int, *, time: time = time(18, 0),
              tz: str = "Europe/London", clinic_name: str, minutes: int | None = None,
-             now: datetime | None = None) -> bytes:
+             now: datetime | None = None, warning: str | None = None) -> bytes:
     """This week's sessions as an .ics file: one event per session at ``time`` local time in ``tz``.
+
+    ``warning``: the standing safety warning (a see_clinician flag), put first in every event's description.
 
     ``minutes`` sets the length of each event (default: estimated from the plan). Raises ValueError for an empty
     plan or a sessions count outside 1-7.
@@ -109,7 +115,7 @@ def plan_ics(plan: list[PlanItem], start: date, sessions_per_week: int, *, time:
             f"DTSTART:{_utc(begin)}",
             f"DTEND:{_utc(begin + length)}",
             f"SUMMARY:{escape_text(summary)}",
-            f"DESCRIPTION:{escape_text(_description(plan, n, len(days), clinic_name))}",
+            f"DESCRIPTION:{escape_text(_warned(warning, _description(plan, n, len(days), clinic_name)))}",
             "TRANSP:OPAQUE",
             "BEGIN:VALARM",
             "ACTION:DISPLAY",

@@ -13,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from kneeassess import illustrations
-from kneeassess.content import Clinic, catalogue, questionnaire, rulebook
-from kneeassess.models import Assessment, PlanItem, WeakLink
+from kneeassess.content import NO_PLAN_LEVELS, Clinic, catalogue, questionnaire, rulebook, safety_book
+from kneeassess.models import Assessment, PlanItem, RedFlag, TriageAdvice, WeakLink
+from kneeassess.screening.advice import advice_lines, triage_advice
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "data" / "fonts"
 FONT = "DejaVu Sans"  # the family name the SVG illustrations ask for, so their labels use it too
@@ -32,19 +34,6 @@ SECTION_TITLES = (
 )
 CLINICIAN_TITLE = "Runner's knee self-screening: summary for a clinician"
 
-TRIAGE_WORDS = {
-    "self_care": "Safe to start with self-care",
-    "see_clinician": "See a physiotherapist or doctor before you rely on self-help",
-    "urgent": "Get medical help today",
-}
-TRIAGE_DETAIL = {
-    "self_care": "None of the warning signs in the safety check applied to you.",
-    "see_clinician": "One of your answers is a sign that needs a clinician's examination:",
-    "urgent": (
-        "Do not start exercises for this knee. Go to urgent care or A&E today, or call your doctor or NHS 111 "
-        "now. If you cannot get there safely, call 999. Why:"
-    ),
-}
 LEVEL_WORDS = {"likely": "Likely weak link", "possible": "Possible weak link", "unlikely": "Unlikely"}
 PAIN_RULES = (
     ("0–2 out of 10", "Safe", "Carry on."),
@@ -57,7 +46,18 @@ INK = (27, 35, 48)
 GREY = (90, 100, 112)
 LIGHT = (232, 236, 239)
 AMBER = (217, 119, 6)
-BOX_FILL = {"self_care": (231, 245, 238), "see_clinician": (254, 243, 199), "urgent": (253, 228, 228)}
+BOX_FILL = {"self_care": (231, 245, 238), "see_clinician": (254, 243, 199), "see_clinician_soon": (253, 228, 228),
+            "urgent": (253, 228, 228)}
+
+
+def advice_of(a: Assessment) -> TriageAdvice:
+    """The assessment's triage advice (results saved before 2026-12-02 carry none: built from the data file)."""
+    return a.triage_advice or triage_advice(a.triage)
+
+
+def advice_body(advice: TriageAdvice) -> str:
+    """The advice as the box's paragraph: the same lines the screens show (advice_lines), after the title."""
+    return "\n".join(advice_lines(advice)[1:])
 RULE_FILL = ((231, 245, 238), (254, 243, 199), (253, 228, 228))
 
 LH = 5.2  # line height (mm) of body text at 10.5 pt
@@ -96,9 +96,15 @@ class _Doc(FPDF):
         self.set_subject("Self-screening for runners with knee pain, not a diagnosis")
         self.set_lang("en-GB")
 
-    def multi_cell(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+    def multi_cell(self, *args: Any, **kwargs: Any) -> FPDF.MultiCellResult:  # FPDF's arguments, passed on
         kwargs.setdefault("align", "L")  # ragged right: fpdf2 justifies by default
         return super().multi_cell(*args, **kwargs)
+
+    def text_height(self, w: float, h: float, text: str, padding: int = 0) -> float:
+        """The height ``multi_cell`` would take for the text (nothing is drawn)."""
+        height = self.multi_cell(w, h, text, padding=padding, dry_run=True, output="HEIGHT")
+        assert isinstance(height, int | float), height
+        return float(height)
 
     # ---- page furniture
     def header(self) -> None:
@@ -246,13 +252,10 @@ def _result_page(doc: _Doc, a: Assessment, created: date) -> None:
     doc.h1(SECTION_TITLES[0])
     doc.para(f"Runner's knee self-screening · {_when(created)}", size=10, colour=GREY)
     doc.ln(3)
-    flags = a.red_flag_details
-    if a.triage == "urgent":
-        items = [f"{f.text}. {f.advice or ''}".strip() for f in flags if f.triage == "urgent"]
-    else:
-        items = [f.text for f in flags]
-    doc.box(TRIAGE_WORDS[a.triage], TRIAGE_DETAIL[a.triage], BOX_FILL[a.triage], items)
-    extra = [n for n in a.notes if a.triage == "self_care" or not n.startswith(("Get medical help", "See a"))]
+    advice = advice_of(a)
+    items = [f"{f.text}. {f.advice or ''}".strip() for f in a.red_flag_details]
+    doc.box(advice.title, advice_body(advice), BOX_FILL[a.triage], items)
+    extra = [*a.notes, *(limit.text for limit in a.plan_limits)]
     if extra:
         doc.bullets(extra, size=10)
 
@@ -266,6 +269,8 @@ def _result_page(doc: _Doc, a: Assessment, created: date) -> None:
     if a.kujala.total is not None:
         doc.para(f"{a.kujala.total} / 100", size=15, bold=True, colour=doc.primary, lh=8)
     doc.para(a.kujala.meaning, size=10)
+    if a.kujala.version:
+        doc.para(f"Version scored: {a.kujala.version}", size=9, colour=GREY, lh=4.4)
 
     if a.phase is not None:
         info = catalogue().phases[a.phase]
@@ -332,14 +337,12 @@ def _exercises_page(doc: _Doc, a: Assessment) -> None:
     doc.add_page()
     doc.h1(SECTION_TITLES[1])
     cat = catalogue()
-    if a.triage == "see_clinician":
-        doc.box("Check with a clinician first", "One of your answers needs a clinician's examination. These are "
-                "general exercises; see a physiotherapist or doctor before you rely on them.",
-                BOX_FILL["see_clinician"])
+    if a.triage != "self_care":
+        advice = advice_of(a)
+        doc.box(advice.title, advice_body(advice), BOX_FILL[a.triage])
     if not a.plan:
-        if a.triage == "urgent":
-            doc.para("No exercises for now. Get medical help today; start exercises only once a clinician has "
-                     "checked your knee.")
+        if a.triage in NO_PLAN_LEVELS:
+            doc.para("No exercises for now: follow the advice above first.")
         else:
             doc.para("No exercises were chosen for you this week.")
         return
@@ -354,19 +357,20 @@ def _exercises_page(doc: _Doc, a: Assessment) -> None:
         _exercise(doc, p)
 
 
-def _red_flag_lines() -> tuple[list[str], list[str]]:
-    urgent, soon = [], []
+def _red_flag_lines() -> dict[str, list[str]]:
+    """The warning signs of the safety screen and the secondary flags, by triage level."""
+    out: dict[str, list[str]] = {"urgent": [], "see_clinician_soon": [], "see_clinician": []}
     q = questionnaire()
     for item in q.step("safety").questions:
         text = item.label
         for dep, values in (item.ask_when or {}).items():
             labels = [q.question(dep).option_label(v).lower() for v in values]
             text += f" (if you are {' or '.join(labels)})"
-        if item.triage == "urgent":
-            urgent.append(text)
-        elif item.triage == "see_clinician":
-            soon.append(text)
-    return urgent, soon
+        if item.triage in out:
+            out[item.triage].append(text)
+    for xf in safety_book().secondary_flags:
+        out[xf.triage].append(xf.label)
+    return out
 
 
 def _pain_rules_page(doc: _Doc) -> None:
@@ -381,7 +385,7 @@ def _pain_rules_page(doc: _Doc) -> None:
         doc.set_fill_color(*fill)
         doc.set_text_color(*INK)
         doc.set_font(FONT, "", 10)
-        h = max(9.0, doc.multi_cell(widths[2], LH, meaning, padding=2, dry_run=True, output="HEIGHT"))
+        h = max(9.0, doc.text_height(widths[2], LH, meaning, padding=2))
         y = doc.get_y()
         doc.set_font(FONT, "B", 10.5)
         doc.cell(widths[0], h, "  " + score, fill=True)
@@ -395,16 +399,19 @@ def _pain_rules_page(doc: _Doc) -> None:
     doc.para("If your pain stays low for two weeks and settles overnight, you can move on to the next phase. If "
              "next-morning pain rises, or your pain creeps up from week to week, drop back a phase.", size=10)
 
-    urgent, soon = _red_flag_lines()
+    by_level = _red_flag_lines()
     doc.h2("When to get help")
-    doc.para("Get medical help today (urgent care or A&E, or call your doctor or NHS 111; 999 if you cannot get "
-             "there safely) if:", bold=True, size=10.5)
-    doc.bullets(urgent, size=10)
-    doc.ln(2)
-    doc.para("See a physiotherapist or doctor soon if:", bold=True, size=10.5)
-    doc.bullets([*soon, "Your pain gets worse, or has not improved after a few weeks of these exercises.",
-                 "Pain is on the outside, inside or back of the knee, or just below the kneecap: that may not be "
-                 "runner's knee."], size=10)
+    for level in ("urgent", "see_clinician_soon", "see_clinician"):
+        advice = triage_advice(level)
+        doc.para(f"{advice.title} ({advice.by_when.lower()}) if:", bold=True, size=10.5)
+        lines = by_level[level]
+        if level == "see_clinician":
+            lines = [*lines, "Your pain gets worse, or has not improved after a few weeks of these exercises.",
+                     "Pain is on the outside, inside or back of the knee, or just below the kneecap: that may not "
+                     "be runner's knee."]
+        doc.bullets(lines, size=10)
+        doc.para(advice.what_to_do, size=9.5, colour=GREY, lh=4.4)
+        doc.ln(2)
 
 
 def contact_lines(clinic: Clinic) -> list[tuple[str, str, str]]:
@@ -463,7 +470,7 @@ def _kv(doc: _Doc, key: str, value: str, key_w: float = 42) -> None:
     doc.set_x(doc.l_margin)
     doc.set_font(FONT, "B", 9.5)
     doc.set_text_color(*INK)
-    key_h = doc.multi_cell(key_w - 2, 4.8, key, dry_run=True, output="HEIGHT")
+    key_h = doc.text_height(key_w - 2, 4.8, key)
     if doc.will_page_break(key_h):
         doc.add_page()
     top = doc.get_y()
@@ -475,6 +482,11 @@ def _kv(doc: _Doc, key: str, value: str, key_w: float = 42) -> None:
         doc.set_y(top + key_h)
 
 
+def _flag_line(f: RedFlag) -> str:
+    answer = f" (answer: {', '.join(f.raised_by)})" if f.id.startswith("xf_") else ""
+    return f"{f.text} [{f.id}, {f.triage}]{answer}"
+
+
 def _clinician(doc: _Doc, a: Assessment, created: date) -> None:
     doc.add_page()
     doc.h1(CLINICIAN_TITLE)
@@ -482,17 +494,22 @@ def _clinician(doc: _Doc, a: Assessment, created: date) -> None:
              "examination.", size=9, colour=GREY, lh=4.4)
 
     doc.h2("Safety triage", space=3)
-    _kv(doc, "Triage", f"{a.triage} — {TRIAGE_WORDS[a.triage]}")
+    advice = advice_of(a)
+    _kv(doc, "Triage", f"{a.triage} — {advice.title} (by when: {advice.by_when})")
     if a.red_flag_details:
-        _kv(doc, "Red flags answered yes", "; ".join(f"{f.text} [{f.id}, {f.triage}]" for f in a.red_flag_details))
+        _kv(doc, "Flags raised", "; ".join(_flag_line(f) for f in a.red_flag_details))
     else:
-        _kv(doc, "Red flags answered yes", "None")
-    for n in a.notes:
+        _kv(doc, "Flags raised", "None")
+    if a.self_tests_not_asked:
+        _kv(doc, "Not asked", a.self_tests_not_asked)
+    for n in [*a.notes, *(limit.text for limit in a.plan_limits)]:
         _kv(doc, "Note", n)
 
     doc.h2("Kujala / AKPS", space=3)
     total = f"{a.kujala.total} / 100" if a.kujala.total is not None else "not scored"
     _kv(doc, "Total", f"{total} ({a.kujala.answered} of 13 items answered)")
+    if a.kujala.version:
+        _kv(doc, "Version", a.kujala.version)
 
     doc.h2("Weak links (rule-based, points capped at 100)", space=3)
     for w in a.weak_links:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from kneeassess.answers import validate_answers
+from kneeassess.content import NO_PLAN_LEVELS, safety_book
 from kneeassess.models import Assessment
+from kneeassess.screening.advice import disclaimer, triage_advice
 from kneeassess.screening.kujala import kujala
 from kneeassess.screening.load import load_findings
-from kneeassess.screening.phase import phase_for
-from kneeassess.screening.plan import build_plan
-from kneeassess.screening.triage import age_note, red_flags, triage_level
+from kneeassess.screening.phase import cap_phase, phase_for
+from kneeassess.screening.plan import build_plan, plan_limits
+from kneeassess.screening.triage import age_note, red_flags, self_tests_not_asked, triage_level
 from kneeassess.screening.weak_links import score_links
-
-DISCLAIMER = (
-    "This is a self-screening, not a diagnosis. It cannot examine your knee. If your pain gets worse, does not "
-    "improve within a few weeks, or you notice any of the warning signs in the safety check, see a "
-    "physiotherapist or doctor."
-)
 
 # Pain locations that point away from runner's knee (clinical-reference §5.4)
 LOCATION_NOTES = {
@@ -40,7 +37,7 @@ LOCATION_NOTES = {
 }
 
 
-def _not_judged(answers: dict[str, Any], akps_answered: int, untested: list[str]) -> list[str]:
+def _not_judged(answers: dict[str, Any], akps_answered: int, untested: Sequence[str]) -> list[str]:
     out = []
     if "pain_run_worst" not in answers or "pain_next_morning" not in answers:
         out.append("How your pain responds to running (you skipped a pain rating), so your phase is cautious.")
@@ -55,19 +52,24 @@ def _not_judged(answers: dict[str, Any], akps_answered: int, untested: list[str]
     return out
 
 
+def _without_provoking_tests(answers: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """After an instability or child-hip flag the single-leg squat and hop landing are not asked (brief §2); if
+    their answers came anyway (the CLI), they are not used, and the result says why."""
+    skipped = self_tests_not_asked(answers)
+    if skipped is None:
+        return answers, None
+    bases = safety_book().self_tests_not_asked.answers
+    kept = {k: v for k, v in answers.items() if not any(k in (b, f"{b}_left", f"{b}_right") for b in bases)}
+    return kept, skipped[1]
+
+
 def assess(raw_answers: dict[str, Any]) -> Assessment:
     """Validate the answers and work out the whole assessment. Raises InvalidAnswers on bad input."""
     answers = validate_answers(raw_answers)
     flags = red_flags(answers)
     triage = triage_level(flags)
-    notes: list[str] = []
-    if triage == "urgent":
-        notes.append("Get medical help today: go to urgent care or A&E, or call your doctor or 111 now.")
-    elif triage == "see_clinician":
-        notes.append(
-            "See a physiotherapist or doctor before you rely on self-help. The general exercises are shown only "
-            "if you choose to see them."
-        )
+    answers, not_asked = _without_provoking_tests(answers)
+    notes: list[str] = []  # never triage advice: that is triage_advice (brief §10)
     if note := age_note(answers):
         notes.append(note)
     for loc in answers.get("pain_location", []):
@@ -77,12 +79,18 @@ def assess(raw_answers: dict[str, Any]) -> Assessment:
     k = kujala(answers)
     links = score_links(answers)
     load = load_findings(answers)
-    if triage == "urgent":
+    limits = plan_limits(answers)
+    if triage in NO_PLAN_LEVELS:
         phase = reason = None
     else:
         phase, reason = phase_for(answers.get("pain_run_worst"), answers.get("pain_next_morning"))
-    plan = build_plan(phase, links)
+        if triage == "see_clinician":
+            phase, reason = cap_phase(phase, reason)
+    plan = build_plan(phase, links, limits=limits)
     untested = [w.link for w in links if not w.tested]
+    judged = _not_judged(answers, k.answered, untested)
+    if not_asked:
+        judged.append(not_asked)
     return Assessment(
         triage=triage,
         red_flags=[f.id for f in flags],
@@ -95,6 +103,9 @@ def assess(raw_answers: dict[str, Any]) -> Assessment:
         phase=phase,
         phase_reason=reason,
         plan=plan,
-        not_judged=_not_judged(answers, k.answered, untested),
-        disclaimer=DISCLAIMER,
+        not_judged=judged,
+        disclaimer=disclaimer(triage),
+        triage_advice=triage_advice(triage),
+        plan_limits=limits if phase else [],
+        self_tests_not_asked=not_asked,
     )

@@ -8,6 +8,10 @@ from kneeassess.content import questionnaire
 from kneeassess.models import KujalaResult
 
 MCID = 10  # Crossley 2004: a change of 10 points is clinically important
+VERSION = (
+    "Kujala Anterior Knee Pain Scale (Kujala 1993), 13 items scored 0 to 100 as in the table published in "
+    "J Orthop 2023;42:54-62 (a constant limp scores 0; some other published versions score it 2)."
+)
 
 
 def item_ids() -> list[str]:
@@ -25,9 +29,10 @@ def kujala(answers: dict[str, Any]) -> KujalaResult:
                 f"You answered {len(answered)} of {len(ids)} knee-score questions. The score is only "
                 "worked out when all are answered."
             ),
+            version=VERSION,
         )
     total = sum(int(answers[i]) for i in ids)
-    return KujalaResult(total=total, answered=len(ids), meaning=meaning(total))
+    return KujalaResult(total=total, answered=len(ids), meaning=meaning(total), version=VERSION)
 
 
 def meaning(total: int) -> str:
@@ -37,9 +42,10 @@ def meaning(total: int) -> str:
     else:
         where = (
             "People without knee trouble usually score 100. Young people with runner's knee averaged about 62 "
-            "in one study, and adults starting treatment often score somewhere around 65 to 80."
+            "in one study. Adults starting treatment are often said to score around 65 to 80, but we could not "
+            "confirm that range in a specific study."
         )
     return (
         f"{total} out of 100 (higher is better). {where} Repeat it in a few weeks: a change of {MCID} points "
-        "or more is a real change, not chance (Crossley 2004)."
+        "or more is the smallest change that matters clinically (Crossley 2004)."
     )

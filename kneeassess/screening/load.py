@@ -9,6 +9,10 @@ from kneeassess.models import LoadFindings
 
 BIG_RATIO = 1.5  # Gabbett 2016 "danger zone" (team sports); shown only as "consider easing off"
 BIG_TWO_WEEK_RISE_PCT = 30.0  # Nielsen 2014: > 30% over two weeks
+RATIO_NOTE = (
+    "Last 7 days ÷ average of the 3 weeks before = {ratio:g}. This ratio only describes your training; it cannot "
+    "predict injury (Impellizzeri 2021)."
+)
 
 
 def change_pct(last: float, before: Sequence[float]) -> float | None:
@@ -19,12 +23,13 @@ def change_pct(last: float, before: Sequence[float]) -> float | None:
     return round((last - base) / base * 100, 1)
 
 
-def uncoupled_acwr(last: float, before: Sequence[float]) -> float | None:
-    """Last 7 days against the mean of the previous weeks (days 8-28): 3A/B for three weeks."""
+def uncoupled_acwr(last: float, before: Sequence[float], digits: int | None = 2) -> float | None:
+    """Last 7 days against the mean of the previous weeks (days 8-28): 3A/B for three weeks. Rounded for display;
+    ``digits=None`` gives the exact ratio, which is what the threshold is compared with."""
     base = sum(before) / len(before)
     if base == 0:
         return None
-    return round(last / base, 2)
+    return last / base if digits is None else round(last / base, digits)
 
 
 def ewma(daily_loads: Sequence[float], n: int) -> list[float]:
@@ -49,8 +54,9 @@ def load_findings(answers: dict[str, Any]) -> LoadFindings:
     flags: list[str] = []
     findings: list[str] = []
     change = wow = acwr = None
-    if all(w is not None for w in weeks):
-        w3, w2, w1, w0 = (float(w) for w in weeks)  # type: ignore[arg-type]
+    known = [float(w) for w in weeks if w is not None]
+    if len(known) == len(weeks):
+        w3, w2, w1, w0 = known
         change = change_pct(w0, [w1, w2, w3])
         acwr = uncoupled_acwr(w0, [w1, w2, w3])
         wow = change_pct(w0, [w1])
@@ -61,12 +67,17 @@ def load_findings(answers: dict[str, Any]) -> LoadFindings:
             )
         elif w0 > 0:
             findings.append("You started running again last week after three weeks without running.")
-        if (acwr is not None and acwr > BIG_RATIO) or (wow is not None and wow > BIG_TWO_WEEK_RISE_PCT):
+        # the thresholds are compared with the exact figures, not the rounded ones shown (1.504 is above 1.5)
+        exact_ratio = uncoupled_acwr(w0, [w1, w2, w3], digits=None)
+        exact_wow = None if w1 == 0 else (w0 - w1) / w1 * 100
+        if (exact_ratio is not None and exact_ratio > BIG_RATIO) or (
+            exact_wow is not None and exact_wow > BIG_TWO_WEEK_RISE_PCT
+        ):
             flags.append("big_jump")
             findings.append(
                 "That is a large jump in distance. Consider easing off for a week or two and building up more "
-                "gradually. (A big jump is not a prediction that you will get injured; large, sudden increases "
-                "are simply the most common training change before running pain.)"
+                "gradually. (A big jump is not a prediction that you will get injured; quick rises in distance or "
+                "speed are the most cited training factor you can change, Nielsen 2014; Esculier 2018.)"
             )
     else:
         findings.append("You did not give all four weeks of distance, so we could not look at your training load.")
@@ -77,11 +88,15 @@ def load_findings(answers: dict[str, Any]) -> LoadFindings:
             "(15 seconds or less, with up to 90 seconds rest) once your knee allows; that rule is the clinic's "
             "own, not from research."
         )
-    if "returned_after_break" in (answers.get("recent_changes") or []) or answers.get("onset_after_change"):
+    after_change = bool(answers.get("onset_after_change"))
+    after_break = "returned_after_break" in (answers.get("recent_changes") or [])
+    if after_change or after_break:
         flags.append("build_back_gradually")
+        what = ("Your pain began after a change in your running." if after_change
+                else "You came back to running after a break in the last two months.")
         findings.append(
-            "Your pain began after a change in your running. Build back gradually: runner's knee often follows a "
-            "recent increase in distance or speed (Esculier 2018)."
+            f"{what} Build back gradually: runner's knee often follows a recent increase in distance or speed "
+            "(Esculier 2018)."
         )
     return LoadFindings(
         weekly_km=[None if w is None else round(float(w), 2) for w in weeks],

@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kneeassess.content import Phase
+
 SAFE_MAX = 2  # 0-2: safe
 ACCEPTABLE_MAX = 5  # up to 5: acceptable if it settles by next morning; above 5: too much
 SETTLED_MAX = 2  # next-morning pain at or below this counts as settled
 
 
-def phase_for(worst: int | None, morning: int | None) -> tuple[str, str]:
+ORDER: tuple[Phase, ...] = ("settle", "build", "progress")
+
+
+def phase_for(worst: int | None, morning: int | None) -> tuple[Phase, str]:
     """The phase and the reason in words, from the worst running pain and the next-morning pain (0-10)."""
     if worst is not None and worst > ACCEPTABLE_MAX:
         return "settle", f"Your worst running pain was {worst}/10, above 5/10, so the first job is to let it settle."
@@ -33,11 +38,24 @@ def phase_for(worst: int | None, morning: int | None) -> tuple[str, str]:
     return "progress", f"Your worst running pain was {worst}/10 (2 or less) and it settled by the next morning."
 
 
+CAPPED_AT: Phase = "build"  # an unresolved see_clinician flag: never above build (brief §7)
+CAP_REASON = (
+    "Because one of your answers needs a clinician's check, you stay at the build phase at most (no hop landings, "
+    "no strides) until a clinician has checked your knee or a new knee check no longer shows the warning sign."
+)
+
+
+def cap_phase(phase: Phase, reason: str | None) -> tuple[Phase, str]:
+    """The phase held at ``build`` at most, for a runner with an unresolved see_clinician flag."""
+    if ORDER.index(phase) <= ORDER.index(CAPPED_AT):
+        return phase, reason or ""
+    return CAPPED_AT, f"{reason} {CAP_REASON}" if reason else CAP_REASON
+
+
 # --------------------------------------------------------------------------------------------------
 # Week by week from logged check-ins (brief §7): progress after two good weeks, drop back on a bad one.
 # --------------------------------------------------------------------------------------------------
 
-ORDER = ("settle", "build", "progress")
 MEANINGFUL_RISE = 2  # a change of 2 points on the 0-10 scale is meaningful for one person (Farrar 2001)
 
 
@@ -52,7 +70,7 @@ class WeekPain:
 @dataclass(frozen=True)
 class PhaseDecision:
     week_start: date
-    phase: str
+    phase: Phase
     changed: bool
     reason: str
 
@@ -68,14 +86,14 @@ def weekly_pain(checkins: list[tuple[date, int | None, int | None]]) -> list[Wee
         weeks.setdefault(monday(day), []).append((during, morning))
     out = []
     for start in sorted(weeks):
-        during = [d for d, _ in weeks[start] if d is not None]
+        runs = [d for d, _ in weeks[start] if d is not None]
         mornings = [m for _, m in weeks[start] if m is not None]
         out.append(
             WeekPain(
                 week_start=start,
-                worst=max(during) if during else None,
+                worst=max(runs) if runs else None,
                 morning=max(mornings) if mornings else None,
-                mean=round(sum(during) / len(during), 2) if during else None,
+                mean=round(sum(runs) / len(runs), 2) if runs else None,
             )
         )
     return out
@@ -100,11 +118,16 @@ def _good_for(phase: str, week: WeekPain) -> bool:
     return week.worst <= SAFE_MAX and week.morning <= SETTLED_MAX
 
 
-def weekly_phases(start_phase: str, weeks: list[WeekPain], until: date) -> list[PhaseDecision]:
+def weekly_phases(
+    start_phase: Phase, weeks: list[WeekPain], until: date, max_phase: Phase = "progress"
+) -> list[PhaseDecision]:
     """Replay the weeks after the assessment: two good weeks in a row move up a phase, a bad week drops back.
 
-    Only complete weeks (ending before ``until``'s week) decide; the current week is still being lived.
+    Only complete weeks (ending before ``until``'s week) decide; the current week is still being lived. The phase
+    never moves above ``max_phase`` (``build`` while a see_clinician flag is unresolved, brief §7).
     """
+    if ORDER.index(start_phase) > ORDER.index(max_phase):
+        start_phase = max_phase
     phase, streak, before = start_phase, 0, None
     decisions = []
     for week in weeks:
@@ -122,7 +145,13 @@ def weekly_phases(start_phase: str, weeks: list[WeekPain], until: date) -> list[
             phase, streak = new, 0
         elif _good_for(phase, week):
             streak += 1
-            if streak >= 2 and phase != ORDER[-1]:
+            if streak >= 2 and phase == max_phase != ORDER[-1]:
+                decisions.append(PhaseDecision(
+                    week.week_start, phase, False,
+                    f"Week of {week.week_start:%d %b}: a good week, but you stay at {phase}. {CAP_REASON}",
+                ))
+                streak = 0
+            elif streak >= 2 and phase != ORDER[-1]:
                 new = ORDER[ORDER.index(phase) + 1]
                 limit = "5" if phase == "settle" else "2"
                 decisions.append(PhaseDecision(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kneeassess.content import LINKS, SIDES, AllOf, AnyOf, Asymmetry, Compare, Rule, RuleBook, rulebook
+from kneeassess.content import LINKS, SIDES, AllOf, AnyOf, Asymmetry, Compare, Link, Rule, RuleBook, rulebook
 from kneeassess.models import Reason, WeakLink
 
 
@@ -12,7 +12,7 @@ def _compare(cond: Compare, answers: dict[str, Any], side: str | None) -> bool:
     name = cond.answer.replace("{side}", side) if side else cond.answer
     value = answers.get(name)
     if value is None:
-        return False  # a skipped answer never counts as evidence
+        return cond.if_skipped  # a skipped answer never counts as evidence unless the rule says what it means
     op, ref = cond.op, cond.value
     if op == "is_true":
         return value is True
@@ -21,12 +21,12 @@ def _compare(cond: Compare, answers: dict[str, Any], side: str | None) -> bool:
     if op == "in":
         return value in ref
     if op == "eq":
-        return value == ref
+        return bool(value == ref)
     if op == "ne":
-        return value != ref
+        return bool(value != ref)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    return {"lt": value < ref, "le": value <= ref, "gt": value > ref, "ge": value >= ref}[op]
+    return bool({"lt": value < ref, "le": value <= ref, "gt": value > ref, "ge": value >= ref}[op])
 
 
 def asymmetry_pct(answers: dict[str, Any], base: str) -> float | None:
@@ -37,7 +37,7 @@ def asymmetry_pct(answers: dict[str, Any], base: str) -> float | None:
     strong = max(left, right)
     if strong == 0:
         return 0.0
-    return (strong - min(left, right)) / strong * 100
+    return float((strong - min(left, right)) / strong * 100)
 
 
 def holds(cond: Any, answers: dict[str, Any], side: str | None = None) -> bool:
@@ -74,9 +74,9 @@ def level(score: int, book: RuleBook) -> str:
     return "unlikely"
 
 
-def tested(link: str, answers: dict[str, Any], book: RuleBook) -> bool:
+def tested(link: Link, answers: dict[str, Any], book: RuleBook) -> bool:
     return any(
-        answers.get(f"{t}_{s}") is not None for t in book.links[link].self_tests for s in SIDES  # type: ignore[index]
+        answers.get(f"{t}_{s}") is not None for t in book.links[link].self_tests for s in SIDES
     )
 
 

@@ -3,31 +3,36 @@
     store = open_store()                       # KNEEASSESS_DATABASE_URL, or a SQLite file under var/
     store = open_store("postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
-The domain and the services talk only to :class:`Store`; pages never see SQL.
+The runner's services take a :class:`Store`, the clinic's a :class:`LeadStore`; the UI holds one :class:`AppStore`
+(both). Pages never see SQL.
+
+One user action, one transaction: a service that writes more than one row runs its writes inside
+``with store.transaction(): ...`` (all or nothing), or stores a batch with ``add_many``.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol, TypeVar
 
 from kneeassess.records import (
     AuditEntry,
     Event,
-    LogRecord,
     OutboxClaim,
     OutboxItem,
     Profile,
+    Record,
     Request,
     Screening,
     Unit,
 )
 
-R = TypeVar("R", bound=LogRecord)
+R = TypeVar("R", bound=Record)  # a log record: Run, CheckIn, ExerciseSession, SavedAssessment (records.LogRecord)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,15 +46,24 @@ class StorageError(RuntimeError):
 
 
 class Store(Protocol):
+    """A runner's profile and the records logged in it."""
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+    # one unit of work: the write (and read) methods called inside it, in this thread, share one database
+    # transaction, committed at its end and rolled back whole when it ends with an exception; nested: joins the
+    # outer one. An exception raised inside it must end it (the database may have aborted the transaction).
+
     def create_profile(self, token_hash: str, unit: Unit = "km", event: str | None = None) -> Profile: ...
     def profile_by_token_hash(self, token_hash: str) -> Profile | None: ...
     def set_unit(self, profile_id: str, unit: Unit) -> None: ...
+    def set_clinician_checked(self, profile_id: str, day: date | None) -> None: ...  # NotFound
     def delete_profile(self, profile_id: str) -> None: ...
 
     def add(self, record: R) -> R: ...  # returns the record with its id
+    def add_many(self, records: Sequence[R]) -> list[R]: ...  # in one transaction; with their ids, in order
     def update(self, record: R) -> R: ...  # NotFound unless id belongs to record.profile_id
-    def delete(self, kind: type[LogRecord], profile_id: str, record_id: int) -> None: ...
-    def list(self, kind: type[R], profile_id: str) -> list[R]: ...  # oldest first (by day / created_at, id)
+    def delete(self, kind: type[Record], profile_id: str, record_id: int) -> None: ...
+    def list_records(self, kind: type[R], profile_id: str) -> list[R]: ...  # oldest first (by day / created_at, id)
 
 
 class AlreadyExists(ValueError):
@@ -79,6 +93,8 @@ class LeadStore(Protocol):
 
     Implemented by :class:`kneeassess.storage.sql.SqlStore` next to :class:`Store` (``open_store()`` returns one).
     """
+
+    def transaction(self) -> AbstractContextManager[None]: ...  # as Store.transaction
 
     # requests
     def add_request(
@@ -124,6 +140,10 @@ class LeadStore(Protocol):
     def delete_profile(self, profile_id: str) -> None: ...
 
 
+class AppStore(Store, LeadStore, Protocol):
+    """The one store the app holds (``open_store()``): the runner's records and the clinic's requests."""
+
+
 def default_url() -> str:
     url = os.environ.get("KNEEASSESS_DATABASE_URL")
     if url:
@@ -133,7 +153,7 @@ def default_url() -> str:
     return f"sqlite:///{folder / 'kneeassess.db'}"
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None) -> AppStore:
     from kneeassess.storage.sql import SqlStore
 
     return SqlStore(url or default_url())

@@ -1,8 +1,10 @@
 """The one :class:`~kneeassess.storage.Store`: SQLAlchemy Core over SQLite (a local file) or PostgreSQL.
 
 Every method runs in its own short transaction on a connection from the engine's pool, so one ``SqlStore`` may be
-shared by the threads of a process. Write methods start with their write statement: on SQLite that takes the write
-lock first, so a busy database makes them wait (``busy_timeout``) instead of failing with "database is locked".
+shared by the threads of a process; inside ``with store.transaction():`` the methods called by that thread share the
+unit's one transaction instead (all or nothing: one transaction per user action). Write methods start with their
+write statement: on SQLite that takes the write lock first, so a busy database makes them wait (``busy_timeout``)
+instead of failing with "database is locked".
 The :class:`~kneeassess.storage.LeadStore` methods that read and then write (rate limits, claiming outbox rows,
 status changes) run in ``_write_tx``: ``BEGIN IMMEDIATE`` on SQLite, row and advisory locks on PostgreSQL.
 
@@ -12,10 +14,11 @@ Datetimes are stored and returned as UTC (aware); a naive datetime is taken to b
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
@@ -31,10 +34,10 @@ from kneeassess.records import (
     DeliveryAttempt,
     Event,
     ExerciseSession,
-    LogRecord,
     OutboxClaim,
     OutboxItem,
     Profile,
+    Record,
     Request,
     Run,
     SavedAssessment,
@@ -43,7 +46,7 @@ from kneeassess.records import (
 )
 from kneeassess.storage import AlreadyExists, LimitReached, NotFound, RateCheck, StorageError
 
-R = TypeVar("R", bound=LogRecord)
+R = TypeVar("R", bound=Record)
 
 SQLITE_BUSY_TIMEOUT_S = 30
 PG_CONNECT_TIMEOUT_S = 10
@@ -77,7 +80,7 @@ metadata = sa.MetaData(
 )
 
 
-def _log_table(name: str, *columns: sa.Column[Any]) -> sa.Table:
+def _log_table(name: str, *columns: sa.schema.SchemaItem) -> sa.Table:  # columns, and indexes on them
     return sa.Table(
         name,
         metadata,
@@ -99,6 +102,11 @@ profiles = sa.Table(
     sa.Column("unit", sa.String(2), nullable=False),
     sa.Column("event", sa.String(), nullable=True),
     sa.Column("revision", sa.Integer(), nullable=False, server_default="0"),  # raised by every write to the profile
+    # the latest assessment's triage and flags, and the day a clinician checked the knee (brief §2; migration 0004)
+    sa.Column("triage", sa.String(20), nullable=True),
+    sa.Column("red_flags", sa.JSON(), nullable=True),
+    sa.Column("triage_at", UTCDateTime(), nullable=True),
+    sa.Column("clinician_checked_on", sa.Date(), nullable=True),
     sa.Index("ix_profiles_token_hash", "token_hash", unique=True),
 )
 
@@ -149,7 +157,7 @@ exercise_sessions = _log_table(
     sa.Column("pain", sa.Integer(), nullable=True),
 )
 
-TABLES: dict[type[LogRecord], sa.Table] = {
+TABLES: dict[type[Record], sa.Table] = {
     SavedAssessment: assessments,
     Run: runs,
     CheckIn: checkins,
@@ -276,7 +284,7 @@ RATE_EVENTS_KEPT = timedelta(days=2)  # longer than any rate window
 LOGIN_FAILURES_KEPT = timedelta(days=1)
 
 
-def _table(kind: type[LogRecord]) -> sa.Table:
+def _table(kind: type[Record]) -> sa.Table:
     try:
         return TABLES[kind]
     except KeyError:
@@ -288,7 +296,7 @@ def _order(table: sa.Table) -> tuple[sa.ColumnElement[Any], ...]:
     return (first, table.c.id)
 
 
-def _values(record: LogRecord) -> dict[str, Any]:
+def _values(record: Record) -> dict[str, Any]:
     return record.model_dump(exclude={"id", "profile_id"})
 
 
@@ -346,13 +354,20 @@ def _plain_errors() -> Iterator[None]:
         raise StorageError("The database failed to complete the request. Please try again in a moment.") from e
 
 
+class _Unit(threading.local):
+    """The connection of the unit of work (``SqlStore.transaction``) open in this thread, if any."""
+
+    conn: sa.Connection | None = None
+
+
 class SqlStore:
-    """:class:`~kneeassess.storage.Store` on a database URL; brings the schema up to date when created."""
+    """:class:`~kneeassess.storage.AppStore` on a database URL; brings the schema up to date when created."""
 
     def __init__(self, url: str | URL) -> None:
         from kneeassess.storage.migrate import upgrade
 
         self.engine = make_engine(url)
+        self._unit = _Unit()
         try:
             with _plain_errors():
                 upgrade(url)
@@ -368,7 +383,32 @@ class SqlStore:
         self.engine.dispose()
 
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One unit of work: the methods this thread calls inside it share one transaction, committed at its end
+        and rolled back whole when it ends with an exception (so a retry never finds half of it). Nested: joins the
+        outer unit. It takes the write lock at its start on SQLite (``BEGIN IMMEDIATE``), as ``_write_tx`` does.
+
+        An exception raised by a method inside it must end the unit: PostgreSQL refuses further statements in a
+        transaction that has failed."""
+        if self._unit.conn is not None:
+            yield
+            return
+        with _plain_errors(), self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            self._unit.conn = conn
+            try:
+                yield
+            finally:
+                self._unit.conn = None
+
+    @contextmanager
     def _tx(self) -> Iterator[sa.Connection]:
+        """A short transaction of its own, or this thread's unit of work when one is open."""
+        if self._unit.conn is not None:
+            with _plain_errors():
+                yield self._unit.conn
+            return
         with _plain_errors(), self.engine.begin() as conn:
             yield conn
 
@@ -382,13 +422,23 @@ class SqlStore:
 
     def profile_by_token_hash(self, token_hash: str) -> Profile | None:
         query = sa.select(
-            profiles.c.id, profiles.c.created_at, profiles.c.unit, profiles.c.event, profiles.c.revision
+            profiles.c.id, profiles.c.created_at, profiles.c.unit, profiles.c.event, profiles.c.revision,
+            profiles.c.triage, profiles.c.red_flags, profiles.c.triage_at, profiles.c.clinician_checked_on,
         ).where(
             profiles.c.token_hash == token_hash
         )
         with self._tx() as conn:
             row = conn.execute(query).mappings().first()
-        return None if row is None else Profile.model_validate(dict(row))
+        if row is None:
+            return None
+        return Profile.model_validate({**row, "red_flags": row["red_flags"] or []})
+
+    def set_clinician_checked(self, profile_id: str, day: date | None) -> None:
+        with self._tx() as conn:
+            done = conn.execute(sa.update(profiles).where(profiles.c.id == profile_id).values(
+                clinician_checked_on=day, revision=_NEXT_REVISION))
+            if done.rowcount != 1:
+                raise NotFound(f"no profile {profile_id!r}")
 
     def set_unit(self, profile_id: str, unit: Unit) -> None:
         if unit not in get_args(Unit):
@@ -417,12 +467,40 @@ class SqlStore:
             with self._tx() as conn:
                 done = conn.execute(sa.insert(table).values(profile_id=record.profile_id, **_values(record)))
                 _raise_revision(conn, record.profile_id)
+                if isinstance(record, SavedAssessment):  # the profile keeps its latest triage: same transaction
+                    conn.execute(sa.update(profiles).where(profiles.c.id == record.profile_id).values(
+                        triage=record.result.get("triage"), red_flags=record.result.get("red_flags", []),
+                        triage_at=record.created_at))
         except StorageError as e:
             if isinstance(e.__cause__, exc.IntegrityError):  # the only constraint a valid record can break: the FK
                 raise NotFound(f"no profile {record.profile_id!r}") from None
             raise
         assert done.inserted_primary_key is not None
         return record.model_copy(update={"id": done.inserted_primary_key[0]})
+
+    def add_many(self, records: Sequence[R]) -> list[R]:
+        """Store the records in one transaction (one multi-row INSERT per kind, one revision raise per profile):
+        all or none. Returns them with their ids, in the order given."""
+        if any(record.id is not None for record in records):
+            raise ValueError("a record is already stored (it has an id); use update()")
+        ids: dict[int, int] = {}  # position -> id
+        try:
+            with self._tx() as conn:
+                for kind in dict.fromkeys(type(record) for record in records):
+                    table = _table(kind)
+                    at = [i for i, record in enumerate(records) if type(record) is kind]
+                    done = conn.execute(
+                        sa.insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                        [{"profile_id": records[i].profile_id, **_values(records[i])} for i in at],
+                    )
+                    ids.update(zip(at, done.scalars(), strict=True))
+                for profile_id in sorted({record.profile_id for record in records}):
+                    _raise_revision(conn, profile_id)
+        except StorageError as e:
+            if isinstance(e.__cause__, exc.IntegrityError):  # as in add(): a profile that does not exist
+                raise NotFound("no such profile") from None
+            raise
+        return [record.model_copy(update={"id": ids[i]}) for i, record in enumerate(records)]
 
     def update(self, record: R) -> R:
         table = _table(type(record))
@@ -437,7 +515,7 @@ class SqlStore:
             _raise_revision(conn, record.profile_id)
         return record.model_copy()
 
-    def delete(self, kind: type[LogRecord], profile_id: str, record_id: int) -> None:
+    def delete(self, kind: type[Record], profile_id: str, record_id: int) -> None:
         table = _table(kind)
         with self._tx() as conn:
             done = conn.execute(sa.delete(table).where(table.c.id == record_id, table.c.profile_id == profile_id))
@@ -445,7 +523,7 @@ class SqlStore:
                 raise NotFound(f"no {kind.__name__} {record_id} in this profile")
             _raise_revision(conn, profile_id)
 
-    def list(self, kind: type[R], profile_id: str) -> list[R]:
+    def list_records(self, kind: type[R], profile_id: str) -> list[R]:
         table = _table(kind)
         with self._tx() as conn:
             rows = conn.execute(sa.select(table).where(table.c.profile_id == profile_id).order_by(*_order(table)))
@@ -461,6 +539,10 @@ class SqlStore:
         """A transaction that reads then writes: SQLite takes the write lock at its start (``BEGIN IMMEDIATE``),
         so two processes cannot both read the same state and act on it; PostgreSQL locks rows as it reads them
         (``FOR UPDATE``, advisory locks)."""
+        if self._unit.conn is not None:  # the unit took the write lock (SQLite) at its start
+            with _plain_errors():
+                yield self._unit.conn
+            return
         with _plain_errors(), self.engine.begin() as conn:
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("BEGIN IMMEDIATE")

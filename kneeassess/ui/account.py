@@ -11,13 +11,13 @@ import streamlit as st
 
 from kneeassess import profiles
 from kneeassess.records import Profile
-from kneeassess.storage import StorageError, Store, open_store
+from kneeassess.storage import AppStore, StorageError, open_store
 
 TOKEN_KEY = "kneeassess_token"
 
 
 @st.cache_resource(show_spinner=False)
-def store() -> Store:
+def store() -> AppStore:
     """One store (engine and connection pool) per process."""
     return open_store()
 

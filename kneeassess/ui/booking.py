@@ -24,7 +24,8 @@ HONEYPOT = "bk_website"  # hidden from people by CSS (style.css); bots fill it i
 def _session_key() -> str:
     if SESSION_KEY not in st.session_state:
         st.session_state[SESSION_KEY] = random_secrets.token_hex(16)
-    return st.session_state[SESSION_KEY]
+    key: str = st.session_state[SESSION_KEY]
+    return key
 
 
 def _error(field: str) -> None:

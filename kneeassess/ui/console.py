@@ -7,6 +7,7 @@ before it goes into Markdown, so script, HTML and Markdown payloads show as what
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -21,12 +22,19 @@ from kneeassess.ui import account
 from kneeassess.ui.text import plain
 
 
-def filters(events: list[str]) -> dict:
+def _id(r: Request) -> int:
+    """The id of a request read from the store (only a request not yet stored has none)."""
+    if r.id is None:
+        raise NotFound("this request is not stored")
+    return r.id
+
+
+def filters(events: list[str]) -> dict[str, Any]:
     cols = st.columns([1, 1, 2])
     status = cols[0].selectbox("Status", ["all", *leads.STATUSES], format_func=lambda s: "All" if s == "all"
                                else leads.STATUS_LABELS[s], key="f_status")
     event = cols[1].selectbox("Event", ["all", *events], key="f_event")
-    days = cols[2].date_input("Received between", value=(), key="f_days", format="DD/MM/YYYY")
+    days = cols[2].date_input("Received between", value=[], key="f_days", format="DD/MM/YYYY")
     search = st.text_input("Search name, email, phone or message", key="f_search", max_chars=100)
     since = until = None
     if isinstance(days, tuple) and len(days) == 2:
@@ -43,16 +51,27 @@ def requests_table(found: list[Request]) -> None:
     st.dataframe(pd.DataFrame([{
         "#": r.id, "Received": r.created_at.astimezone().strftime("%d %b %H:%M"), "Name": r.name,
         "Email": r.email or "", "Phone": r.phone or "", "Event": r.event or "", "Status": leads.STATUS_LABELS[r.status],
+        "Triage": triage_words(r),
     } for r in found]), hide_index=True, width="stretch")
 
 
-def assessment_summary(result: dict) -> None:
+TRIAGE_WORDS = {"urgent": "URGENT (today)", "see_clinician_soon": "See clinician within 2 days",
+                "see_clinician": "See clinician", "self_care": "Self-care"}
+
+
+def triage_words(r: Request) -> str:
+    """The triage level of the attached assessment (only shared with the runner's consent)."""
+    level = (r.assessment or {}).get("triage") if r.consent_assessment else None
+    return TRIAGE_WORDS.get(str(level), "not shared") if level else "not shared"
+
+
+def assessment_summary(result: dict[str, Any]) -> None:
     try:
         a = Assessment.model_validate(result)
     except ValueError:
         st.caption("The attached assessment could not be read.")
         return
-    st.markdown(f"**Triage:** {a.triage.replace('_', ' ')}" + (
+    st.markdown(f"**Triage:** {TRIAGE_WORDS.get(a.triage, a.triage)}" + (
         f" · red flags: {', '.join(a.red_flags)}" if a.red_flags else ""))
     st.markdown(" · ".join(f"**{w.link}** {w.score}/100 ({w.level})" for w in a.weak_links))
     st.markdown(f"**Kujala:** {a.akps if a.akps is not None else 'not complete'} · **Phase:** {a.phase or '—'}")
@@ -94,13 +113,14 @@ def workflow(r: Request, staff: str) -> None:
         note = st.text_area("Note", max_chars=leads.NOTE_MAX, key=f"note_{r.id}")
         if st.form_submit_button("Save", type="primary"):
             try:
-                leads.set_status(account.store(), r.id, status, note, staff)
+                leads.set_status(account.store(), _id(r), status, note, staff)
             except (leads.InvalidStatus, NotFound, StorageError, ValueError) as exc:
                 st.error(str(exc) or "Could not save.")
                 return
             st.rerun()
     for n in reversed(r.notes):
-        change = f" · {leads.STATUS_LABELS[n.status_from]} → {leads.STATUS_LABELS[n.status_to]}" if n.status_to else ""
+        change = (f" · {leads.STATUS_LABELS[n.status_from]} → {leads.STATUS_LABELS[n.status_to]}"
+                  if n.status_from and n.status_to else "")
         st.caption(f"{n.at.astimezone():%d %b %H:%M} · {plain(n.staff)}{change}")
         if n.text:
             st.text(n.text)
@@ -108,7 +128,7 @@ def workflow(r: Request, staff: str) -> None:
 
 def history(r: Request) -> None:
     with st.expander("Delivery to the clinic"):
-        items = leads.delivery_history(account.store(), r.id)
+        items = leads.delivery_history(account.store(), _id(r))
         if not items:
             st.caption("No delivery channel was configured when this request came in (it is only listed here).")
         for item in items:
@@ -128,7 +148,7 @@ def erase(r: Request, staff: str) -> None:
         sure = st.checkbox("I am sure: erase this person's data", key=f"erase_ok_{r.id}")
         if st.button("Erase", type="primary", disabled=not sure, key=f"erase_{r.id}"):
             try:
-                counts = leads.erase_person(account.store(), r.id, staff)
+                counts = leads.erase_person(account.store(), _id(r), staff)
             except (NotFound, StorageError) as exc:
                 st.error(f"Could not erase: {exc}")
                 return

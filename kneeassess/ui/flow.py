@@ -7,8 +7,8 @@ from typing import Any
 import streamlit as st
 
 from kneeassess.answers import check
-from kneeassess.content import Question, Step, questionnaire
-from kneeassess.screening.triage import red_flags, triage_level
+from kneeassess.content import NO_PLAN_LEVELS, Question, Step, questionnaire
+from kneeassess.screening.triage import red_flags, self_tests_not_asked, triage_level
 from kneeassess.ui import questions
 from kneeassess.ui.pictures import picture
 from kneeassess.ui.state import TOTAL_STEPS, Screening
@@ -105,7 +105,12 @@ def draw_step(s: Screening, results_page: str | None = RESULTS_PAGE) -> None:
         if step.id == "safety":
             values = safety_form(step, s)
         else:
+            not_asked = self_tests_not_asked(s.answers) if step.id == "self_tests" else None
+            if not_asked:
+                st.info(not_asked[1], icon=":material/health_and_safety:")
             for sec in step.sections:
+                if not_asked and sec.id in not_asked[0]:
+                    continue  # the movements that provoke an unstable knee or a child's hip (brief §2)
                 if sec.title:
                     st.subheader(sec.title)
                     if sec.id:
@@ -142,8 +147,8 @@ def draw_step(s: Screening, results_page: str | None = RESULTS_PAGE) -> None:
 def advance(s: Screening, results_page: str | None) -> None:
     s.errors = {}
     steps = questionnaire().steps
-    urgent = triage_level(red_flags(s.answers)) == "urgent"
-    if urgent or s.step + 1 >= len(steps):
+    no_plan = triage_level(red_flags(s.answers)) in NO_PLAN_LEVELS  # no plan: the rest of the steps are moot
+    if no_plan or s.step + 1 >= len(steps):
         s.finished, s.saved = True, False
         if results_page:
             st.switch_page(results_page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date, timedelta
+from typing import TypedDict
 
 import streamlit as st
 
@@ -19,23 +20,33 @@ KEY = "kneeassess_guided"
 PAIN = list(range(11))
 
 
-def state() -> dict:
+class Guided(TypedDict):
+    """Where this tab is in the session: the step, when its timer started, reps counted, whether it was logged."""
+
+    index: int
+    started: float | None
+    reps: int
+    logged: bool
+
+
+def state() -> Guided:
     if KEY not in st.session_state:
         st.session_state[KEY] = {"index": 0, "started": None, "reps": 0, "logged": False}
-    return st.session_state[KEY]
+    g: Guided = st.session_state[KEY]
+    return g
 
 
 def restart() -> None:
     st.session_state[KEY] = {"index": 0, "started": None, "reps": 0, "logged": False}
 
 
-def _advance(g: dict) -> None:
+def _advance(g: Guided) -> None:
     g["index"] += 1
     g["started"] = None
     g["reps"] = 0
 
 
-def reps_step(step: Step, g: dict) -> None:
+def reps_step(step: Step, g: Guided) -> None:
     st.metric("Reps done", f"{g['reps']} / {step.reps}")
     left, right = st.columns(2)
     if left.button("+1 rep", key="rep_plus", width="stretch"):
@@ -46,7 +57,7 @@ def reps_step(step: Step, g: dict) -> None:
         st.rerun()
 
 
-def timed_step(step: Step, g: dict) -> None:
+def timed_step(step: Step, g: Guided) -> None:
     if g["started"] is None:
         label = "Start the hold" if step.kind == "hold" else "Start resting"
         if st.button(label, type="primary", key="timer_start", width="stretch"):
@@ -63,8 +74,11 @@ def timed_step(step: Step, g: dict) -> None:
 
 
 @st.fragment(run_every=timedelta(seconds=0.5))
-def countdown(step: Step, g: dict) -> None:
-    left = remaining(step, g["started"], time.time())
+def countdown(step: Step, g: Guided) -> None:
+    started = g["started"]
+    if started is None:  # not started (the step changed meanwhile)
+        return
+    left = remaining(step, started, time.time())
     st.metric("Hold" if step.kind == "hold" else "Rest", f"{left:.0f} s")
     st.progress(1 - left / (step.seconds or 1))
     if left <= 0:
@@ -72,7 +86,7 @@ def countdown(step: Step, g: dict) -> None:
         st.rerun(scope="app")
 
 
-def finish(plan: list[PlanItem], steps: list[Step], g: dict, profile: Profile | None) -> None:
+def finish(plan: list[PlanItem], steps: list[Step], g: Guided, profile: Profile | None) -> None:
     st.success("Session done. Well done!", icon=":material/celebration:")
     sets_done = {k: v for k, v in done_exercises(steps, g["index"]).items() if v}
     if g["logged"]:
@@ -84,13 +98,11 @@ def finish(plan: list[PlanItem], steps: list[Step], g: dict, profile: Profile | 
     with st.form("guided_log"):
         pain = st.pills("Knee pain during the exercises (0 = none, 10 = worst imaginable)", PAIN, key="guided_pain")
         if st.form_submit_button("Log this session", type="primary"):
-            try:
-                for item in plan:
-                    if item.exercise in sets_done:
-                        logbook.record_session(
-                            account.store(), profile, day=date.today(), exercise=item.exercise,
-                            sets=sets_done[item.exercise], reps=item.reps, seconds=item.seconds, load=item.load,
-                            pain=pain)
+            try:  # one transaction: a failure saves nothing, so "try again" logs no exercise twice
+                logbook.record_sessions(account.store(), profile, [
+                    logbook.ExerciseDone(item.exercise, sets_done[item.exercise], item.reps, item.seconds, item.load)
+                    for item in plan if item.exercise in sets_done
+                ], day=date.today(), pain=pain)
             except (StorageError, logbook.LogProblems):
                 st.error("Logging failed: we could not save it. Please try again.")
                 return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -17,7 +18,6 @@ from kneeassess.models import Assessment
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
 from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
-from kneeassess.ui.session_results import count_take_home
 from kneeassess.ui.state import Screening
 
 STARTED_KEY = "kneeassess_kiosk_started"
@@ -145,11 +145,12 @@ def take_home(s: Screening, a: Assessment) -> None:
                      icon=":material/qr_code_2:"):
             try:
                 _, token = profiles.save_results(
-                    account.store(), s.answers, a, unit=s.unit, event=st.session_state.get(EVENT_KEY))
+                    account.store(), s.answers, a, unit=s.unit, event=st.session_state.get(EVENT_KEY),
+                    screening_id=s.counted_id)
             except StorageError:
                 st.error("We could not save it just now. Please try again.")
                 return
-            count_take_home(s)
+            assert token is not None, "a new profile comes with its token"
             st.session_state[HOME_LINK_KEY] = profiles.profile_link(account.base_url(), token)
             st.rerun()
         return
@@ -168,7 +169,7 @@ def finish_button() -> None:
         reset_now()
 
 
-def leave_kiosk(verify) -> None:  # verify(passcode) -> bool | str (an error message)
+def leave_kiosk(verify: Callable[[str], bool | str]) -> None:  # True, False, or an error message
     with st.expander("Staff"), st.form("kiosk_leave", enter_to_submit=True):
         code = st.text_input("Staff passcode", type="password", key="kiosk_passcode")
         if st.form_submit_button("Leave kiosk mode"):

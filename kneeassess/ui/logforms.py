@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +21,8 @@ PAIN = list(range(11))
 
 
 def _errors(form: str) -> dict[str, str]:
-    return st.session_state.get(f"errors_{form}", {})
+    errors: dict[str, str] = st.session_state.get(f"errors_{form}", {})
+    return errors
 
 
 def _show(form: str, field: str) -> None:
@@ -28,7 +30,7 @@ def _show(form: str, field: str) -> None:
         st.error(msg, icon=":material/error:")
 
 
-def _attempt(form: str, action, success: str) -> bool:
+def _attempt(form: str, action: Callable[[], object], success: str) -> bool:
     """Run a save; on failure keep the form as typed and put the messages by the fields."""
     try:
         action()
@@ -104,7 +106,9 @@ def run_form(profile: Profile, today: date, run: Run | None = None) -> None:
         _reset(form)
     elif save:
         st.rerun()
-    if delete and _attempt(form, lambda: logbook.remove(account.store(), profile, Run, run.id), "Run deleted"):
+    run_id = run.id if run else None
+    if delete and run_id is not None and _attempt(
+            form, lambda: logbook.remove(account.store(), profile, Run, run_id), "Run deleted"):
         _reset(form)
 
 
@@ -131,8 +135,9 @@ def checkin_form(profile: Profile, today: date, checkin: CheckIn | None = None) 
         _reset(form)
     elif save:
         st.rerun()
-    if delete and _attempt(form, lambda: logbook.remove(account.store(), profile, CheckIn, checkin.id),
-                           "Pain rating deleted"):
+    checkin_id = checkin.id if checkin else None
+    if delete and checkin_id is not None and _attempt(
+            form, lambda: logbook.remove(account.store(), profile, CheckIn, checkin_id), "Pain rating deleted"):
         _reset(form)
 
 
@@ -154,6 +159,7 @@ def session_form(profile: Profile, today: date, plan: list[PlanItem]) -> None:
                 done = st.checkbox(f"{p.name}: {p.dose}", key=f"sess_done_{p.exercise}")
                 cols = st.columns(3)
                 sets = cols[0].number_input("Sets", 0, 20, p.sets, key=f"sess_sets_{p.exercise}")
+                amount: int | None
                 if p.reps is not None:
                     amount = cols[1].number_input("Reps", 0, 200, p.reps, key=f"sess_reps_{p.exercise}")
                 else:
@@ -171,13 +177,12 @@ def session_form(profile: Profile, today: date, plan: list[PlanItem]) -> None:
         st.session_state[f"errors_{form}"] = {"form": "Tick the exercises you did."}
         st.rerun()
 
-    def log_all() -> None:
-        for r in chosen:
-            p = r["p"]
-            logbook.record_session(
-                account.store(), profile, day=day, exercise=p.exercise, sets=r["sets"],
-                reps=r["amount"] if p.reps is not None else None, seconds=None if p.reps is not None else r["amount"],
-                load=r["load"], pain=pain, today=today)
+    def log_all() -> None:  # one transaction: a failure saves none of them
+        logbook.record_sessions(account.store(), profile, [
+            logbook.ExerciseDone(r["p"].exercise, r["sets"], reps=r["amount"] if r["p"].reps is not None else None,
+                                 seconds=None if r["p"].reps is not None else r["amount"], load=r["load"])
+            for r in chosen
+        ], day=day, pain=pain, today=today)
 
     if _attempt(form, log_all, f"{len(chosen)} exercises logged"):
         _reset(form)
@@ -236,7 +241,7 @@ def edit_checkin(profile: Profile, checkins: list[CheckIn], today: date) -> None
 
 # The two tables are drawn by functions cached per profile revision (their elements are replayed on a rerun
 # that changed nothing; any write raises the revision).
-TABLES_CACHE = dict(show_spinner=False, max_entries=64, ttl=900)
+TABLES_CACHE = st.cache_data(show_spinner=False, max_entries=64, ttl=900)
 
 
 def runs_table(profile: Profile) -> None:
@@ -247,7 +252,7 @@ def sessions_table(profile: Profile) -> None:
     _sessions_table(profile.id, profile.revision, _profile=profile)
 
 
-@st.cache_data(**TABLES_CACHE)
+@TABLES_CACHE
 def _runs_table(profile_id: str, revision: int, unit: str, _profile: Profile) -> None:
     runs = account.records(_profile).runs
     if not runs:
@@ -261,7 +266,7 @@ def _runs_table(profile_id: str, revision: int, unit: str, _profile: Profile) ->
     st.dataframe(df, hide_index=True, width="stretch")
 
 
-@st.cache_data(**TABLES_CACHE)
+@TABLES_CACHE
 def _sessions_table(profile_id: str, revision: int, _profile: Profile) -> None:
     sessions = account.records(_profile).sessions
     if not sessions:

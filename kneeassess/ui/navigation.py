@@ -36,7 +36,7 @@ def staff_name() -> str | None:
     return st.session_state.get(STAFF_KEY)
 
 
-def runner_pages() -> list:
+def runner_pages() -> list[st.Page]:
     return [
         st.Page("pages/runner/screening.py", title="Knee check", icon=":material/checklist:", default=True),
         st.Page("pages/runner/results.py", title="My results", icon=":material/insights:"),
@@ -50,14 +50,14 @@ def runner_pages() -> list:
     ]
 
 
-def staff_pages() -> list:
+def staff_pages() -> list[st.Page]:
     return [
         st.Page("pages/staff/staff_requests.py", title="Requests", icon=":material/inbox:"),
         st.Page("pages/staff/staff_events.py", title="Events", icon=":material/event:"),
     ]
 
 
-def kiosk_navigation():  # -> StreamlitPage
+def kiosk_navigation() -> st.Page:
     """The kiosk's one page, and no menu. It also answers at every other page's address, so that a kiosk link
     such as ``/results?kiosk=1`` opens the kiosk rather than a "page not found" notice."""
     kiosk = "pages/kiosk/kiosk.py"
@@ -67,7 +67,7 @@ def kiosk_navigation():  # -> StreamlitPage
                          position="hidden")
 
 
-def visitor_navigation():  # -> StreamlitPage
+def visitor_navigation() -> st.Page:
     """The navigation for this visitor; call ``.run()`` on the result."""
     from kneeassess.ui.staff_gate import signed_in
 

@@ -9,6 +9,7 @@ the profile raises its revision, so nothing stale is shown (bench/RESULTS.md, pa
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -22,20 +23,24 @@ from kneeassess.screening.phase import weekly_pain
 from kneeassess.ui import account
 from kneeassess.ui.results import plan_item
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 CHART_CONFIG = {"displayModeBar": False}
 PERIODS = {"recent": f"Last {progress.PERIOD_WEEKS} weeks", "all": "Everything"}
-CACHE = dict(show_spinner=False, max_entries=128, ttl=900)
+CACHE = st.cache_data(show_spinner=False, max_entries=128, ttl=900)
 
 
 def period_choice() -> str:
     st.divider()
-    chosen = st.segmented_control("Show", list(PERIODS), default="recent", format_func=PERIODS.get,
+    chosen = st.segmented_control("Show", list(PERIODS), default="recent", format_func=PERIODS.__getitem__,
                                   key="progress_period")
     return chosen or "recent"
 
 
-def this_week(profile: Profile) -> None:
-    _this_week(profile.id, profile.revision, date.today(), _profile=profile)
+def this_week(profile: Profile, show_plan: bool = True) -> None:
+    """This week's phase and, when the safety status allows it here (``show_plan``), the plan."""
+    _this_week(profile.id, profile.revision, date.today(), show_plan, _profile=profile)
 
 
 TABS = ["Pain and running", "Exercises", "Knee checks"]
@@ -57,18 +62,22 @@ def charts_for(profile: Profile, period: str) -> None:
             _checks(*key, _profile=profile)
 
 
-@st.cache_data(**CACHE)
-def _this_week(profile_id: str, revision: int, today: date, _profile: Profile) -> None:
-    recs = account.records(_profile)
-    phase = progress.current_phase(recs.assessments, recs.checkins, today)
+@CACHE
+def _this_week(profile_id: str, revision: int, today: date, show_plan: bool, _profile: Profile) -> None:
+    from kneeassess.ui.plan_source import profile_plan
+
+    phase, plan = profile_plan(_profile, today)
     if not phase.phase:
         st.info(phase.reason)
         return
     info = catalogue().phases[phase.phase]
     st.subheader(f"This week: {info.title}")
     st.write(phase.reason)
+    if not show_plan:
+        st.info("This week's plan is shown once you confirm the warning at the top of the page.")
+        return
     with st.expander(f"This week's plan ({catalogue().sessions_per_week} sessions)"):
-        for item in progress.this_weeks_plan(recs.assessments, phase):
+        for item in plan:
             plan_item(item)
 
 
@@ -76,20 +85,20 @@ def _weeks(period: str) -> int | None:
     return None if period == "all" else progress.PERIOD_WEEKS
 
 
-@st.cache_data(**CACHE)
+@CACHE
 def _running(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
     recs: ProfileRecords = account.records(_profile)
     pain(recs.checkins, progress.window_start(today, _weeks(period)))
     distance(recs.runs, today, unit, clinic().colours.primary, _weeks(period))
 
 
-@st.cache_data(**CACHE)
+@CACHE
 def _exercises(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
     recs: ProfileRecords = account.records(_profile)
     sessions(recs.sessions, catalogue().sessions_per_week, today, clinic().colours.primary, _weeks(period))
 
 
-@st.cache_data(**CACHE)
+@CACHE
 def _checks(profile_id: str, revision: int, today: date, unit: str, period: str, _profile: Profile) -> None:
     recs: ProfileRecords = account.records(_profile)
     kujala(recs.assessments)
@@ -97,7 +106,7 @@ def _checks(profile_id: str, revision: int, today: date, unit: str, period: str,
     links(recs.assessments)
 
 
-def _show(fig, key: str) -> None:
+def _show(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=key)
 
 

@@ -66,12 +66,12 @@ def _pain(q: Question, aid: str, label: str, s: Screening) -> int | None:
 def _number(q: Question, aid: str, label: str, s: Screening) -> Any:
     if q.kind == "int":
         return st.number_input(
-            label, min_value=int(q.min), max_value=int(q.max), value=s.answers.get(aid), step=1,
+            label, min_value=int(q.bounds[0]), max_value=int(q.bounds[1]), value=s.answers.get(aid), step=1,
             placeholder=q.unit or "", key=f"w_{aid}", help=q.help,
         )
     km = s.answers.get(aid)
     shown = None if km is None else (km_to_miles(km) if s.unit == "mi" else km)
-    top = float(q.max) if s.unit == "km" else km_to_miles(float(q.max))
+    top = q.bounds[1] if s.unit == "km" else km_to_miles(q.bounds[1])
     value = st.number_input(
         f"{label} ({s.unit})", min_value=0.0, max_value=top, value=shown, step=1.0, format="%g",
         placeholder=s.unit, key=f"w_{aid}_{s.unit}", help=q.help,
@@ -137,7 +137,7 @@ def side_checks(questions: list[Question], s: Screening) -> dict[str, Any]:
         default = seen or ([NONE_SEEN] if answered else [])
         picked = st.pills(
             f"What did you see on the {side} leg?", list(labels), selection_mode="multi",
-            default=default, format_func=labels.get, key=f"w_signs_{side}",
+            default=default, format_func=labels.__getitem__, key=f"w_signs_{side}",
         )
         picked = [p for p in picked if p != NONE_SEEN] if len(picked) > 1 else picked
         for q in questions:

@@ -8,10 +8,12 @@ import streamlit as st
 
 from kneeassess.answers import km_to_miles
 from kneeassess.charts import weekly_km_figure
-from kneeassess.content import Clinic, catalogue, clinic, rulebook
+from kneeassess.content import Clinic, Triage, catalogue, clinic, rulebook
 from kneeassess.models import Assessment, PlanItem, WeakLink
 from kneeassess.reports.calendar import plan_ics
 from kneeassess.reports.pdf import plan_pdf
+from kneeassess.screening.advice import triage_advice
+from kneeassess.screening.load import RATIO_NOTE
 from kneeassess.ui.pictures import picture
 
 LEVEL_WORDS = {"likely": "Likely weak link", "possible": "Possible weak link", "unlikely": "Unlikely"}
@@ -23,35 +25,12 @@ LEVEL_BADGES = {  # words and icon shapes, never colour alone
 UNTESTED_BADGE = ":gray-badge[:material/visibility_off: Not tested]"
 
 
-def triage_banner(a: Assessment) -> None:
-    if a.triage == "urgent":
-        st.error("**Get medical help today.** Do not start exercises for this knee.", icon=":material/emergency:")
-        st.markdown(
-            "Go to urgent care or A&E today, or call your doctor or NHS 111 now. If you cannot get there "
-            "safely, call 999."
-        )
-        st.markdown("**Why:**")
-        for f in a.red_flag_details:
-            if f.triage == "urgent":
-                st.markdown(f"- {f.text}. {f.advice or ''}")
-    elif a.triage == "see_clinician":
-        st.warning(
-            "**See a physiotherapist or doctor before you rely on self-help.** One of your answers is a sign "
-            "that needs a clinician's examination.",
-            icon=":material/warning:",
-        )
-        for f in a.red_flag_details:
-            st.markdown(f"- {f.text}")
-    else:
-        st.success(
-            "**Safe to start with self-care.** None of the warning signs in the safety check applied to you.",
-            icon=":material/check_circle:",
-        )
-
-
 def notes(a: Assessment) -> None:
-    for n in a.notes[1 if a.triage != "self_care" else 0 :]:
+    """The assessment's notes (age, pain location). Safety advice is not among them: render_safety draws it."""
+    for n in a.notes:
         st.info(n, icon=":material/info:")
+    for limit in a.plan_limits:
+        st.info(limit.text, icon=":material/do_not_disturb_on:")
 
 
 def weak_link_card(w: WeakLink) -> None:
@@ -86,6 +65,8 @@ def knee_score(a: Assessment) -> None:
     if a.kujala.total is not None:
         st.metric("Your score", f"{a.kujala.total} / 100")
     st.write(a.kujala.meaning)
+    if a.kujala.version:
+        st.caption(f"Version scored: {a.kujala.version}")
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -97,16 +78,14 @@ def weekly_km_chart(weekly: tuple[float, ...], primary: str, unit: str) -> None:
 def training_load(a: Assessment, primary: str, unit: str) -> None:
     st.subheader("Your running load")
     km = a.load.weekly_km
-    if all(v is not None for v in km):
-        shown = [km_to_miles(v) for v in km] if unit == "mi" else km  # type: ignore[arg-type]
+    known = [v for v in km if v is not None]
+    if len(known) == len(km):
+        shown = [km_to_miles(v) for v in known] if unit == "mi" else known
         weekly_km_chart(tuple(shown), primary, unit)
     for f in a.load.findings:
         st.markdown(f"- {f}")
     if a.load.acwr is not None:
-        st.caption(
-            f"Last 7 days ÷ average of the 3 weeks before = {a.load.acwr:g}. This ratio only describes your "
-            "training; it cannot predict injury (Impellizzeri 2020)."
-        )
+        st.caption(RATIO_NOTE.format(ratio=a.load.acwr))
 
 
 def plan_item(p: PlanItem) -> None:
@@ -127,8 +106,10 @@ def plan_item(p: PlanItem) -> None:
 
 
 def phase_and_plan(a: Assessment) -> None:
+    if a.phase is None:  # urgent: no phase, no plan
+        return
     cat = catalogue()
-    info = cat.phases[a.phase]  # type: ignore[index]
+    info = cat.phases[a.phase]
     st.subheader(f"This week: {info.title}")
     st.write(a.phase_reason)
     st.markdown(f"**Running:** {info.running}")
@@ -148,6 +129,14 @@ def phase_and_plan(a: Assessment) -> None:
     )
 
 
+def calendar_warning(level: Triage) -> str | None:
+    """The standing warning carried into the calendar file for a see_clinician flag (the advice's own words)."""
+    if level == "self_care":
+        return None
+    adv = triage_advice(level)
+    return f"{adv.title}. {adv.what_to_do}"
+
+
 def take_away(a: Assessment) -> None:
     """My plan as a PDF, and this week's sessions as calendar reminders."""
     st.markdown("#### Take your plan with you")
@@ -159,7 +148,8 @@ def take_away(a: Assessment) -> None:
         tz = st.context.timezone or "Europe/London"
         right.download_button(
             "Add my sessions to my calendar",
-            lambda: plan_ics(a.plan, date.today(), catalogue().sessions_per_week, clinic_name=clinic().name, tz=tz),
+            lambda: plan_ics(a.plan, date.today(), catalogue().sessions_per_week, clinic_name=clinic().name, tz=tz,
+                             warning=calendar_warning(a.triage)),
             "knee-sessions.ics", mime="text/calendar", width="stretch", key="dl_ics", on_click="ignore")
 
 
@@ -183,13 +173,19 @@ def contact_lines(c: Clinic) -> list[str]:
     return lines
 
 
-def clinic_contact(key: str = "book") -> None:
-    """The clinic's free-consultation offer with a button to the booking page (in kiosk mode: the form here)."""
+def clinic_contact(key: str = "book", *, main_action: bool = True) -> None:
+    """The clinic's free-consultation offer with a button to the booking page (in kiosk mode: the form here).
+    ``main_action=False`` on the urgent screens: the next step there is urgent care, so booking is a plain button
+    under the advice, never the filled one."""
     from kneeassess.ui.navigation import in_kiosk
 
     c = clinic()
-    st.subheader(f"Talk to {c.name}")
-    st.write(f"{c.name} offers a free consultation if you are unsure whether physiotherapy is right for you.")
+    if main_action:
+        st.subheader(f"Talk to {c.name}")
+        st.write(f"{c.name} offers a free consultation if you are unsure whether physiotherapy is right for you.")
+    else:
+        st.caption(f"Later, once your knee has been checked, {c.name} offers a free consultation about your "
+                   "running.")
     if in_kiosk():
         if st.toggle("Book a free consultation", key=key):
             from kneeassess.ui import account, booking
@@ -198,7 +194,8 @@ def clinic_contact(key: str = "book") -> None:
 
             booking.booking_form(current_assessment(screening()), account.current_profile(), key=f"{key}_form")
         return
-    if st.button("Book a free consultation", type="primary", key=key, width="stretch"):
+    if st.button("Book a free consultation", type="primary" if main_action else "secondary", key=key,
+                 width="stretch" if main_action else "content"):
         st.switch_page("pages/runner/book.py")
     if lines := contact_lines(c):
         st.caption("Or contact the clinic directly: " + " · ".join(lines))

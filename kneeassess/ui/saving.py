@@ -6,11 +6,10 @@ import streamlit as st
 
 from kneeassess import profiles
 from kneeassess.models import Assessment
-from kneeassess.records import SavedAssessment
+from kneeassess.records import AssessmentKind, SavedAssessment
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
 from kneeassess.ui.navigation import EVENT_KEY
-from kneeassess.ui.session_results import count_take_home
 from kneeassess.ui.state import Screening
 
 
@@ -39,17 +38,16 @@ def save_box(s: Screening, a: Assessment) -> None:
         label = "Save to my profile"
     if st.button(label, type="primary", key="save_results", width="stretch"):
         try:
-            kind = "screening"
-            if profile is not None and account.store().list(SavedAssessment, profile.id):
+            kind: AssessmentKind = "screening"
+            if profile is not None and account.store().list_records(SavedAssessment, profile.id):
                 kind = "reassessment"
             _, token = profiles.save_results(
                 account.store(), s.answers, a, unit=s.unit, profile=profile, kind=kind,
-                event=st.session_state.get(EVENT_KEY),
+                event=st.session_state.get(EVENT_KEY), screening_id=s.counted_id,
             )
         except StorageError:
             st.error("Saving failed: we could not reach the database. Your answers are still here; please try again.")
             return
-        count_take_home(s)
         if token:
             account.remember(token)
             s.new_link = account.link()

@@ -38,8 +38,3 @@ def count_screening(s: Screening, a: Assessment) -> None:
             account.store(), triage=a.triage, top_weak_link=top.link if top else None,
             event=st.session_state.get(EVENT_KEY)).id
 
-
-def count_take_home(s: Screening) -> None:
-    if s.counted_id is not None:
-        with contextlib.suppress(StorageError):
-            events.mark_took_home(account.store(), s.counted_id)

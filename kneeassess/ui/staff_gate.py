@@ -22,7 +22,8 @@ CLIENT_KEY = "kneeassess_client_key"
 
 def _secret(section: str, key: str) -> str | None:
     try:
-        return st.secrets.get(section, {}).get(key)
+        value: str | None = st.secrets.get(section, {}).get(key)
+        return value
     except (FileNotFoundError, KeyError, AttributeError):
         return None
     except Exception:  # no secrets file at all: st.secrets raises its own error type
@@ -44,7 +45,8 @@ def client_key() -> str:
     """Who is trying, for the attempt limit: the browser session (an event's Wi-Fi shares one IP address)."""
     if CLIENT_KEY not in st.session_state:
         st.session_state[CLIENT_KEY] = random_secrets.token_hex(16)
-    return st.session_state[CLIENT_KEY]
+    key: str = st.session_state[CLIENT_KEY]
+    return key
 
 
 def verify_passcode(code: str) -> bool | str:

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from kneeassess.content import Step, questionnaire
+from kneeassess.records import AssessmentKind, SavedAssessment, Unit
 
 KEY = "kneeassess_screening"
 TOTAL_STEPS = 7  # six question steps and the results
@@ -18,13 +19,12 @@ class Screening:
     step: int = 0  # index into the questionnaire's steps
     answers: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
-    unit: str = "km"
+    unit: Unit = "km"
     safety_none: bool = False  # "none of these apply to me" on the safety screen
-    show_plan_anyway: bool = False  # see_clinician: "I understand, show me general exercises anyway"
     finished: bool = False
     saved: bool = False  # this screening's result is in the open profile
     new_link: str | None = None  # the private link made when saving created the profile
-    kind: str = "screening"
+    kind: AssessmentKind = "screening"
     counted_id: int | None = None  # the row that counts this screening for the clinic's event figures
 
     @property
@@ -35,7 +35,8 @@ class Screening:
 def screening() -> Screening:
     if KEY not in st.session_state:
         st.session_state[KEY] = Screening()
-    return st.session_state[KEY]
+    s: Screening = st.session_state[KEY]
+    return s
 
 
 def restart() -> None:
@@ -48,7 +49,7 @@ KEEP_ON_REASSESS = ("about", "symptoms", "training")  # prefilled; safety, knee 
 ASK_AFRESH = {"pain_run_worst", "pain_next_morning"}
 
 
-def start_reassessment(previous: list, logged_weeks: dict[str, float] | None = None) -> None:
+def start_reassessment(previous: list[SavedAssessment], logged_weeks: dict[str, float] | None = None) -> None:
     """Start the screening again with the last answers where they still apply.
 
     With runs logged, the four weeks of distance come from the log instead of the last answers.

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from kneeassess.ui import flow, kiosk, results
+from kneeassess.content import NO_PLAN_LEVELS
+from kneeassess.ui import flow, kiosk, results, safety
 from kneeassess.ui.session_results import current_assessment
 from kneeassess.ui.staff_gate import verify_passcode
 from kneeassess.ui.state import TOTAL_STEPS, screening
@@ -19,14 +20,14 @@ if a is None:
     st.stop()
 
 flow.header(TOTAL_STEPS, "Your result")
-results.triage_banner(a)
-if a.triage != "urgent":
+plan_ok = safety.render_safety(a, key="kiosk", show_ok=True)
+if a.triage not in NO_PLAN_LEVELS:
     kiosk.take_home(s, a)
     results.weak_links(a)
-    if a.plan and (a.triage == "self_care"):
+    if a.plan and plan_ok:
         st.subheader("This week's exercises")
         for item in a.plan:
             st.markdown(f"- **{item.name}**: {item.dose}")
 st.caption(a.disclaimer)
-results.clinic_contact(key="kiosk_book")
+results.clinic_contact(key="kiosk_book", main_action=a.triage not in NO_PLAN_LEVELS)
 kiosk.finish_button()

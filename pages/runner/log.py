@@ -8,8 +8,8 @@ from datetime import date
 import streamlit as st
 
 from kneeassess.logbook import weekly_km_from_runs
-from kneeassess.progress import current_phase, this_weeks_plan
-from kneeassess.ui import account, importer, logforms
+from kneeassess.ui import account, importer, logforms, safety
+from kneeassess.ui.plan_source import profile_plan
 from kneeassess.ui.state import start_reassessment
 
 st.title("Log")
@@ -18,6 +18,7 @@ if profile is None:
     st.info("Save your results first (at the end of the knee check) to keep a log.", icon=":material/info:")
     st.stop()
 
+plan_ok = safety.render_safety(profile, key="log")
 today = date.today()
 records = account.records(profile)
 logforms.morning_prompt(profile, records.runs, records.checkins, today)
@@ -42,12 +43,13 @@ if pain_tab.open:
 
 if exercise_tab.open:
     with exercise_tab:
-        phase = current_phase(records.assessments, records.checkins, today)
-        plan = this_weeks_plan(records.assessments, phase)
-        if plan:
+        phase, plan = profile_plan(profile, today)
+        if plan and plan_ok:
             st.subheader("Tick off today's session")
             st.caption(f"This week's plan ({phase.phase} phase).")
             logforms.session_form(profile, today, plan)
+        elif plan:
+            st.info("This week's plan is shown once you confirm the warning at the top of the page.")
         else:
             st.info(phase.reason)
         logforms.sessions_table(profile)

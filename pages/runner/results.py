@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from kneeassess.content import clinic
-from kneeassess.ui import flow, results, saving
+from kneeassess.content import NO_PLAN_LEVELS, clinic
+from kneeassess.ui import flow, results, safety, saving
 from kneeassess.ui.session_results import current_assessment
 from kneeassess.ui.state import TOTAL_STEPS, restart, screening
 
@@ -17,29 +17,21 @@ if a is None:
     st.stop()
 
 flow.header(TOTAL_STEPS, "Your results")
-results.triage_banner(a)
-if a.triage == "urgent":
-    results.clinic_contact()
+plan_ok = safety.render_safety(a, key="results", show_ok=True)
+if a.triage in NO_PLAN_LEVELS:
     st.caption(a.disclaimer)
+    results.clinic_contact(main_action=False)
 else:
     results.notes(a)
     results.weak_links(a)
     results.knee_score(a)
     results.training_load(a, clinic().colours.primary, s.unit)
-    if a.triage == "see_clinician" and not s.show_plan_anyway:
-        st.warning("Your exercise plan is hidden because one of your answers needs a clinician's check first.")
-        s.show_plan_anyway = st.button("I understand, show me general exercises anyway")
-        if s.show_plan_anyway:
-            st.rerun()
-    else:
-        if a.triage == "see_clinician":
-            st.warning(
-                "Reminder: see a physiotherapist or doctor about the warning sign above. These are general "
-                "exercises only.",
-                icon=":material/warning:",
-            )
+    if plan_ok:
         results.phase_and_plan(a)
         results.take_away(a)
+    else:
+        st.info("Your exercise plan is hidden because one of your answers needs a clinician's check first. The "
+                "button at the top shows general exercises if you choose to see them.", icon=":material/info:")
     results.not_judged(a)
     st.caption(a.disclaimer)
     saving.save_box(s, a)

@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from kneeassess.ui import account, guided_session
+from kneeassess.ui import account, guided_session, safety
 from kneeassess.ui.plan_source import current_plan
 
 st.title("Today's session")
 profile = account.current_profile()
+if not safety.safety_gate("session"):
+    st.stop()
 plan = current_plan(profile)
 if not plan:
     st.info("Do the knee check first: your session is this week's plan from it.", icon=":material/info:")

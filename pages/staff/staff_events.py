@@ -55,7 +55,8 @@ def live_figures() -> None:
         "Requests": s.requests, "Conversion": None if s.conversion is None else f"{s.conversion:.0%}",
         "Foot": s.weak_links.get("foot", 0), "Hamstring": s.weak_links.get("hamstring", 0),
         "Hip": s.weak_links.get("hip", 0), "Self-care": s.triage.get("self_care", 0),
-        "See clinician": s.triage.get("see_clinician", 0), "Urgent": s.triage.get("urgent", 0),
+        "See clinician": s.triage.get("see_clinician", 0),
+        "See clinician within 2 days": s.triage.get("see_clinician_soon", 0), "Urgent": s.triage.get("urgent", 0),
     } for s in stats]), hide_index=True, width="stretch")
     st.caption("Counts only: no personal data. Updated every 10 seconds.")
 

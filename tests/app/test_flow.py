@@ -65,7 +65,8 @@ def test_see_clinician_hides_plan_until_understood():
     button(at, "I understand, show me general exercises anyway").click().run()
     page = texts(at)
     assert "Your plan" in page
-    assert "Reminder: see a physiotherapist or doctor" in page
+    assert "General exercises only, shown at your request" in page
+    assert "See a physiotherapist or doctor before you rely on self-help" in page, "the warning stays on screen"
 
 
 def test_safety_step_requires_an_answer_next_to_the_field():
@@ -106,9 +107,35 @@ def test_child_is_asked_about_hip_pain():
     assert at.checkbox(key="w_rf_child_hip_limp").label == "Pain in the hip or groin, or a limp"
     at.checkbox(key="w_rf_child_hip_limp").check()
     button(at, "Next").click().run()
-    for _ in range(4):
+    page = texts(at)  # urgent (brief revised 2026-12-02): straight to the result, same-day advice, no plan
+    assert "Get medical help today" in page and "same day" in page
+    assert "Your plan" not in page
+
+
+def test_self_tests_skip_the_squat_and_hop_after_giving_way():
+    at = start()
+    button(at, "Skip this step").click().run()  # about you
+    fill_step(at, safe(rf_giving_way=True), "safety")
+    button(at, "Next").click().run()
+    for _ in range(3):  # symptoms, knee score, training
         button(at, "Skip this step").click().run()
-    assert "See a physiotherapist or doctor" in texts(at)
+    assert step_caption(at) == "Step 6 of 7"
+    page = texts(at)
+    assert "We did not ask for the single-leg squat or the hop landing" in page
+    assert "Single-leg heel raise" in page
+    assert "Single-leg squat" not in [h.value for h in at.subheader]
+    assert "Step-down hop landing" not in [h.value for h in at.subheader]
+
+
+def test_self_tests_ask_the_squat_and_hop_without_the_flag():
+    at = start()
+    button(at, "Skip this step").click().run()
+    fill_step(at, safe(), "safety")
+    button(at, "Next").click().run()
+    for _ in range(3):
+        button(at, "Skip this step").click().run()
+    subheads = [h.value for h in at.subheader]
+    assert "Single-leg squat" in subheads and "Step-down hop landing" in subheads
 
 
 def test_broken_content_file_stops_the_app_with_its_message(tmp_path, monkeypatch):
@@ -117,14 +144,14 @@ def test_broken_content_file_stops_the_app_with_its_message(tmp_path, monkeypatc
     shutil.copytree(content.DATA_DIR, tmp_path / "data")
     (tmp_path / "data" / "rules.yaml").write_text("levels: {likely: high}\nlinks: {}\nrules: []\n")
     monkeypatch.setattr(content, "DATA_DIR", tmp_path / "data")
-    for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic):
+    for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic, content.safety_book):
         f.cache_clear()
     try:
         at = start()
         assert "KneeAssess cannot start" in at.error[0].value
         assert "rules.yaml" in at.code[0].value and "levels.likely" in at.code[0].value
     finally:
-        for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic):
+        for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic, content.safety_book):
             f.cache_clear()
 
 
@@ -153,3 +180,4 @@ def test_learn_page_labels_the_clinics_view_and_the_pain_rules():
     assert "This section is the clinic's approach" in page
     assert "Never push through pain above 5/10" in page
     assert "Get medical help **today**" in page
+    assert "call 111 for advice, or 999 in an emergency" in page, "the region's numbers, from clinic.toml"

@@ -92,7 +92,7 @@ def test_through_the_screening_to_the_result_and_take_it_home(store, slug):
     token = link.split("?p=")[1]
     profile = store.profile_by_token_hash(profiles.token_hash(token))
     assert profile is not None and profile.event == slug  # tagged with the event
-    (saved,) = store.list(SavedAssessment, profile.id)
+    (saved,) = store.list_records(SavedAssessment, profile.id)
     assert saved.result["triage"] == "self_care"
     (stats,) = [s for s in events.event_stats(store) if s.slug == slug]
     assert (stats.screenings, stats.took_home) == (1, 1)

@@ -29,7 +29,7 @@ def test_save_results_gives_a_private_link_with_qr(store):
     assert len(at.get("image")) == 1  # the QR code
     profile = store.profile_by_token_hash(profiles.token_hash(token))
     assert profile is not None
-    saved = store.list(SavedAssessment, profile.id)
+    saved = store.list_records(SavedAssessment, profile.id)
     assert len(saved) == 1 and saved[0].result["weak_links"][0]["link"] == "hip"
 
 
@@ -50,7 +50,7 @@ def test_log_a_run_through_the_form_and_see_it_in_progress(store):
     at.number_input(key="run_new_min").set_value(50)
     at.date_input(key="run_new_day").set_value(date.today())
     button(at, "Save run").click().run()
-    runs = store.list(Run, p.id)
+    runs = store.list_records(Run, p.id)
     assert [(r.km, r.minutes) for r in runs] == [(8.5, 50)]
     assert at.number_input(key="run_new_km").value is None  # the form is empty for the next run
     at.switch_page("pages/runner/progress.py").run()
@@ -88,7 +88,7 @@ def test_next_morning_rating_is_asked_the_next_time(store):
     assert any("How is your knee this morning" in m.value for m in at.markdown)
     at.pills(key="morning_rating").set_value(1)
     button(at, "Save").click().run()
-    assert [(c.day, c.next_morning) for c in store.list(CheckIn, p.id)] == [(yesterday, 1)]
+    assert [(c.day, c.next_morning) for c in store.list_records(CheckIn, p.id)] == [(yesterday, 1)]
     assert not any("How is your knee this morning" in m.value for m in at.markdown)
 
 
@@ -116,7 +116,7 @@ def test_failed_write_keeps_the_form(store, monkeypatch):
     button(at, "Save run").click().run()
     assert any("Saving failed" in e.value for e in at.error)
     assert at.number_input(key="run_new_km").value == 12 and at.number_input(key="run_new_min").value == 70
-    assert store.list(Run, p.id) == []
+    assert store.list_records(Run, p.id) == []
 
 
 def test_delete_all_my_data_and_the_link_stops_working(store):
@@ -170,8 +170,8 @@ def test_progress_reads_the_records_again_only_after_a_write(store, monkeypatch)
     logbook.record_run(store, p, day=date.today(), distance=5, minutes=30)
     at = open_with_link(token, "pages/runner/progress.py")
     reads = []
-    real_list = type(account.store()).list
-    monkeypatch.setattr(type(account.store()), "list", lambda self, kind, pid: reads.append(kind) or
+    real_list = type(account.store()).list_records
+    monkeypatch.setattr(type(account.store()), "list_records", lambda self, kind, pid: reads.append(kind) or
                         real_list(self, kind, pid))
     at.run()
     assert reads == [] and any("5.0 km in 1 run" in c.value for c in at.caption)  # same revision: from the cache
@@ -192,7 +192,7 @@ def test_exercises_tab_logs_a_session_and_shows_it_in_the_table(store):
     first.check()
     at.pills(key="sess_pain").set_value(2)
     button(at, "Log this session").click().run()
-    logged = store.list(ExerciseSession, p.id)
+    logged = store.list_records(ExerciseSession, p.id)
     assert [(s.exercise, s.pain, s.day) for s in logged] == [(first.key.removeprefix("sess_done_"), 2, date.today())]
     table = at.dataframe[0].value
     assert len(table) == 1 and table["Pain"].tolist() == [2]  # the cached table was drawn again after the write
@@ -206,3 +206,31 @@ def test_reassess_tab_starts_a_reassessment(store):
     button(at, "Start a reassessment").click().run()
     assert not at.exception
     assert any(c.value.startswith("Step 1 of") for c in at.caption)
+
+
+def test_a_session_logged_from_the_log_is_saved_whole_or_not_at_all(store, monkeypatch):
+    p, token = seeded_profile(store)
+    at = open_with_link(token, "pages/runner/log.py")
+    at.session_state["log_tab"] = "Exercises"
+    at.run()
+    ticks = [cb for cb in at.checkbox if cb.key.startswith("sess_done_")][:2]
+    for cb in ticks:
+        cb.check()
+    real_add = type(account.store()).add
+    calls = []
+
+    def failing_second(self, record):
+        calls.append(record)
+        if len(calls) == 2:
+            raise StorageError("The database could not be reached or is busy. Please try again in a moment.")
+        return real_add(self, record)
+
+    monkeypatch.setattr(type(account.store()), "add", failing_second)
+    button(at, "Log this session").click().run()
+    assert len(calls) == 2 and any("Saving failed" in e.value for e in at.error)
+    assert store.list_records(ExerciseSession, p.id) == []
+    assert all(at.checkbox(key=cb.key).value for cb in ticks)  # what was ticked is still there
+    monkeypatch.undo()
+    button(at, "Log this session").click().run()  # try again
+    logged = [s.exercise for s in store.list_records(ExerciseSession, p.id)]
+    assert sorted(logged) == sorted(cb.key.removeprefix("sess_done_") for cb in ticks)

@@ -4,6 +4,8 @@ from kneeassess import profiles
 from kneeassess.guided import steps_for
 from kneeassess.records import ExerciseSession
 from kneeassess.screening import assess
+from kneeassess.storage import StorageError
+from kneeassess.storage.sql import SqlStore
 from kneeassess.ui.guided_session import KEY
 from tests.app.driver import button, start, walk
 from tests.factories import HIP_RUNNER
@@ -49,7 +51,37 @@ def test_finishing_logs_the_session_to_the_profile(store):
     assert "Session done" in at.success[0].value
     at.pills(key="guided_pain").set_value(2)
     button(at, "Log this session").click().run()
-    logged = store.list(ExerciseSession, p2.id)
+    logged = store.list_records(ExerciseSession, p2.id)
     assert {s.exercise for s in logged} == {i.exercise for i in assess(HIP_RUNNER).plan}
     assert all(s.pain == 2 for s in logged)
+    assert "Logged to your profile." in at.info[0].value
+
+
+def test_a_failed_log_saves_nothing_and_try_again_logs_each_exercise_once(store, monkeypatch):
+    """The reported defect: the second exercise's save failed, and "try again" logged the first one twice."""
+    p2, token = profiles.save_results(store, HIP_RUNNER, assess(HIP_RUNNER))
+    at = start()
+    at.query_params["p"] = token
+    at.switch_page("pages/runner/session.py").run()
+    at.session_state[KEY] = {"index": len(steps_for(assess(HIP_RUNNER).plan)), "started": None, "reps": 0,
+                             "logged": False}
+    at.run()
+    real_add = SqlStore.add
+    calls = []
+
+    def failing_second(self, record):
+        calls.append(record.exercise)
+        if len(calls) == 2:
+            raise StorageError("The database could not be reached or is busy. Please try again in a moment.")
+        return real_add(self, record)
+
+    monkeypatch.setattr(SqlStore, "add", failing_second)
+    at.pills(key="guided_pain").set_value(2)
+    button(at, "Log this session").click().run()
+    assert len(calls) == 2 and "Logging failed" in at.error[0].value
+    assert store.list_records(ExerciseSession, p2.id) == []
+    monkeypatch.undo()
+    button(at, "Log this session").click().run()  # try again
+    logged = [s.exercise for s in store.list_records(ExerciseSession, p2.id)]
+    assert sorted(logged) == sorted(i.exercise for i in assess(HIP_RUNNER).plan)  # each exactly once
     assert "Logged to your profile." in at.info[0].value

@@ -66,7 +66,7 @@ def test_a_whole_guided_session_is_logged(browser, fast_app: str, artifacts: Pat
     wait_idle(page)
     expect(main.get_by_text("Logged to your profile.")).to_be_visible()
     shoot(page, artifacts, "99-logged")
-    logged = store.list(ExerciseSession, p.id)
+    logged = store.list_records(ExerciseSession, p.id)
     assert {s.exercise for s in logged} == {item.exercise for item in a.plan}
     assert all(s.sets == item.sets for s in logged for item in a.plan if item.exercise == s.exercise)
     context.close()

@@ -48,7 +48,7 @@ def test_upload_a_strava_export_and_save_the_runs(browser, app_url: str, fx, tmp
     press(page, "Save 43 new runs")
     wait_idle(page)
     expect(page.get_by_text("Saved 43 runs.")).to_be_visible()
-    assert len(store.list(Run, p.id)) == 43
+    assert len(store.list_records(Run, p.id)) == 43
 
     # the same export again: everything is already in the log
     keyed(page, "import_files").locator('input[type="file"]').set_input_files(str(export))
@@ -56,5 +56,5 @@ def test_upload_a_strava_export_and_save_the_runs(browser, app_url: str, fx, tmp
     press(page, "Read the files")
     wait_idle(page)
     expect(page.get_by_role("button", name=re.compile(r"^Save \d+ new run"))).to_have_count(0)
-    assert len(store.list(Run, p.id)) == 43
+    assert len(store.list_records(Run, p.id)) == 43
     context.close()

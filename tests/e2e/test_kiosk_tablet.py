@@ -252,7 +252,7 @@ def test_few_taps_to_a_qr_code_that_opens_the_profile_on_a_phone(browser, kiosk:
     assert re.fullmatch(re.escape(kiosk_server) + r"/\?p=[A-Za-z0-9_-]{20,}", link), link
     profile = open_store().profile_by_token_hash(profiles.token_hash(link.split("?p=")[1]))
     assert profile is not None and profile.event == slug  # saved, and counted for the event
-    assert len(open_store().list(SavedAssessment, profile.id)) == 1
+    assert len(open_store().list_records(SavedAssessment, profile.id)) == 1
 
     # ... which opens the runner's profile on their own phone
     phone = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)

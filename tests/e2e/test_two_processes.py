@@ -36,7 +36,7 @@ def test_a_run_logged_through_one_process_is_read_through_the_other(browser, pos
         press(page, "Save run")
         wait_idle(page)
         no_app_error(page)
-        assert [(r.km, r.minutes) for r in store.list(Run, p.id)] == [(7.5, 41)]
+        assert [(r.km, r.minutes) for r in store.list_records(Run, p.id)] == [(7.5, 41)]
 
         page.goto(f"{url_b}/progress?p={token}")
         wait_idle(page)

@@ -82,6 +82,6 @@ def test_profile_saves_and_a_second_import_reports_duplicates(fx, tmp_path: Path
 
     second = json.loads(cli(*files, "--profile", token, db=db).stdout)  # the bare token works too
     assert (second["saved"], second["duplicates"]) == (0, 2)
-    runs = store.list(Run, profile.id)
+    runs = store.list_records(Run, profile.id)
     assert len(runs) == 2 and {r.source for r in runs} == {"garmin-fenix-5-run.fit", "running_activity_1.tcx"}
     store.close()

@@ -114,7 +114,7 @@ def test_saving_twice_adds_nothing_the_second_time(export_zip: Path, tmp_path: P
     profile = store.create_profile("hash")
     result = read_paths([export_zip])
     assert save_runs(store, profile, result) == (6, 0)
-    saved = store.list(Run, profile.id)
+    saved = store.list_records(Run, profile.id)
     assert len(saved) == 6 and all(r.started_at is not None for r in saved)
     fenix = next(r for r in saved if r.source == "1001.fit.gz")
     assert fenix.km == pytest.approx(9.008, abs=0.01) and fenix.day.isoformat() == "2015-08-15"
@@ -123,7 +123,7 @@ def test_saving_twice_adds_nothing_the_second_time(export_zip: Path, tmp_path: P
     assert all(is_duplicate(r, saved) for r in again.runs)
     assert {row["status"] for row in preview_rows(again, saved)} == {"already in your log"}
     assert save_runs(store, profile, again) == (0, 6)
-    assert len(store.list(Run, profile.id)) == 6
+    assert len(store.list_records(Run, profile.id)) == 6
     store.close()
 
 
@@ -142,7 +142,7 @@ def test_a_csv_row_and_its_file_in_one_batch_are_one_run_the_files(fx, tmp_path:
     store = SqlStore(f"sqlite:///{tmp_path / 'k.db'}")
     profile = store.create_profile("hash")
     assert save_runs(store, profile, both) == (1, 1)
-    (saved,) = store.list(Run, profile.id)
+    (saved,) = store.list_records(Run, profile.id)
     assert saved.source == "run.fit" and saved.fast_minutes > 0
     store.close()
 

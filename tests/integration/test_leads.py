@@ -199,7 +199,7 @@ def test_erase_person(store: SqlStore, store_url: str):
         with pytest.raises(NotFound):
             leads.get_request(store, gone.id)
         assert leads.delivery_history(store, gone.id) == []
-    assert store.list(Run, profile.id) == [] and count(store_url, "profiles") == 0
+    assert store.list_records(Run, profile.id) == [] and count(store_url, "profiles") == 0
     assert count(store_url, "outbox") == 2
 
     (entry,) = store.list_audit()

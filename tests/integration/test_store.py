@@ -165,9 +165,9 @@ def test_delete_profile_deletes_everything_in_it(store: SqlStore):
 
     assert store.profile_by_token_hash("gone") is None
     for kind in KINDS:
-        assert store.list(kind, gone.id) == []
+        assert store.list_records(kind, gone.id) == []
         assert stored(store, TABLES[kind], gone.id) == 0
-        assert len(store.list(kind, kept.id)) == 2
+        assert len(store.list_records(kind, kept.id)) == 2
     assert store.profile_by_token_hash("kept").id == kept.id
 
 
@@ -212,14 +212,14 @@ def test_add_list_update_delete_round_trip(store: SqlStore, kind: type[LogRecord
     assert a.id is not None and b.id is not None and a.id != b.id
     assert first.id is None  # add returns a copy
     assert a == first.model_copy(update={"id": a.id})
-    assert store.list(kind, pid) == [a, b]  # every value back exactly: dates, floats, None, JSON
+    assert store.list_records(kind, pid) == [a, b]  # every value back exactly: dates, floats, None, JSON
 
     new = a.model_copy(update=changed(a))
     assert store.update(new) == new
-    assert sorted(store.list(kind, pid), key=lambda r: r.id) == [new, b]
+    assert sorted(store.list_records(kind, pid), key=lambda r: r.id) == [new, b]
 
     store.delete(kind, pid, a.id)
-    assert store.list(kind, pid) == [b]
+    assert store.list_records(kind, pid) == [b]
     with pytest.raises(NotFound):
         store.delete(kind, pid, a.id)
     with pytest.raises(NotFound):
@@ -230,8 +230,8 @@ def test_datetimes_come_back_as_the_same_instant_in_utc(store: SqlStore):
     pid = store.create_profile("t").id
     run = store.add(full(Run, pid))
     assessment = store.add(full(SavedAssessment, pid))
-    [back_run] = store.list(Run, pid)
-    [back_assessment] = store.list(SavedAssessment, pid)
+    [back_run] = store.list_records(Run, pid)
+    [back_assessment] = store.list_records(SavedAssessment, pid)
     for sent, back in ((run.started_at, back_run.started_at), (assessment.created_at, back_assessment.created_at)):
         assert back == sent and back.utcoffset() == timedelta(0) and back.microsecond == 123456
 
@@ -239,7 +239,7 @@ def test_datetimes_come_back_as_the_same_instant_in_utc(store: SqlStore):
 def test_naive_datetimes_are_taken_as_utc(store: SqlStore):
     pid = store.create_profile("t").id
     store.add(full(Run, pid).model_copy(update={"started_at": datetime(2024, 3, 1, 7, 0)}))
-    assert store.list(Run, pid)[0].started_at == datetime(2024, 3, 1, 7, 0, tzinfo=UTC)
+    assert store.list_records(Run, pid)[0].started_at == datetime(2024, 3, 1, 7, 0, tzinfo=UTC)
 
 
 @kinds
@@ -253,7 +253,7 @@ def test_lists_are_oldest_first(store: SqlStore, kind: type[LogRecord]):
             record = record.model_copy(update={"created_at": datetime.combine(day, datetime.min.time(), UTC)})
         added.append(store.add(record))
     expected = [added[1], added[3], added[2], added[0]]  # by day, then by id
-    assert [r.id for r in store.list(kind, pid)] == [r.id for r in expected]
+    assert [r.id for r in store.list_records(kind, pid)] == [r.id for r in expected]
 
 
 @kinds
@@ -271,8 +271,8 @@ def test_another_runners_records_cannot_be_changed_or_deleted(store: SqlStore, k
     with pytest.raises(NotFound):
         store.update(record.model_copy(update={"id": None}))
 
-    assert store.list(kind, mine) == [record]
-    assert store.list(kind, theirs) == []
+    assert store.list_records(kind, mine) == [record]
+    assert store.list_records(kind, theirs) == []
 
 
 def test_add_refuses_a_record_that_has_an_id(store: SqlStore):
@@ -290,11 +290,11 @@ def test_two_stores_on_one_database_see_each_others_writes(open_store: Callable[
     profile = one.create_profile("shared")
     assert two.profile_by_token_hash("shared") == profile
     run = two.add(full(Run, profile.id))
-    assert one.list(Run, profile.id) == [run]
+    assert one.list_records(Run, profile.id) == [run]
     one.set_unit(profile.id, "mi")
     assert two.profile_by_token_hash("shared").unit == "mi"
     two.delete(Run, profile.id, run.id)
-    assert one.list(Run, profile.id) == []
+    assert one.list_records(Run, profile.id) == []
 
 
 def test_threads_writing_at_once(store: SqlStore):
@@ -318,7 +318,7 @@ def test_threads_writing_at_once(store: SqlStore):
     assert not any(t.is_alive() for t in threads), "a thread is stuck"
 
     assert errors == []
-    runs = store.list(Run, pid)
+    runs = store.list_records(Run, pid)
     assert len(runs) == 200 and len({r.id for r in runs}) == 200
 
 

@@ -3,7 +3,7 @@
 Python's audit hooks see every way a process starts (``subprocess``, ``os.system``, ``os.posix_spawn``,
 ``os.fork``, ``os.exec*``; Playwright starts its driver and Chromium through them too). The hook cannot be
 removed once added, so it is added once and only acts while a test of this folder runs. Such a test belongs in
-tests/cli (commands), tests/render (PDF pages drawn), tests/e2e (browsers) or tests/lint.
+tests/cli (commands), tests/render (PDF pages drawn), tests/e2e (browsers) or tests/static.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
         what = f"{event}{args[:2]!r}"
         _started.append(what)
         raise StartsAProcess(f"{_active[0]} starts a process ({what}): unit tests are pure; move it to tests/cli, "
-                             "tests/render, tests/e2e or tests/lint")
+                             "tests/render, tests/e2e or tests/static")
 
 
 sys.addaudithook(_hook)

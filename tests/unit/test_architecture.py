@@ -1,6 +1,6 @@
 """The shape of the codebase: only kneeassess/ui imports Streamlit, and none of Streamlit's internals; pages by role.
 
-(Lint: tests/lint.)"""
+(Lint and types: tests/static.)"""
 
 import ast
 import re

@@ -78,7 +78,7 @@ def test_ics_has_one_event_per_session_on_mon_wed_fri(ics, hip):
         assert p["DTEND"] > p["DTSTART"]
         desc = unescape(p["DESCRIPTION"])
         assert "• Side plank: 25 s hold, 10 s rest, × 5 each side (level 1)" in desc
-        assert "\n• Floor reach: 12 × 3, bodyweight or a light weight (level 1)" in desc
+        assert "\n• Floor reach: 12 × 3, bodyweight or a light weight (the clinic's addition) (level 1)" in desc
         assert "Never push through pain above 5/10" in desc
         assert e["alarms"] and e["alarms"][0]["props"]["TRIGGER"] == "-PT30M"
         assert e["alarms"][0]["props"]["ACTION"] == "DISPLAY"
@@ -131,3 +131,11 @@ def test_session_days_spread_and_limits(hip):
 def test_calendar_module_needs_no_streamlit():
     src = Path(__file__).resolve().parents[2] / "kneeassess" / "reports"
     assert all("streamlit" not in p.read_text() for p in src.glob("*.py"))
+
+
+def test_ics_carries_the_standing_warning_for_a_see_clinician_flag():
+    a = assess(HIP_RUNNER | {"rf_giving_way": True})
+    warned = parse(plan_ics(a.plan, CREATED, 3, clinic_name="ReSync Physiotherapy", warning="See a physio first."))
+    plain = parse(plan_ics(a.plan, CREATED, 3, clinic_name="ReSync Physiotherapy"))
+    assert all(unescape(e["props"]["DESCRIPTION"]).startswith("See a physio first.") for e in warned["events"])
+    assert not any("See a physio" in unescape(e["props"]["DESCRIPTION"]) for e in plain["events"])

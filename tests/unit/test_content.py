@@ -17,10 +17,10 @@ def data_copy(tmp_path, monkeypatch):
     shutil.copytree(DATA, tmp_path / "data")
     monkeypatch.setattr(content, "DATA_DIR", tmp_path / "data")
     monkeypatch.delenv("KNEEASSESS_CLINIC_FILE", raising=False)
-    for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic):
+    for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic, content.safety_book):
         f.cache_clear()
     yield tmp_path / "data"
-    for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic):
+    for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic, content.safety_book):
         f.cache_clear()
 
 
@@ -68,16 +68,16 @@ def test_exercise_without_level_1_is_refused(data_copy):
 
 def test_rule_naming_an_unknown_answer_is_refused(data_copy):
     def change(doc):
-        doc["rules"][0]["when"]["answer"] = "heel_raises_{side}"
+        doc["rules"][0]["when"]["all"][1]["answer"] = "heel_raises_{side}"
 
     edit_yaml(data_copy / "rules.yaml", change)
-    with pytest.raises(ContentError, match="rule 'foot_heel_raise_low' refers to unknown answer"):
+    with pytest.raises(ContentError, match="rule 'foot_heel_raise_low_men' refers to unknown answer"):
         content.load_all()
 
 
 def test_rule_with_points_out_of_range(data_copy):
     def change(doc):
-        doc["rules"][2]["points"] = 500
+        doc["rules"][4]["points"] = 500
 
     edit_yaml(data_copy / "rules.yaml", change)
     with pytest.raises(ContentError) as err:

@@ -47,7 +47,7 @@ def test_saving_to_an_open_profile_adds_a_reassessment(store):
     p, token = profiles.save_results(store, HIP_RUNNER, assess(HIP_RUNNER))
     again, no_token = profiles.save_results(store, HIP_RUNNER, assess(HIP_RUNNER), profile=p, kind="reassessment")
     assert again.id == p.id and no_token is None
-    assert [a.kind for a in store.list(SavedAssessment, p.id)] == ["screening", "reassessment"]
+    assert [a.kind for a in store.list_records(SavedAssessment, p.id)] == ["screening", "reassessment"]
 
 
 def test_export_json_and_csv_hold_everything_and_neutralise_formulas(store, profile):
@@ -57,7 +57,9 @@ def test_export_json_and_csv_hold_everything_and_neutralise_formulas(store, prof
     data = json.loads(profiles.export_json(store, profile))
     assert data["runs"][0]["km"] == 5 and data["exercise_sessions"][0]["load"].startswith("=HYPERLINK")
     zf = zipfile.ZipFile(io.BytesIO(profiles.export_csv_zip(store, profile)))
-    assert set(zf.namelist()) == {"runs.csv", "checkins.csv", "exercise_sessions.csv", "assessments.csv"}
+    assert set(zf.namelist()) == {"profile.csv", "runs.csv", "checkins.csv", "exercise_sessions.csv",
+                                  "assessments.csv"}
+    assert "clinician_checked_on" in zf.read("profile.csv").decode()  # the clinician's check is exported too
     sessions_csv = zf.read("exercise_sessions.csv").decode()
     assert "'=HYPERLINK" in sessions_csv
 
@@ -92,7 +94,7 @@ def test_bad_runs_are_refused_with_the_field(store, profile, values, field):
     with pytest.raises(logbook.LogProblems) as err:
         logbook.record_run(store, profile, day=TODAY, today=TODAY, **values)
     assert field in err.value.problems
-    assert store.list(Run, profile.id) == []
+    assert store.list_records(Run, profile.id) == []
 
 
 def test_future_dates_are_refused(store, profile):
@@ -103,7 +105,7 @@ def test_future_dates_are_refused(store, profile):
 def test_checkins_fill_in_the_same_day(store, profile):
     logbook.record_checkin(store, profile, day=TODAY, during=3, next_morning=None, today=TODAY)
     logbook.record_checkin(store, profile, day=TODAY, during=None, next_morning=1, today=TODAY)
-    assert [(c.during, c.next_morning) for c in store.list(CheckIn, profile.id)] == [(3, 1)]
+    assert [(c.during, c.next_morning) for c in store.list_records(CheckIn, profile.id)] == [(3, 1)]
     with pytest.raises(logbook.LogProblems):
         logbook.record_checkin(store, profile, day=TODAY - timedelta(days=1), during=None, next_morning=None,
                                today=TODAY)
@@ -113,13 +115,13 @@ def test_edit_and_delete_only_within_the_profile(store, profile):
     other = store.create_profile(profiles.token_hash(profiles.new_token()))
     run = logbook.record_run(store, profile, day=TODAY, distance=5, minutes=30, today=TODAY)
     edited = logbook.record_run(store, profile, day=TODAY, distance=6, minutes=31, run_id=run.id, today=TODAY)
-    assert store.list(Run, profile.id)[0].km == 6 == edited.km
+    assert store.list_records(Run, profile.id)[0].km == 6 == edited.km
     from kneeassess.storage import NotFound
 
     with pytest.raises(NotFound):
         logbook.remove(store, other, Run, run.id)
     logbook.remove(store, profile, Run, run.id)
-    assert store.list(Run, profile.id) == []
+    assert store.list_records(Run, profile.id) == []
 
 
 def test_pending_morning_asks_for_the_latest_unrated_recent_run():

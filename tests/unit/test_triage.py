@@ -9,7 +9,7 @@ BRIEF = {
     "rf_cannot_weight_bear": "urgent", "rf_rapid_swelling": "urgent", "rf_hot_red_fever": "urgent",
     "rf_calf_swelling": "urgent", "rf_numb_cold_foot": "urgent", "rf_locking": "see_clinician",
     "rf_giving_way": "see_clinician", "rf_kneecap_dislocation": "see_clinician",
-    "rf_night_rest_pain": "see_clinician", "rf_child_hip_limp": "see_clinician",
+    "rf_night_rest_pain": "see_clinician_soon", "rf_child_hip_limp": "urgent",
 }
 
 
@@ -23,7 +23,7 @@ def test_each_red_flag_sets_its_triage_level(flag):
     a = assess(safe(**extra) | {flag: True})
     assert a.triage == BRIEF[flag]
     assert a.red_flags == [flag]
-    if BRIEF[flag] == "urgent":
+    if BRIEF[flag] in ("urgent", "see_clinician_soon"):
         assert a.phase is None and a.plan == []
     else:
         assert a.phase is not None and a.plan, "see_clinician keeps a plan (shown only on request)"

@@ -7,8 +7,14 @@ from tests.factories import HIP_RUNNER, safe
 
 # Each starting rule of the brief §4: answers that fire it, and near-miss answers that must not.
 CASES = {
-    "foot_heel_raise_low": ({"heel_raise_reps_left": 19, "heel_raise_reps_right": 19}, {"heel_raise_reps_left": 20}),
-    "foot_heel_raise_mild": ({"heel_raise_reps_right": 24}, {"heel_raise_reps_right": 25}),
+    # heel-raise norms by sex (Hébert-Losier 2017: median 24 men, 21 women; 21 when sex is other or skipped)
+    "foot_heel_raise_low_men": ({"sex": "male", "heel_raise_reps_left": 19},
+                                {"sex": "male", "heel_raise_reps_left": 20}),
+    "foot_heel_raise_mild_men": ({"sex": "male", "heel_raise_reps_right": 23},
+                                 {"sex": "male", "heel_raise_reps_right": 24}),
+    "foot_heel_raise_low_women": ({"sex": "female", "heel_raise_reps_left": 16},
+                                  {"sex": "female", "heel_raise_reps_left": 17}),
+    "foot_heel_raise_mild_women": ({"heel_raise_reps_right": 20}, {"heel_raise_reps_right": 21}),
     "foot_heel_raise_asymmetry": (
         {"heel_raise_reps_left": 30, "heel_raise_reps_right": 26},
         {"heel_raise_reps_left": 30, "heel_raise_reps_right": 27},
@@ -108,3 +114,24 @@ def test_asymmetry_needs_both_sides():
     assert asymmetry_pct({"bridge_reps_left": 10}, "bridge_reps") is None
     assert asymmetry_pct({"bridge_reps_left": 0, "bridge_reps_right": 0}, "bridge_reps") == 0
     assert asymmetry_pct({"bridge_reps_left": 20, "bridge_reps_right": 15}, "bridge_reps") == 25
+
+
+@pytest.mark.parametrize("sex,reps,rule,norm", [
+    ("male", 18, "foot_heel_raise_low_men", "median of 24 for men"),
+    ("male", 22, "foot_heel_raise_mild_men", "median of 24 for men"),
+    ("female", 18, "foot_heel_raise_mild_women", "median of 21 for women"),
+    ("other", 18, "foot_heel_raise_mild_women", "median of 21 for women"),
+    ("prefer_not_to_say", 16, "foot_heel_raise_low_women", "median of 21 for women"),
+    (None, 16, "foot_heel_raise_low_women", "median of 21 for women"),
+])
+def test_heel_raise_norm_follows_the_sex_answer_and_the_reason_names_it(sex, reps, rule, norm):
+    answers = safe(heel_raise_reps_left=reps) | ({"sex": sex} if sex else {})
+    fired = {r for r in _fired(answers) if r.startswith("foot_heel_raise_") and "asymmetry" not in r}
+    assert fired == {rule}
+    assert norm in _fired(answers)[rule].text
+
+
+def test_heel_raise_norm_near_misses_by_sex():
+    # 22 is below the men's median (24) but not below the women's (21)
+    assert not {r for r in _fired(safe(sex="female", heel_raise_reps_left=22)) if r.startswith("foot_heel")}
+    assert "foot_heel_raise_mild_men" in _fired(safe(sex="male", heel_raise_reps_left=22))

@@ -37,7 +37,7 @@ def run_migrations_online() -> None:
                     connection=connection,
                     target_metadata=metadata,
                     render_as_batch=sqlite,
-                    **({"transactional_ddl": True} if sqlite else {}),
+                    transactional_ddl=True if sqlite else None,  # None: the dialect's own default
                 )
                 with context.begin_transaction():
                     context.run_migrations()

@@ -8,6 +8,7 @@ Create Date: 2025-01-01 00:00:00
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -20,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 LOG_TABLES = ["assessments", "runs", "checkins", "exercise_sessions"]
 
 
-def _log_table(name: str, *columns: sa.Column, indexes: Sequence[tuple[str, list[str]]] = ()) -> None:
+def _log_table(name: str, *columns: sa.Column[Any], indexes: Sequence[tuple[str, list[str]]] = ()) -> None:
     op.create_table(
         name,
         sa.Column("id", sa.Integer(), nullable=False),

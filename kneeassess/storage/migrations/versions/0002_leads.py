@@ -9,6 +9,7 @@ Create Date: 2025-02-01 00:00:00
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -22,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 TABLES = ["audit", "login_failures", "rate_events", "screenings", "events", "delivery_attempts", "outbox", "requests"]
 
 
-def _ts(name: str, nullable: bool = False) -> sa.Column:
+def _ts(name: str, nullable: bool = False) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
