@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from kneeassess.content import LINKS, TRIAGE_LEVELS
+from kneeassess.plaintext import one_line
 from kneeassess.records import Event, Screening
 from kneeassess.storage import AlreadyExists, LeadStore
 
@@ -60,7 +61,7 @@ def create_event(
     now: datetime | None = None,
 ) -> Event:
     """Save an event. :class:`EventProblems` per field; :class:`SlugTaken` when the slug is in use."""
-    name, place = (name or "").strip(), (place or "").strip()
+    name, place = one_line(name or ""), one_line(place or "")  # no line breaks of any kind (U+2028...)
     slug = (slug or "").strip() or suggest_slug(name, day if isinstance(day, date) else None)
     problems = {}
     if not name or len(name) > NAME_MAX:

@@ -52,6 +52,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from kneeassess.plaintext import has_breaking, multi_line, one_line
 from kneeassess.records import AuditEntry, OutboxItem, Request, StaffNote
 from kneeassess.storage import LeadStore, LimitReached, NotFound, RateCheck
 
@@ -63,7 +64,6 @@ ASSESSMENT_MAX_CHARS = 100_000  # the JSON summary of one assessment is a few kB
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
 PROFILE_ID = re.compile(r"^[0-9a-f]{32}$")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters except tab and newline
 
 STATUSES = ("new", "contacted", "booked", "closed", "no_show")
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -190,7 +190,7 @@ class RequestIn(BaseModel):
             raise _problem("Please enter your name.")
         if len(text) > NAME_MAX:
             raise _problem(f"Please shorten your name to {NAME_MAX} characters or fewer.")
-        if CONTROL.search(text) or "\n" in text or "\t" in text:
+        if has_breaking(text):  # NEL, U+2028 and U+2029 break lines too (in email headers, CSV, logs)
             raise _problem("Please write your name on one line, without special characters.")
         return text
 
@@ -254,7 +254,7 @@ class RequestIn(BaseModel):
         text = _text(v)
         if text is None:
             raise _problem(FALLBACK_MESSAGES["preferred_time"])
-        text = " ".join(CONTROL.sub(" ", text).split())
+        text = one_line(text)
         if len(text) > TIME_MAX:
             raise _problem(f"Please keep the times that suit you to {TIME_MAX} characters or fewer.")
         return text
@@ -267,7 +267,7 @@ class RequestIn(BaseModel):
         text = _text(v)
         if text is None:
             raise _problem(FALLBACK_MESSAGES["message"])
-        text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        text = multi_line(text)
         if len(text) > MESSAGE_MAX:
             raise _problem(f"Please shorten your message to {MESSAGE_MAX} characters or fewer "
                            f"(it has {len(text)}).")
@@ -354,7 +354,9 @@ def parse_request(data: Mapping[str, Any] | RequestIn) -> RequestIn:
 @dataclass(frozen=True)
 class Limits:
     per_session_hour: int = 3
-    per_contact_day: int = 3
+    per_contact_day: int = 3  # the same email (``+tags`` and, at Gmail, dots ignored) or phone number
+    per_address_hour: int = 10  # one client address (a reload or a new session keeps it; an event's Wi-Fi shares it)
+    per_hour: int = 60  # everyone together: a flood from many addresses stops here
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -365,7 +367,22 @@ class Limits:
                 return default
 
         return cls(number("KNEEASSESS_REQUESTS_PER_SESSION_HOUR", cls.per_session_hour),
-                   number("KNEEASSESS_REQUESTS_PER_CONTACT_DAY", cls.per_contact_day))
+                   number("KNEEASSESS_REQUESTS_PER_CONTACT_DAY", cls.per_contact_day),
+                   number("KNEEASSESS_REQUESTS_PER_ADDRESS_HOUR", cls.per_address_hour),
+                   number("KNEEASSESS_REQUESTS_PER_HOUR", cls.per_hour))
+
+
+GMAIL_LIKE = {"gmail.com", "googlemail.com"}
+
+
+def mailbox_key(email: str) -> str:
+    """One key per mailbox: ``Ann+x@Example.org`` and ``ann@example.org`` count together (``+tags`` reach the same
+    inbox almost everywhere), and at Gmail ``a.n.n@gmail.com`` too (dots are ignored there)."""
+    local, _, domain = email.casefold().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in GMAIL_LIKE:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
 
 
 def rate_key(kind: str, value: str) -> str:
@@ -376,7 +393,7 @@ def rate_key(kind: str, value: str) -> str:
 def _contact_keys(email: str | None, phone: str | None) -> list[str]:
     keys = []
     if email:
-        keys.append(rate_key("email", email.casefold()))
+        keys.append(rate_key("email", mailbox_key(email)))
     if phone:
         keys.append(rate_key("phone", phone))
     return keys
@@ -401,6 +418,12 @@ def _limit_message(kind: str) -> str:
     if kind == "session":
         return ("We have received several requests from this browser in the last hour, so this one was not sent. "
                 f"To make sure the clinic hears from you, {_call_the_clinic()}.")
+    if kind == "address":
+        return ("We have received several requests from this network in the last hour, so this one was not sent. "
+                f"To make sure the clinic hears from you, {_call_the_clinic()}.")
+    if kind == "global":
+        return ("The clinic has received an unusual number of requests in the last hour, so this one was not sent "
+                f"for now. To make sure the clinic hears from you, {_call_the_clinic()}.")
     return ("We have received several requests with this email address or phone number today, so this one was "
             f"not sent. To make sure the clinic hears from you, {_call_the_clinic()}.")
 
@@ -408,11 +431,14 @@ def _limit_message(kind: str) -> str:
 def submit_request(
     store: LeadStore, request_in: RequestIn | Mapping[str, Any], session_key: str, *,
     now: datetime | None = None, channels: Sequence[str] | None = None, limits: Limits | None = None,
+    address: str | None = None,
 ) -> Request:
     """Validate, check the rate limits, and store the request with one outbox row per delivery channel in one
     transaction. Returns the stored request (with its id) only once that is committed.
 
     ``session_key``: a random id of the browser session (not personal data; only its hash is stored).
+    ``address``: the client's address when known (:mod:`kneeassess.clients`; only its hash is stored).
+    Limits (:class:`Limits`, configurable): per session, per contact, per address, and for everyone together.
     ``channels``: the delivery channels; default those configured (:func:`kneeassess.outbox.configured_channels`).
     With none configured the request is still stored and listed in the staff console, but not forwarded.
     """
@@ -431,6 +457,9 @@ def submit_request(
     checks = [RateCheck("session", rate_key("session", session_key), limits.per_session_hour, timedelta(hours=1))]
     checks += [RateCheck("contact", key, limits.per_contact_day, timedelta(days=1))
                for key in _contact_keys(request.email, request.phone)]
+    if address:
+        checks.append(RateCheck("address", rate_key("address", address), limits.per_address_hour, timedelta(hours=1)))
+    checks.append(RateCheck("global", rate_key("global", "all"), limits.per_hour, timedelta(hours=1)))
     try:
         stored = store.add_request(request, channels, checks, now)
     except LimitReached as e:
@@ -496,7 +525,7 @@ def set_status(
     staff = (staff or "").strip()
     if not staff:
         raise ValueError("who made the change is needed")
-    note = CONTROL.sub("", (note or "").strip())[:NOTE_MAX]
+    note = multi_line((note or "").strip())[:NOTE_MAX]
     at = now or datetime.now(UTC)
 
     def change(request: Request) -> Request:
@@ -516,6 +545,18 @@ def set_status(
 
 def add_note(store: LeadStore, request_id: int, note: str, staff: str, *, now: datetime | None = None) -> Request:
     return set_status(store, request_id, get_request(store, request_id).status, note, staff, now=now)
+
+
+def deliveries_needing_attention(store: LeadStore) -> list[OutboxItem]:
+    """Deliveries given up on (the same permanent failure several times): staff must forward these by hand."""
+    return store.failed_deliveries()
+
+
+def attention_message(failed: Sequence[OutboxItem]) -> str:
+    ids = ", ".join(f"#{i}" for i in sorted({f.request_id for f in failed}))
+    return (f"{len(failed)} deliveries to the clinic failed the same way repeatedly and are no longer retried "
+            f"(requests {ids}). Open each request, read the reason under \"Delivery to the clinic\", and contact "
+            "the person directly.")
 
 
 def delivery_history(store: LeadStore, request_id: int) -> list[OutboxItem]:
@@ -598,7 +639,7 @@ def erase_person(store: LeadStore, request_id: int, staff: str, *, now: datetime
         related = _same_person(store, get_request(store, request_id))
         profiles = sorted({r.profile_id for r in related.values() if r.profile_id})
         for profile_id in profiles:
-            store.delete_profile(profile_id)
+            store.delete_profile(profile_id, with_requests=False)  # the requests: below, counted in the audit
         keys = sorted({key for r in related.values() for key in _contact_keys(r.email, r.phone)})
         audit = AuditEntry(at=now or datetime.now(UTC), staff=staff[:100], action="erase",
                            details={"linked_profiles": len(profiles)})

@@ -93,7 +93,7 @@ LogRecord = Run | CheckIn | ExerciseSession | SavedAssessment
 
 RequestStatus = Literal["new", "contacted", "booked", "closed", "no_show"]
 Channel = Literal["webhook", "email"]
-OutboxStatus = Literal["pending", "sending", "delivered"]
+OutboxStatus = Literal["pending", "sending", "delivered", "failed"]  # failed: given up, needs staff attention
 
 
 class StaffNote(BaseModel):

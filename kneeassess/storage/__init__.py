@@ -57,7 +57,7 @@ class Store(Protocol):
     def profile_by_token_hash(self, token_hash: str) -> Profile | None: ...
     def set_unit(self, profile_id: str, unit: Unit) -> None: ...
     def set_clinician_checked(self, profile_id: str, day: date | None) -> None: ...  # NotFound
-    def delete_profile(self, profile_id: str) -> None: ...
+    def delete_profile(self, profile_id: str, *, with_requests: bool = True) -> int: ...  # requests erased
 
     def add(self, record: R) -> R: ...  # returns the record with its id
     def add_many(self, records: Sequence[R]) -> list[R]: ...  # in one transaction; with their ids, in order
@@ -116,8 +116,9 @@ class LeadStore(Protocol):
     def release_claim(self, outbox_id: int, token: str) -> None: ...
     def finish_delivery(
         self, outbox_id: int, token: str, *, delivered: bool, at: datetime, http_status: int | None,
-        error: str | None, next_attempt_at: datetime | None,
-    ) -> bool: ...  # False when the row is gone (erased meanwhile)
+        error: str | None, next_attempt_at: datetime | None, give_up_after: int | None = None,
+    ) -> bool: ...  # False when the row is gone (erased meanwhile); "failed" after give_up_after same failures
+    def failed_deliveries(self) -> list[OutboxItem]: ...  # rows given up on: staff attention needed
     def outbox_for_request(self, request_id: int) -> list[OutboxItem]: ...  # with their attempts
 
     # events and screenings
@@ -132,12 +133,16 @@ class LeadStore(Protocol):
 
     # staff sign-in and audit
     def add_login_failure(self, key_hash: str, at: datetime) -> None: ...
+    def count_login_attempt(
+        self, key_hash: str, at: datetime, since: datetime, per_key: int, overall: int,
+        lock: Callable[[list[datetime], list[datetime]], datetime | None],
+    ) -> datetime | None: ...  # check and count in one transaction: the lock's end, or None (counted as failed)
     def login_failures(self, key_hash: str | None, since: datetime, limit: int) -> list[datetime]: ...  # newest 1st
     def clear_login_failures(self, key_hash: str) -> None: ...
     def list_audit(self, limit: int = 100) -> list[AuditEntry]: ...
 
     # from Store: erase_person deletes a linked profile with it
-    def delete_profile(self, profile_id: str) -> None: ...
+    def delete_profile(self, profile_id: str, *, with_requests: bool = True) -> int: ...
 
 
 class AppStore(Store, LeadStore, Protocol):

@@ -13,8 +13,13 @@ Datetimes are stored and returned as UTC (aware); a naive datetime is taken to b
 
 from __future__ import annotations
 
+import builtins
 import hashlib
+import logging
+import os
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -48,8 +53,53 @@ from kneeassess.storage import AlreadyExists, LimitReached, NotFound, RateCheck,
 
 R = TypeVar("R", bound=Record)
 
-SQLITE_BUSY_TIMEOUT_S = 30
+SQLITE_BUSY_TIMEOUT_S = 5  # default of KNEEASSESS_DB_LOCK_TIMEOUT_S
 PG_CONNECT_TIMEOUT_S = 10
+PG_STATEMENT_TIMEOUT_S = 15  # default of KNEEASSESS_DB_STATEMENT_TIMEOUT_S
+FAILURE_LOG_REPEAT_S = 60.0  # the same failure of the same operation is logged at most once a minute
+
+log = logging.getLogger(__name__)
+
+
+def _seconds(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def lock_timeout_s() -> float:
+    """KNEEASSESS_DB_LOCK_TIMEOUT_S (default 5): how long a write waits for another's lock before "try again"
+    (SQLite's busy timeout, PostgreSQL's lock_timeout)."""
+    return _seconds("KNEEASSESS_DB_LOCK_TIMEOUT_S", SQLITE_BUSY_TIMEOUT_S)
+
+
+def statement_timeout_s() -> float:
+    """KNEEASSESS_DB_STATEMENT_TIMEOUT_S (default 15): PostgreSQL's statement_timeout for the app's statements."""
+    return _seconds("KNEEASSESS_DB_STATEMENT_TIMEOUT_S", PG_STATEMENT_TIMEOUT_S)
+
+
+_last_logged: dict[tuple[str, str], float] = {}
+
+
+def _log_failure(error: BaseException) -> None:
+    """One line per failure, with the operation (the store method) and the driver's message; no traceback, and
+    the same failure of the same operation not again within a minute (an unreachable database at every rerun)."""
+    operation = "?"
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_code.co_name
+        if frame.f_code.co_filename == __file__ and (name == "__init__" or not name.startswith("_")):
+            operation = "opening the store" if name == "__init__" else name
+            break
+        frame = frame.f_back  # type: ignore[assignment]
+    text = str(getattr(error, "orig", None) or error).strip()
+    detail = text.splitlines()[0][:300] if text else type(error).__name__
+    key, now = (operation, detail), time.monotonic()
+    if now - _last_logged.get(key, -FAILURE_LOG_REPEAT_S) >= FAILURE_LOG_REPEAT_S:
+        _last_logged[key] = now
+        log.error("database: %s failed: %s: %s", operation, type(error).__name__, detail)
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -315,12 +365,22 @@ def make_engine(url: str | URL, *, migrating: bool = False) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise StorageError("The database folder could not be created.") from e
-        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **kwargs)
+        engine = sa.create_engine(url, connect_args={"timeout": lock_timeout_s()}, **kwargs)
         _sqlite_setup(engine, foreign_keys=not migrating, immediate=migrating)
         return engine
     if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
         kwargs["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    if not migrating:  # a migration may take longer than a page's statements
+
+        @event.listens_for(engine, "connect")
+        def _timeouts(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {round(statement_timeout_s() * 1000)}")
+                cursor.execute(f"SET lock_timeout = {round(lock_timeout_s() * 1000)}")
+            dbapi_connection.commit()
+
+    return engine
 
 
 def _sqlite_setup(engine: Engine, *, foreign_keys: bool, immediate: bool) -> None:
@@ -329,8 +389,9 @@ def _sqlite_setup(engine: Engine, *, foreign_keys: bool, immediate: bool) -> Non
         if immediate:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={round(lock_timeout_s() * 1000)}")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten with zeros, not left in free space
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.close()
 
@@ -347,10 +408,12 @@ def _plain_errors() -> Iterator[None]:
     try:
         yield
     except exc.OperationalError as e:
+        _log_failure(e)
         raise StorageError("The database could not be reached or is busy. Please try again in a moment.") from e
     except exc.IntegrityError as e:
         raise StorageError("The database refused the change.") from e
     except (exc.DBAPIError, exc.TimeoutError) as e:
+        _log_failure(e)
         raise StorageError("The database failed to complete the request. Please try again in a moment.") from e
 
 
@@ -450,12 +513,35 @@ class SqlStore:
             if done.rowcount != 1:
                 raise NotFound(f"no profile {profile_id!r}")
 
-    def delete_profile(self, profile_id: str) -> None:
-        """Delete the profile and everything in it. Deleting a profile that is already gone does nothing."""
+    def delete_profile(self, profile_id: str, *, with_requests: bool = True) -> int:
+        """Delete the profile and everything in it, with the consultation requests sent from it (their outbox
+        rows and delivery attempts): the number of those requests. Deleting a profile that is already gone does
+        nothing. On SQLite the deleted text is overwritten (``secure_delete``) and the WAL checkpointed.
+        ``with_requests=False``: the requests stay (staff erasure erases and counts them itself)."""
         with self._tx() as conn:
             for table in TABLES.values():  # ON DELETE CASCADE does this too; explicit in case foreign keys are off
                 conn.execute(sa.delete(table).where(table.c.profile_id == profile_id))
             conn.execute(sa.delete(profiles).where(profiles.c.id == profile_id))
+            erased = 0
+            if with_requests:
+                sent = sa.select(requests.c.id).where(requests.c.profile_id == profile_id).scalar_subquery()
+                conn.execute(sa.delete(delivery_attempts).where(delivery_attempts.c.request_id.in_(sent)))
+                conn.execute(sa.delete(outbox).where(outbox.c.request_id.in_(sent)))
+                erased = conn.execute(sa.delete(requests).where(requests.c.profile_id == profile_id)).rowcount
+        self._checkpoint()
+        return erased
+
+    def _checkpoint(self) -> None:
+        """After an erase on SQLite: copy the WAL into the database file and empty it, so deleted text does not
+        live on in the WAL (``secure_delete`` has already zeroed it in the pages). Best effort: a busy reader
+        only delays it to the next automatic checkpoint."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except exc.DBAPIError as e:
+            _log_failure(e)
 
     # log records
 
@@ -667,6 +753,7 @@ class SqlStore:
             conn.execute(sa.insert(audit_log).values(
                 at=audit.at, staff=audit.staff, action=audit.action, details={**audit.details, **counts}
             ))
+        self._checkpoint()
         return counts
 
     # outbox
@@ -720,10 +807,12 @@ class SqlStore:
 
     def finish_delivery(
         self, outbox_id: int, token: str, *, delivered: bool, at: datetime, http_status: int | None,
-        error: str | None, next_attempt_at: datetime | None,
+        error: str | None, next_attempt_at: datetime | None, give_up_after: int | None = None,
     ) -> bool:
         """Record an attempt. Delivered: the row is done (whoever holds it now). Failed: due again at
-        ``next_attempt_at`` if the claim is still ours. False when the row is gone (its request was erased)."""
+        ``next_attempt_at`` if the claim is still ours — or, with ``give_up_after`` (a permanent failure), marked
+        "failed" (never claimed again) when its last ``give_up_after`` attempts, this one included, all failed
+        with this same error. False when the row is gone (its request was erased)."""
         with self._write_tx() as conn:
             row = conn.execute(
                 sa.select(outbox.c.status, outbox.c.claim_token, outbox.c.request_id, outbox.c.channel)
@@ -745,8 +834,15 @@ class SqlStore:
                 assert next_attempt_at is not None, "a failed attempt needs the time of the next one"
                 changes |= {"status": "pending", "next_attempt_at": next_attempt_at, "claimed_until": None,
                             "claim_token": None, "last_error": error}
+                if give_up_after and _same_failures(conn, outbox_id, error, give_up_after):
+                    changes["status"] = "failed"
             conn.execute(sa.update(outbox).where(outbox.c.id == outbox_id).values(**changes))
         return True
+
+    def failed_deliveries(self) -> builtins.list[OutboxItem]:
+        with self._tx() as conn:
+            rows = conn.execute(sa.select(outbox).where(outbox.c.status == "failed").order_by(outbox.c.id)).mappings()
+            return [OutboxItem.model_validate(dict(row)) for row in rows]
 
     def outbox_for_request(self, request_id: int) -> list[OutboxItem]:
         with self._tx() as conn:
@@ -829,6 +925,33 @@ class SqlStore:
             conn.execute(sa.insert(login_failures).values(key_hash=key_hash, created_at=at))
             conn.execute(sa.delete(login_failures).where(login_failures.c.created_at < at - LOGIN_FAILURES_KEPT))
 
+    def count_login_attempt(
+        self, key_hash: str, at: datetime, since: datetime, per_key: int, overall: int,
+        lock: Callable[[builtins.list[datetime], builtins.list[datetime]], datetime | None],
+    ) -> datetime | None:
+        """Check and count one sign-in attempt in one write transaction, so concurrent guesses cannot all pass
+        the check before any is counted: ``lock(this key's failures, everyone's failures)`` (newest first, since
+        ``since``, at most ``per_key`` / ``overall``) says whether sign-in is locked; when it is, its end is
+        returned and nothing is counted; otherwise the attempt is recorded as a failure (a right passcode clears
+        it) and None is returned. SQLite: BEGIN IMMEDIATE; PostgreSQL: one advisory lock for all attempts."""
+        def newest(query: Any, limit: int) -> builtins.list[datetime]:
+            return list(conn.execute(
+                query.where(login_failures.c.created_at >= since)
+                .order_by(login_failures.c.created_at.desc(), login_failures.c.id.desc()).limit(limit)
+            ).scalars())
+
+        with self._write_tx() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key("staff-sign-in"))))
+            everyone = sa.select(login_failures.c.created_at)
+            until = lock(newest(everyone.where(login_failures.c.key_hash == key_hash), per_key),
+                         newest(everyone, overall))
+            if until is not None:
+                return until
+            conn.execute(sa.insert(login_failures).values(key_hash=key_hash, created_at=at))
+            conn.execute(sa.delete(login_failures).where(login_failures.c.created_at < at - LOGIN_FAILURES_KEPT))
+        return None
+
     def login_failures(self, key_hash: str | None, since: datetime, limit: int) -> list[datetime]:
         """Times of failed sign-ins since ``since`` (of one key, or of all when ``key_hash`` is None), newest
         first."""
@@ -853,6 +976,17 @@ class SqlStore:
                 sa.select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit)
             ).mappings()
             return [AuditEntry.model_validate(dict(row)) for row in rows]
+
+
+def _same_failures(conn: sa.Connection, outbox_id: int, error: str | None, n: int) -> bool:
+    """The row's last ``n`` attempts all failed with ``error``."""
+    last = conn.execute(
+        sa.select(delivery_attempts.c.outcome, delivery_attempts.c.error)
+        .where(delivery_attempts.c.outbox_id == outbox_id)
+        .order_by(delivery_attempts.c.id.desc())
+        .limit(n)
+    ).all()
+    return len(last) == n and all(o == "failed" and e == error for o, e in last)
 
 
 def _request_values(request: Request) -> dict[str, Any]:

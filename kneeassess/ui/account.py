@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from typing import Any
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -16,10 +17,24 @@ from kneeassess.storage import AppStore, StorageError, open_store
 TOKEN_KEY = "kneeassess_token"
 
 
+DATABASE_DOWN = ("The database cannot be reached right now, so this page cannot be shown. Nothing you saved is "
+                 "lost: please try again in a moment (this page tries again by itself).")
+
+
 @st.cache_resource(show_spinner=False)
 def store() -> AppStore:
-    """One store (engine and connection pool) per process."""
+    """One store (engine and connection pool) per process. When the database cannot be reached nothing is cached,
+    so the next rerun tries again (the failure is logged once a minute by the store, without a traceback)."""
     return open_store()
+
+
+def run_page(page: Any) -> None:
+    """Run the navigation's page; a database that went away shows a clear message instead of Streamlit's error,
+    and the page recovers on a later rerun once the database is back."""
+    try:
+        page.run()
+    except StorageError:
+        st.error(DATABASE_DOWN, icon=":material/cloud_off:")
 
 
 DELIVERY_SECRETS = {  # secrets [delivery] key -> environment variable read by kneeassess.outbox

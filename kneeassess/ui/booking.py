@@ -11,9 +11,9 @@ from kneeassess.content import clinic
 from kneeassess.models import Assessment
 from kneeassess.records import Profile
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, client
 from kneeassess.ui.navigation import EVENT_KEY
-from kneeassess.ui.text import plain
+from kneeassess.ui.text import show_plain
 
 SESSION_KEY = "kneeassess_booking_session"
 SENT_KEY = "kneeassess_booking_sent"
@@ -38,11 +38,11 @@ def thank_you() -> bool:
     if not sent:
         return False
     c = clinic()
-    st.success(f"Thank you, {plain(sent['name'])}. Your request has reached {c.name}.", icon=":material/check_circle:")
+    show_plain(f"Thank you, {sent['name']}.")
+    st.success(f"Your request has reached {c.name}.", icon=":material/check_circle:")
     st.write(f"Someone from the clinic will contact you by {sent['how']} to arrange your free consultation.")
     if sent.get("days"):
-        st.caption("You said you prefer: " + ", ".join(sent["days"]) + (f", {plain(sent['time'])}" if sent["time"]
-                                                                          else ""))
+        show_plain(", ".join(sent["days"]) + (f", {sent['time']}" if sent["time"] else ""), "You said you prefer: ")
     if st.button("Send another request", key="bk_again"):
         st.session_state.pop(SENT_KEY, None)
         st.rerun()
@@ -93,7 +93,7 @@ def booking_form(assessment: Assessment | None, profile: Profile | None, key: st
         profile_id=profile.id if profile else None,
     )
     try:
-        request = leads.submit_request(account.store(), data, _session_key())
+        request = leads.submit_request(account.store(), data, _session_key(), address=client.address())
     except leads.LeadProblems as exc:
         st.session_state[ERRORS_KEY] = exc.problems
         st.rerun()

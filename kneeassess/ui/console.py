@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -19,7 +20,7 @@ from kneeassess.records import Request
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.storage import NotFound, StorageError
 from kneeassess.ui import account
-from kneeassess.ui.text import plain
+from kneeassess.ui.text import show_plain
 
 
 def _id(r: Request) -> int:
@@ -83,18 +84,21 @@ def assessment_summary(result: dict[str, Any]) -> None:
 
 
 def detail(r: Request, staff: str) -> None:
-    st.subheader(f"Request #{r.id}: {plain(r.name)}")
-    st.caption(f"Received {r.created_at.astimezone():%d %b %Y %H:%M} · status {leads.STATUS_LABELS[r.status]}"
-               + (f" · event {plain(r.event)}" if r.event else ""))
+    st.subheader(f"Request #{r.id}")
+    show_plain(r.name, "Name: ")
+    st.caption(f"Received {r.created_at.astimezone():%d %b %Y %H:%M} · status {leads.STATUS_LABELS[r.status]}")
+    if r.event:
+        show_plain(r.event, "Event: ")
     if r.email:
-        st.markdown(f"Email: [{plain(r.email)}](mailto:{r.email.replace(')', '%29')})")
+        show_plain(r.email, "Email: ")
+        st.link_button("Write an email", f"mailto:{quote(r.email, safe='@')}", key=f"mail_{r.id}")
     if r.phone:
-        st.markdown(f"Phone: [{plain(r.phone)}](tel:{r.phone})")
+        show_plain(r.phone, "Phone: ")
     if r.preferred_days or r.preferred_time:
-        st.text(f"Prefers: {', '.join(r.preferred_days)} {r.preferred_time}".strip())
+        show_plain(f"{', '.join(r.preferred_days)} {r.preferred_time}".strip(), "Prefers: ")
     if r.message:
         st.markdown("**Message**")
-        st.text(r.message)
+        show_plain(r.message)
     st.caption(f"Consents: contact {'yes' if r.consent_contact else 'no'} · marketing "
                f"{'yes' if r.consent_marketing else 'no'} · assessment attached "
                f"{'yes' if r.consent_assessment else 'no'}")
@@ -121,9 +125,9 @@ def workflow(r: Request, staff: str) -> None:
     for n in reversed(r.notes):
         change = (f" · {leads.STATUS_LABELS[n.status_from]} → {leads.STATUS_LABELS[n.status_to]}"
                   if n.status_from and n.status_to else "")
-        st.caption(f"{n.at.astimezone():%d %b %H:%M} · {plain(n.staff)}{change}")
+        show_plain(f"{n.at.astimezone():%d %b %H:%M} · {n.staff}{change}")
         if n.text:
-            st.text(n.text)
+            show_plain(n.text)
 
 
 def history(r: Request) -> None:
@@ -133,12 +137,14 @@ def history(r: Request) -> None:
             st.caption("No delivery channel was configured when this request came in (it is only listed here).")
         for item in items:
             st.markdown(f"**{item.channel}**: {item.status} after {item.attempts} attempt(s)"
-                        + (f", next try {item.next_attempt_at.astimezone():%H:%M}" if item.status != "delivered"
-                           else ""))
+                        + (f", next try {item.next_attempt_at.astimezone():%H:%M}"
+                           if item.status in ("pending", "sending") else "")
+                        + (" — **needs attention**: not retried; contact the person directly"
+                           if item.status == "failed" else ""))
             for att in item.history:
-                st.caption(f"{att.at.astimezone():%d %b %H:%M:%S} · {att.outcome}"
+                show_plain(f"{att.at.astimezone():%d %b %H:%M:%S} · {att.outcome}"  # the error quotes the receiver
                            + (f" · HTTP {att.http_status}" if att.http_status else "")
-                           + (f" · {plain(att.error)}" if att.error else ""))
+                           + (f" · {att.error}" if att.error else ""))
 
 
 def erase(r: Request, staff: str) -> None:

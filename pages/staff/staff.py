@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kneeassess.ui.staff_gate import sign_in_form, sign_out, signed_in
+from kneeassess.ui.text import show_plain
 
 st.title("Clinic staff")
 who = signed_in()
@@ -11,7 +12,7 @@ if who is None:
     sign_in_form()
     st.stop()
 
-st.success(f"Signed in as {who}.")
+show_plain(f"Signed in as {who}.")
 left, right = st.columns(2)
 if left.button("Consultation requests", type="primary", width="stretch"):
     st.switch_page("pages/staff/staff_requests.py")

@@ -5,6 +5,7 @@ from datetime import timedelta
 import streamlit as st
 
 from kneeassess import events, leads, outbox
+from kneeassess.storage import StorageError
 from kneeassess.ui import account, console
 from kneeassess.ui.staff_gate import require_staff
 
@@ -18,13 +19,19 @@ if not outbox.configured_channels():
 if flash := st.session_state.pop("console_flash", None):
     st.success(flash)
 store = account.store()
+if failed := leads.deliveries_needing_attention(store):
+    st.error(leads.attention_message(failed), icon=":material/error:")
 chosen = console.filters([e.slug for e in events.list_events(store)])
 
 
 @st.fragment(run_every=timedelta(seconds=15))
 def live_list() -> list:
-    """Redrawn every 15 s: new requests appear without reloading."""
-    found = leads.list_requests(store, **chosen)
+    """Redrawn every 15 s: new requests appear without reloading (and again once a lost database is back)."""
+    try:
+        found = leads.list_requests(store, **chosen)
+    except StorageError:
+        st.error(account.DATABASE_DOWN, icon=":material/cloud_off:")
+        return []
     new = sum(1 for r in found if r.status == "new")
     st.caption(f"{len(found)} requests · {new} new · updated every 15 seconds")
     console.requests_table(found)

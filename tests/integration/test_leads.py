@@ -52,7 +52,7 @@ def test_a_request_is_stored_with_one_outbox_row_per_channel(store: SqlStore, st
     history = leads.delivery_history(store, saved.id)
     assert [(o.channel, o.status, o.attempts, o.next_attempt_at) for o in history] == [
         ("webhook", "pending", 0, T0), ("email", "pending", 0, T0)]
-    assert count(store_url, "rate_events") == 3  # session, email, phone: hashes only
+    assert count(store_url, "rate_events") == 4  # session, email, phone, everyone: hashes only
     engine = make_engine(store_url)
     with engine.connect() as conn:
         keys = conn.execute(sa.text("SELECT key_hash FROM rate_events")).scalars().all()
