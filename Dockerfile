@@ -17,10 +17,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Dependencies first, from pyproject.toml alone: this layer is rebuilt only when they change.
-COPY pyproject.toml ./
+# Then mediapipe (the movement check) with --no-deps: its metadata pins protobuf<5, which Streamlit contradicts;
+# what its imports need is in pyproject.toml (README, "Dependencies and why").
+COPY pyproject.toml requirements-nodeps.txt ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt \
+    && pip install --no-deps -r requirements-nodeps.txt \
+    && python -c "from mediapipe.python.solutions import pose" \
     && rm /tmp/requirements.txt
 
 # The app. kneeassess finds data/, app.py and var/ beside its own folder, so it is installed in place (-e):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -23,7 +22,8 @@ from kneeassess import events, illustrations, profiles, quick
 from kneeassess.content import clinic, clinic_path
 from kneeassess.models import Assessment
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, forms
+from kneeassess.ui.config import settings
 from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
 
 STARTED_KEY = "kneeassess_kiosk_started"
@@ -31,26 +31,17 @@ HOME_LINK_KEY = "kneeassess_kiosk_link"
 RESET_KEY = "kneeassess_kiosk_reset"
 WARNING_S = 20  # the countdown warning shows for the last 20 seconds
 QR_FACTOR = 3  # the hand-off QR screen waits three times as long before it clears itself
-OFFLINE_LONG_S = 30  # lost for longer than this: the banner says what to do
 WELCOME_PICTURES = ("single_leg_squat", "side_plank", "hamstring_bridge", "heel_raise", "reverse_lunge")
 
 
-def _env_s(name: str, default: int, least: int) -> int:
-    try:
-        return max(least, int(os.environ.get(name, str(default))))
-    except ValueError:
-        return default
-
-
 def timeout_s() -> int:
-    """Seconds without a touch before the kiosk clears itself (``KNEEASSESS_KIOSK_TIMEOUT_S``, default 90)."""
-    return _env_s("KNEEASSESS_KIOSK_TIMEOUT_S", 90, 5)
+    return settings().kiosk_timeout_s
 
 
 def qr_timeout_s() -> int:
     """The hand-off QR screen's longer timeout (``KNEEASSESS_KIOSK_QR_TIMEOUT_S``, default three times the
     usual): long enough to find a phone and scan, not forever, so a private link is never left on a stand."""
-    return _env_s("KNEEASSESS_KIOSK_QR_TIMEOUT_S", QR_FACTOR * timeout_s(), 5)
+    return settings().kiosk_qr_timeout_s or QR_FACTOR * timeout_s()
 
 
 def kiosk_url() -> str:
@@ -170,7 +161,7 @@ def inactivity_guard(*, qr_shown: bool = False, timer_left: float = 0.0) -> None
     ttl = int(st.get_option("server.disconnectedSessionTTL") or 120)
     config = json.dumps({
         "url": kiosk_url(), "timeout": timeout, "warning": warning_s(timeout),
-        "offlineLong": _env_s("KNEEASSESS_KIOSK_OFFLINE_LONG_S", OFFLINE_LONG_S, 1),
+        "offlineLong": settings().kiosk_offline_long_s,
         "offlineLongText": OFFLINE_LONG_TEXT.format(minutes=max(1, ttl // 60)), "qr": qr_shown,
     })
     script = KIOSK_JS.replace("CONFIG", config)
@@ -326,13 +317,18 @@ def finish_button() -> None:
               on_click=clear_visitor)
 
 
-def leave_kiosk(verify: Callable[[str], bool | str]) -> None:  # True, False, or an error message
+def leave_kiosk(verify: Callable[[str], bool | str]) -> None:  # verify(passcode) -> True, or an error message
     with st.expander("Staff"), st.form("kiosk_leave", enter_to_submit=True):
-        code = st.text_input("Staff passcode", type="password", key="kiosk_passcode")
-        if st.form_submit_button("Leave kiosk mode"):
-            outcome = verify(code)
-            if outcome is True:
-                st.session_state.pop(KIOSK_KEY, None)
-                st.query_params.clear()
-                st.rerun()
-            st.error(outcome if isinstance(outcome, str) else "That passcode is not right.")
+        st.text_input("Staff passcode", type="password", key="kiosk_passcode")
+        st.form_submit_button("Leave kiosk mode", on_click=_leave, args=(verify,))
+        forms.show("kiosk_leave", forms.FORM)
+
+
+def _leave(verify: Callable[[str], bool | str]) -> None:
+    outcome = verify(st.session_state.get("kiosk_passcode") or "")
+    if outcome is True:
+        forms.clear("kiosk_leave")
+        st.session_state.pop(KIOSK_KEY, None)
+        st.query_params.clear()
+        return
+    forms.report("kiosk_leave", {forms.FORM: outcome if isinstance(outcome, str) else "That passcode is not right."})

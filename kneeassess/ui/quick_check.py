@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,15 +22,15 @@ from kneeassess.screening import assess
 from kneeassess.screening.triage import red_flags, self_tests_not_asked, triage_level
 from kneeassess.storage import StorageError
 from kneeassess.ui import account, results, safety, saving
-from kneeassess.ui.flow import scroll_to_top
+from kneeassess.ui.config import settings
 from kneeassess.ui.navigation import EVENT_KEY
+from kneeassess.ui.page_top import open_at_top
 from kneeassess.ui.pictures import picture
 from kneeassess.ui.state import restart, screening
 
 KEY = "kneeassess_quick"
 SCREENS = ("safety", "knee", "test", "result")
 TITLES = {"safety": "Safety check", "knee": "Your knee", "test": "Self-test with our staff", "result": "Your result"}
-TIMER_S_DEFAULT = 60
 
 
 @dataclass
@@ -62,10 +61,8 @@ def clear() -> None:
 
 
 def timer_s() -> int:
-    try:
-        return max(5, int(os.environ.get("KNEEASSESS_KIOSK_TEST_TIMER_S", str(TIMER_S_DEFAULT))))
-    except ValueError:
-        return TIMER_S_DEFAULT
+    """The squat timer's seconds (``KNEEASSESS_KIOSK_TEST_TIMER_S``, default 60)."""
+    return settings().kiosk_test_timer_s
 
 
 # --- callbacks: each tap changes the state once -------------------------------------------------------------
@@ -130,7 +127,7 @@ def header(q: Quick) -> None:
         st.caption(f"Quick check · step {number} of 3")
         st.progress(number / 4)
     st.header(TITLES[q.screen])
-    scroll_to_top(100 + number)
+    open_at_top("step", f"quick-{q.screen}")
 
 
 def safety_screen(q: Quick) -> None:
@@ -264,7 +261,7 @@ def assessment(q: Quick) -> Assessment | None:
     try:
         return assess(q.answers)
     except InvalidAnswers as exc:  # chips cannot give bad answers; say so plainly if it happens
-        st.error("Some answers need another look: " + "; ".join(p.message_for_people() for p in exc.problems))
+        st.error("Some answers need another look: " + "; ".join(exc.problems.values()))
         return None
 
 
@@ -330,10 +327,10 @@ def quick_summary(answers: dict[str, Any]) -> None:
     st.markdown("\n".join(f"- **{q}**: {a}" for q, a in quick.summary(answers)))
 
 
-def finish_offer(profile: Profile | None, *, key: str = "finish_check") -> bool:
+def finish_offer(profile: Profile | None, *, key: str = "finish_check", go_to: str | None = None) -> bool:
     """On the runner's own page: the quick answers carried over from the stand and "Finish your check" (Kujala,
-    training detail, the other self-tests), which starts the full check with those answers filled in. True when
-    the offer was shown."""
+    training detail, the other self-tests), which starts the full check with those answers filled in (on
+    ``go_to``, the knee check's page, when drawn elsewhere). True when the offer was shown."""
     if profile is None:
         return False
     saved = latest_quick(profile)
@@ -346,8 +343,9 @@ def finish_offer(profile: Profile | None, *, key: str = "finish_check") -> bool:
                  + "; ".join(a[0].lower() + a[1:] for a in quick.FULL_CHECK_ADDS) + ".")
         with st.expander("Your quick answers", expanded=True):
             quick_summary(saved.answers)
-        st.button("Finish your check", type="primary", width="stretch", key=key, on_click=prefill_full_check,
-                  args=(saved.answers,), icon=":material/checklist:")
+        if st.button("Finish your check", type="primary", width="stretch", key=key, on_click=prefill_full_check,
+                     args=(saved.answers,), icon=":material/checklist:") and go_to:
+            st.switch_page(go_to)  # from the runner's home to the knee check, its answers filled in
         st.caption("Your answers from the stand are filled in; about 6 more minutes.")
     return True
 
