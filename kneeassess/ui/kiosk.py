@@ -299,7 +299,8 @@ def take_home(answers: dict[str, Any], a: Assessment, *, counted_id: int | None 
         st.button("Take it home", type="primary", width="stretch", key="kiosk_take_home",
                   icon=":material/qr_code_2:", on_click=_take_home, args=(answers, a, counted_id))
         return
-    with st.container(border=True, horizontal_alignment="center", key="kiosk_qr"):
+    # its key must not end in "_qr": style.css hides those on touch screens (the phone is the one scanning)
+    with st.container(border=True, horizontal_alignment="center", key="kiosk_handoff"):
         st.markdown("### Scan with your phone's camera")
         png = base64.b64encode(profiles.qr_png(link)).decode("ascii")
         st.html(f'<figure style="margin:0;text-align:center"><img id="ka-qr" src="data:image/png;base64,{png}" '
