@@ -49,11 +49,11 @@ def draw(profile: Profile, today: date) -> None:
     phase, plan = profile_plan(profile, today)
     st.caption(f"Your knee at a glance, from your latest knee check ({day_text(rec.created_at.date())}).")
 
+    quick_check.finish_offer(profile, go_to="pages/runner/screening.py")  # saved from a quick check at a stand
     plan_ok = results.summary_card(a, phase=phase.phase, key="home", profile=profile, safety_of=profile,
                                    actions=_card_actions)
     if not plan_ok:
         plan = []
-    quick_check.finish_offer(profile, go_to="pages/runner/screening.py")  # saved from a quick check at a stand
 
     left, right = st.columns(2, gap="large")
     with left:
