@@ -62,8 +62,8 @@ def image() -> Iterator[str]:
     done = subprocess.run([str(ROOT / "deploy" / "container" / "build.sh")], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=BUILD_TIMEOUT_S)
     if done.returncode != 0:
-        pytest.fail(f"building the image failed (exit {done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}",
-                    pytrace=False)
+        tail = f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+        pytest.fail(f"building the image failed (exit {done.returncode}):\n{tail}", pytrace=False)
     yield IMAGE
 
 
