@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from kneeassess.ui.account import run_page
 from kneeassess.ui.app_setup import load_content_or_stop
-from kneeassess.ui.navigation import visitor_navigation
+from kneeassess.ui.navigation import page_layout, visitor_navigation
 
 clinic = load_content_or_stop()
-st.set_page_config(page_title=f"Knee check · {clinic.name}", page_icon="🦵", layout="centered")
-visitor_navigation().run()
+page = visitor_navigation()
+st.set_page_config(page_title=f"Knee check · {clinic.name}", page_icon="🦵", layout=page_layout(page))
+run_page(page)

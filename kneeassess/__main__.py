@@ -36,17 +36,69 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(USAGE_ERROR)
 
 
+ANSWERS_MAX_BYTES = 1024 * 1024  # an answers file is a few KB
+JSON_MAX_DEPTH = 32  # answers nest 2 levels
+JSON_MAX_DIGITS = 20  # the longest number an answer holds has 3 digits
+
+
+def json_depth_over(text: str, limit: int) -> bool:
+    """Does ``text`` nest arrays/objects deeper than ``limit``? One pass, outside strings, before any parsing (the
+    parser recurses once per level: 100,000 levels is a RecursionError)."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+def _small_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > JSON_MAX_DIGITS:
+        raise InvalidFile(f"a number with {digits:,} digits: answers hold numbers of at most {JSON_MAX_DIGITS}")
+    return int(text)
+
+
 def _read_answers(path: str) -> Any:
+    """The answers file as JSON, refused before parsing when it is larger than 1 MB or nested deeper than 32 levels,
+    and while parsing at a number longer than 20 digits: exit 2 with one line, never a traceback or a memory spike."""
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            data = sys.stdin.buffer.read(ANSWERS_MAX_BYTES + 1)
+        else:
+            with Path(path).open("rb") as f:
+                data = f.read(ANSWERS_MAX_BYTES + 1)
     except OSError as exc:
         raise InvalidFile(f"{path}: cannot read file: {exc.strerror or exc}") from None
+    if len(data) > ANSWERS_MAX_BYTES:
+        raise InvalidFile(f"{path}: larger than {ANSWERS_MAX_BYTES // 1024 // 1024} MB: not an answers file "
+                          "(those are a few KB)")
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidFile(f"{path}: not a UTF-8 text file") from None
+    if json_depth_over(text, JSON_MAX_DEPTH):
+        raise InvalidFile(f"{path}: nested more than {JSON_MAX_DEPTH} levels deep: not an answers file")
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_small_int)
+    except InvalidFile as exc:
+        raise InvalidFile(f"{path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise InvalidFile(f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # a safety net: the checks above come first
+        raise InvalidFile(f"{path}: not readable as answers: {type(exc).__name__}") from None
 
 
 class InvalidFile(Exception):

@@ -152,3 +152,47 @@ def link_scores_figure(days: Sequence[date], scores: Mapping[str, Sequence[int |
                          line_color=LINK_COLOURS[link]) for link, ys in scores.items()],
                    yaxis=dict(range=[0, 100], title="score /100"), xaxis=_days_axis(days),
                    **_bands([(60, 100, "#fde2e0", "likely", "top left"), (30, 60, "#fff3d6", "possible", "top left")]))
+
+
+# --------------------------------------------------------------------------------------------------
+# The clinic's growth dashboard (counts only: kneeassess.growth)
+# --------------------------------------------------------------------------------------------------
+
+GROUP_COLOURS = ["#1f4e79", "#d9822b", "#2a9d8f", "#8e5ea2", "#c0392b", "#6b7b8c", "#b5a642", "#3b8bd0"]
+
+
+def funnel_figure(steps: list[str], groups: dict[str, list[int]]) -> go.Figure:
+    """The funnel's steps left to right, one bar per group (``groups``: name → count per step), each labelled
+    with its count."""
+    traces = [
+        dict(type="bar", name=name, x=steps, y=counts, text=[str(c) for c in counts], textposition="outside",
+             marker_color=GROUP_COLOURS[i % len(GROUP_COLOURS)], cliponaxis=False,
+             hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>")
+        for i, (name, counts) in enumerate(groups.items())
+    ]
+    top = max([c for counts in groups.values() for c in counts] + [1])
+    return _figure(traces, height=380, barmode="group", xaxis_tickangle=0,
+                   yaxis=dict(range=[0, top * 1.2], title="people", dtick=max(1, top // 6)))
+
+
+def weekly_counts_figure(weeks: list[date], series: dict[str, list[int]]) -> go.Figure:
+    """Lines of weekly counts (``series``: name → count per week), the weeks labelled by their Monday."""
+    traces = [
+        dict(type="scatter", mode="lines+markers", x=weeks, y=counts, name=name,
+             line_color=GROUP_COLOURS[i % len(GROUP_COLOURS)],
+             hovertemplate=f"week of %{{x|%d %b %Y}}: %{{y}} {name.lower()}<extra></extra>")
+        for i, (name, counts) in enumerate(series.items())
+    ]
+    top = max([c for counts in series.values() for c in counts] + [1])
+    return _figure(traces, height=300, xaxis=dict(tickformat="%d %b", title="week of"),
+                   yaxis=dict(range=[0, top * 1.2], rangemode="tozero", dtick=max(1, top // 6)))
+
+
+def count_bars_figure(labels: list[str], counts: list[int], name: str, colour: str = "#1f4e79") -> go.Figure:
+    """Bars of counts, each labelled with its number."""
+    top = max(counts + [1])
+    return _figure([dict(type="bar", x=labels, y=counts, text=[str(c) for c in counts], textposition="outside",
+                         marker_color=colour, name=name, cliponaxis=False,
+                         hovertemplate=f"%{{x}}: %{{y}} {name}<extra></extra>")],
+                   height=280, showlegend=False, yaxis=dict(range=[0, top * 1.25], title=name, dtick=max(1, top // 6)),
+                   xaxis_tickangle=0)

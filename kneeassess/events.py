@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from kneeassess.content import LINKS, TRIAGE_LEVELS
+from kneeassess.growth import Source
+from kneeassess.plaintext import one_line
 from kneeassess.records import Event, Screening
 from kneeassess.storage import AlreadyExists, LeadStore
 
@@ -60,7 +62,7 @@ def create_event(
     now: datetime | None = None,
 ) -> Event:
     """Save an event. :class:`EventProblems` per field; :class:`SlugTaken` when the slug is in use."""
-    name, place = (name or "").strip(), (place or "").strip()
+    name, place = one_line(name or ""), one_line(place or "")  # no line breaks of any kind (U+2028...)
     slug = (slug or "").strip() or suggest_slug(name, day if isinstance(day, date) else None)
     problems = {}
     if not name or len(name) > NAME_MAX:
@@ -92,16 +94,20 @@ def get_event(store: LeadStore, slug: str) -> Event | None:
 
 def record_screening(
     store: LeadStore, *, triage: str, top_weak_link: str | None = None, event: str | None = None,
-    took_home: bool = False, now: datetime | None = None,
+    took_home: bool = False, source: Source | None = None, now: datetime | None = None,
 ) -> Screening:
-    """Count a finished screening (no answers, nothing personal). A malformed event slug is recorded as none."""
+    """Count a finished screening (no answers, nothing personal). A malformed event slug is recorded as none.
+    ``source``: where the visitor came from (its event, if given, stands in for ``event``)."""
+    source = source or Source()
+    event = source.event or event
     if triage not in TRIAGE_LEVELS:
         raise ValueError(f"unknown triage level {triage!r}")
     if top_weak_link is not None and top_weak_link not in LINKS:
         raise ValueError(f"unknown weak link {top_weak_link!r}")
     return store.add_screening(Screening(
         created_at=now or datetime.now(UTC), event=event if valid_slug(event) else None, triage=triage,
-        top_weak_link=top_weak_link, took_home=bool(took_home),
+        top_weak_link=top_weak_link, took_home=bool(took_home), utm_source=source.utm_source,
+        utm_medium=source.utm_medium, utm_campaign=source.utm_campaign,
     ))
 
 

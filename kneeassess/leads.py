@@ -23,7 +23,7 @@ Settings (environment variables):
 - ``KNEEASSESS_REQUESTS_PER_SESSION_HOUR`` (default 3), ``KNEEASSESS_REQUESTS_PER_CONTACT_DAY`` (default 3).
 
 Staff console: :func:`list_requests`, :func:`get_request`, :func:`set_status`, :func:`add_note`,
-:func:`delivery_history`, :func:`export_csv`, :func:`erase_person`.
+:func:`delivery_history`, :func:`status_history`, :func:`work_queue`, :func:`export_csv`, :func:`erase_person`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 import phonenumbers
@@ -52,7 +52,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from kneeassess.records import AuditEntry, OutboxItem, Request, StaffNote
+from kneeassess.plaintext import has_breaking, multi_line, one_line
+from kneeassess.records import AuditEntry, OutboxItem, Request, StaffNote, StatusChange
 from kneeassess.storage import LeadStore, LimitReached, NotFound, RateCheck
 
 NAME_MAX = 100
@@ -63,18 +64,21 @@ ASSESSMENT_MAX_CHARS = 100_000  # the JSON summary of one assessment is a few kB
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
 PROFILE_ID = re.compile(r"^[0-9a-f]{32}$")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters except tab and newline
 
-STATUSES = ("new", "contacted", "booked", "closed", "no_show")
+STATUSES = ("new", "contacted", "booked", "attended", "not_booked")
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "new": frozenset({"contacted", "booked", "closed"}),
-    "contacted": frozenset({"new", "booked", "closed"}),
-    "booked": frozenset({"contacted", "closed", "no_show"}),
-    "closed": frozenset({"contacted"}),  # reopened
-    "no_show": frozenset({"contacted", "booked", "closed"}),
+    "new": frozenset({"contacted", "booked", "not_booked"}),
+    "contacted": frozenset({"new", "booked", "not_booked"}),
+    "booked": frozenset({"contacted", "attended", "not_booked"}),
+    "attended": frozenset({"booked"}),  # a slip corrected
+    "not_booked": frozenset({"contacted", "booked"}),  # reopened
 }
-STATUS_LABELS = {"new": "New", "contacted": "Contacted", "booked": "Booked", "closed": "Closed",
-                 "no_show": "No show"}
+STATUS_LABELS = {"new": "New", "contacted": "Contacted", "booked": "Booked", "attended": "Attended",
+                 "not_booked": "Not booked"}
+NOT_BOOKED_REASONS = {
+    "no_reply": "Did not reply", "not_needed": "No longer needed", "went_elsewhere": "Went elsewhere",
+    "cost": "Cost", "times": "No time that suits", "no_show": "Booked but did not come", "other": "Other",
+}
 
 CONSENT_MESSAGE = "Please tick the box to let the clinic contact you: they need it to reply to your request."
 CONTACT_MESSAGE = "Please give an email address or a phone number (or both) so the clinic can reach you."
@@ -179,6 +183,9 @@ class RequestIn(BaseModel):
     consent_assessment: bool = False
     assessment: dict[str, Any] | None = None  # the assessment's JSON summary; kept only with consent_assessment
     event: str | None = None  # from ?event=<slug>; a malformed slug is dropped, never an error for the person
+    utm_source: str | None = None  # from the link the runner came by; malformed values are dropped, likewise
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
     honeypot: str = ""  # a hidden field people never see: filled in → Rejected
     profile_id: str | None = None
 
@@ -190,7 +197,7 @@ class RequestIn(BaseModel):
             raise _problem("Please enter your name.")
         if len(text) > NAME_MAX:
             raise _problem(f"Please shorten your name to {NAME_MAX} characters or fewer.")
-        if CONTROL.search(text) or "\n" in text or "\t" in text:
+        if has_breaking(text):  # NEL, U+2028 and U+2029 break lines too (in email headers, CSV, logs)
             raise _problem("Please write your name on one line, without special characters.")
         return text
 
@@ -254,7 +261,7 @@ class RequestIn(BaseModel):
         text = _text(v)
         if text is None:
             raise _problem(FALLBACK_MESSAGES["preferred_time"])
-        text = " ".join(CONTROL.sub(" ", text).split())
+        text = one_line(text)
         if len(text) > TIME_MAX:
             raise _problem(f"Please keep the times that suit you to {TIME_MAX} characters or fewer.")
         return text
@@ -267,7 +274,7 @@ class RequestIn(BaseModel):
         text = _text(v)
         if text is None:
             raise _problem(FALLBACK_MESSAGES["message"])
-        text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        text = multi_line(text)
         if len(text) > MESSAGE_MAX:
             raise _problem(f"Please shorten your message to {MESSAGE_MAX} characters or fewer "
                            f"(it has {len(text)}).")
@@ -284,6 +291,13 @@ class RequestIn(BaseModel):
     @classmethod
     def _event(cls, v: Any) -> str | None:
         return v if isinstance(v, str) and SLUG.match(v) else None
+
+    @field_validator("utm_source", "utm_medium", "utm_campaign", mode="before")
+    @classmethod
+    def _utm(cls, v: Any) -> str | None:
+        from kneeassess.growth import clean_utm
+
+        return clean_utm(v)
 
     @field_validator("profile_id", mode="before")
     @classmethod
@@ -354,7 +368,9 @@ def parse_request(data: Mapping[str, Any] | RequestIn) -> RequestIn:
 @dataclass(frozen=True)
 class Limits:
     per_session_hour: int = 3
-    per_contact_day: int = 3
+    per_contact_day: int = 3  # the same email (``+tags`` and, at Gmail, dots ignored) or phone number
+    per_address_hour: int = 10  # one client address (a reload or a new session keeps it; an event's Wi-Fi shares it)
+    per_hour: int = 60  # everyone together: a flood from many addresses stops here
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -365,7 +381,22 @@ class Limits:
                 return default
 
         return cls(number("KNEEASSESS_REQUESTS_PER_SESSION_HOUR", cls.per_session_hour),
-                   number("KNEEASSESS_REQUESTS_PER_CONTACT_DAY", cls.per_contact_day))
+                   number("KNEEASSESS_REQUESTS_PER_CONTACT_DAY", cls.per_contact_day),
+                   number("KNEEASSESS_REQUESTS_PER_ADDRESS_HOUR", cls.per_address_hour),
+                   number("KNEEASSESS_REQUESTS_PER_HOUR", cls.per_hour))
+
+
+GMAIL_LIKE = {"gmail.com", "googlemail.com"}
+
+
+def mailbox_key(email: str) -> str:
+    """One key per mailbox: ``Ann+x@Example.org`` and ``ann@example.org`` count together (``+tags`` reach the same
+    inbox almost everywhere), and at Gmail ``a.n.n@gmail.com`` too (dots are ignored there)."""
+    local, _, domain = email.casefold().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in GMAIL_LIKE:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
 
 
 def rate_key(kind: str, value: str) -> str:
@@ -376,7 +407,7 @@ def rate_key(kind: str, value: str) -> str:
 def _contact_keys(email: str | None, phone: str | None) -> list[str]:
     keys = []
     if email:
-        keys.append(rate_key("email", email.casefold()))
+        keys.append(rate_key("email", mailbox_key(email)))
     if phone:
         keys.append(rate_key("phone", phone))
     return keys
@@ -401,6 +432,12 @@ def _limit_message(kind: str) -> str:
     if kind == "session":
         return ("We have received several requests from this browser in the last hour, so this one was not sent. "
                 f"To make sure the clinic hears from you, {_call_the_clinic()}.")
+    if kind == "address":
+        return ("We have received several requests from this network in the last hour, so this one was not sent. "
+                f"To make sure the clinic hears from you, {_call_the_clinic()}.")
+    if kind == "global":
+        return ("The clinic has received an unusual number of requests in the last hour, so this one was not sent "
+                f"for now. To make sure the clinic hears from you, {_call_the_clinic()}.")
     return ("We have received several requests with this email address or phone number today, so this one was "
             f"not sent. To make sure the clinic hears from you, {_call_the_clinic()}.")
 
@@ -408,11 +445,14 @@ def _limit_message(kind: str) -> str:
 def submit_request(
     store: LeadStore, request_in: RequestIn | Mapping[str, Any], session_key: str, *,
     now: datetime | None = None, channels: Sequence[str] | None = None, limits: Limits | None = None,
+    address: str | None = None,
 ) -> Request:
     """Validate, check the rate limits, and store the request with one outbox row per delivery channel in one
     transaction. Returns the stored request (with its id) only once that is committed.
 
     ``session_key``: a random id of the browser session (not personal data; only its hash is stored).
+    ``address``: the client's address when known (:mod:`kneeassess.clients`; only its hash is stored).
+    Limits (:class:`Limits`, configurable): per session, per contact, per address, and for everyone together.
     ``channels``: the delivery channels; default those configured (:func:`kneeassess.outbox.configured_channels`).
     With none configured the request is still stored and listed in the staff console, but not forwarded.
     """
@@ -431,6 +471,9 @@ def submit_request(
     checks = [RateCheck("session", rate_key("session", session_key), limits.per_session_hour, timedelta(hours=1))]
     checks += [RateCheck("contact", key, limits.per_contact_day, timedelta(days=1))
                for key in _contact_keys(request.email, request.phone)]
+    if address:
+        checks.append(RateCheck("address", rate_key("address", address), limits.per_address_hour, timedelta(hours=1)))
+    checks.append(RateCheck("global", rate_key("global", "all"), limits.per_hour, timedelta(hours=1)))
     try:
         stored = store.add_request(request, channels, checks, now)
     except LimitReached as e:
@@ -487,16 +530,19 @@ def get_request(store: LeadStore, request_id: int) -> Request:
 
 
 def set_status(
-    store: LeadStore, request_id: int, status: str, note: str, staff: str, *, now: datetime | None = None
+    store: LeadStore, request_id: int, status: str, note: str, staff: str, *, reason: str | None = None,
+    now: datetime | None = None,
 ) -> Request:
-    """Move a request along new → contacted → booked → closed / no_show (or back, see ``TRANSITIONS``), with a
-    timestamped note. The same status again just adds the note. :class:`InvalidStatus` otherwise."""
+    """Move a request along new → contacted → booked → attended, or to not_booked with a ``reason`` (one of
+    ``NOT_BOOKED_REASONS``; or back, see ``TRANSITIONS``), with a timestamped note. Each change of status is
+    dated in the request's history (:meth:`LeadStore.status_history`). The same status again just adds the note.
+    :class:`InvalidStatus` otherwise."""
     if status not in STATUSES:
         raise InvalidStatus(f"Unknown status {status!r}; use one of: {', '.join(STATUSES)}.")
     staff = (staff or "").strip()
     if not staff:
         raise ValueError("who made the change is needed")
-    note = CONTROL.sub("", (note or "").strip())[:NOTE_MAX]
+    note = multi_line((note or "").strip())[:NOTE_MAX]
     at = now or datetime.now(UTC)
 
     def change(request: Request) -> Request:
@@ -506,10 +552,18 @@ def set_status(
             )
         if status == request.status and not note:
             return request
-        entry = StaffNote(at=at, staff=staff[:100], text=note,
-                          status_from=request.status if status != request.status else None,
-                          status_to=status if status != request.status else None)
-        return request.model_copy(update={"status": status, "updated_at": at, "notes": [*request.notes, entry]})
+        moved = status != request.status
+        if moved and status == "not_booked" and reason not in NOT_BOOKED_REASONS:
+            raise InvalidStatus("Please choose why the consultation was not booked.")
+        text = note
+        if moved and status == "not_booked" and reason:
+            text = f"{NOT_BOOKED_REASONS[reason]}." + (f" {note}" if note else "")
+        entry = StaffNote(at=at, staff=staff[:100], text=text,
+                          status_from=request.status if moved else None, status_to=status if moved else None)
+        return request.model_copy(update={
+            "status": status, "updated_at": at, "notes": [*request.notes, entry],
+            "not_booked_reason": (reason if status == "not_booked" else None) if moved else request.not_booked_reason,
+        })
 
     return store.modify_request(request_id, change)
 
@@ -518,39 +572,78 @@ def add_note(store: LeadStore, request_id: int, note: str, staff: str, *, now: d
     return set_status(store, request_id, get_request(store, request_id).status, note, staff, now=now)
 
 
+def deliveries_needing_attention(store: LeadStore) -> list[OutboxItem]:
+    """Deliveries given up on (the same permanent failure several times): staff must forward these by hand."""
+    return store.failed_deliveries()
+
+
+def attention_message(failed: Sequence[OutboxItem]) -> str:
+    ids = ", ".join(f"#{i}" for i in sorted({f.request_id for f in failed}))
+    return (f"{len(failed)} deliveries to the clinic failed the same way repeatedly and are no longer retried "
+            f"(requests {ids}). Open each request, read the reason under \"Delivery to the clinic\", and contact "
+            "the person directly.")
+
+
 def delivery_history(store: LeadStore, request_id: int) -> list[OutboxItem]:
     """Each channel's delivery of the request (status, attempts, next try) with every attempt in ``history``."""
     return store.outbox_for_request(request_id)
 
 
 CSV_COLUMNS = [
-    "id", "created_at", "updated_at", "status", "name", "email", "phone", "preferred_days", "preferred_time",
-    "message", "consent_contact", "consent_marketing", "consent_assessment", "event", "profile_id", "notes",
-    "assessment",
+    "Received", "Last change", "Status", "Reason not booked", "Name", "Email", "Phone", "Preferred days",
+    "Preferred times", "Message", "May contact", "Marketing", "Assessment attached", "Triage", "Weak links",
+    "Phase", "Kujala score", "Event", "Source", "Medium", "Campaign", "Notes",
 ]
 
 
-def _csv_value(request: Request, column: str) -> Any:
-    value = getattr(request, column)
-    if column == "preferred_days":
-        return ", ".join(value)
-    if column == "notes":
-        return "\n".join(
-            f"{n.at:%Y-%m-%d %H:%M} {n.staff}: "
-            + (f"[{n.status_from} → {n.status_to}] " if n.status_to else "") + n.text
-            for n in value
-        )
-    if column == "assessment":
-        return "" if value is None else json.dumps(value, ensure_ascii=False)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, bool):
+def _local(at: datetime, tz: tzinfo | None) -> str:
+    """A time as a spreadsheet reads it: local, to the minute (``2025-03-01 10:30``)."""
+    return f"{at.astimezone(tz):%Y-%m-%d %H:%M}"
+
+
+def assessment_facts(assessment: dict[str, Any] | None) -> dict[str, str]:
+    """Triage, weak links (likely first), phase and Kujala score of an attached assessment, as words."""
+    if not assessment:
+        return {"Triage": "", "Weak links": "", "Phase": "", "Kujala score": ""}
+    triage = str(assessment.get("triage") or "")
+    links = assessment.get("weak_links") or []
+    weak = ", ".join(
+        f"{w.get('link')} {w.get('score')}/100 ({w.get('level')})" for w in links
+        if isinstance(w, dict) and w.get("link")
+    )
+    akps = assessment.get("akps")
+    return {"Triage": triage.replace("_", " "), "Weak links": weak, "Phase": str(assessment.get("phase") or ""),
+            "Kujala score": "" if akps is None else f"{akps}/100"}
+
+
+def _row(request: Request, tz: tzinfo | None) -> dict[str, Any]:
+    def yes(value: bool) -> str:
         return "yes" if value else "no"
-    return "" if value is None else value
+
+    notes = "\n".join(
+        f"{_local(n.at, tz)} {n.staff}: "
+        + (f"[{STATUS_LABELS.get(n.status_from or '', n.status_from)} → {STATUS_LABELS.get(n.status_to, n.status_to)}] "
+           if n.status_to else "") + n.text
+        for n in request.notes
+    )
+    return {
+        "Received": _local(request.created_at, tz), "Last change": _local(request.updated_at, tz),
+        "Status": STATUS_LABELS[request.status],
+        "Reason not booked": NOT_BOOKED_REASONS.get(request.not_booked_reason or "", ""),
+        "Name": request.name, "Email": request.email or "", "Phone": request.phone or "",
+        "Preferred days": ", ".join(request.preferred_days), "Preferred times": request.preferred_time,
+        "Message": request.message, "May contact": yes(request.consent_contact),
+        "Marketing": yes(request.consent_marketing),
+        "Assessment attached": yes(request.consent_assessment and request.assessment is not None),
+        **assessment_facts(request.assessment if request.consent_assessment else None),
+        "Event": request.event or "", "Source": request.utm_source or "", "Medium": request.utm_medium or "",
+        "Campaign": request.utm_campaign or "", "Notes": notes,
+    }
 
 
-def export_csv(requests: Sequence[Request]) -> bytes:
-    """The requests as CSV (UTF-8 with a BOM, for spreadsheet programs). Every text cell that a spreadsheet
+def export_csv(requests: Sequence[Request], tz: tzinfo | None = None) -> bytes:
+    """The requests as a spreadsheet opens them: UTF-8 with a BOM, human column names and statuses, times local
+    (``tz``; default this computer's zone) to the minute, no internal ids. Every text cell that a spreadsheet
     would run as a formula (starting with = + - @, tab or CR) gets a leading apostrophe."""
     from kneeassess.profiles import safe_cell
 
@@ -558,8 +651,56 @@ def export_csv(requests: Sequence[Request]) -> bytes:
     writer = csv.writer(text)
     writer.writerow(CSV_COLUMNS)
     for request in requests:
-        writer.writerow([safe_cell(_csv_value(request, column)) for column in CSV_COLUMNS])
+        row = _row(request, tz)
+        writer.writerow([safe_cell(row[column]) for column in CSV_COLUMNS])
     return text.getvalue().encode("utf-8-sig")
+
+
+# --------------------------------------------------------------------------------------------------
+# What needs doing now (the staff home)
+# --------------------------------------------------------------------------------------------------
+
+FOLLOW_UP_AFTER_WORKING_DAYS = 2
+
+
+def working_days_between(start: datetime, end: datetime) -> float:
+    """How much of Monday to Friday lies between two times (in days; weekends do not count)."""
+    if end <= start:
+        return 0.0
+    total = 0.0
+    day = datetime(start.year, start.month, start.day, tzinfo=start.tzinfo)
+    while day < end:
+        nxt = day + timedelta(days=1)
+        if day.weekday() < 5:
+            total += (min(nxt, end) - max(day, start)).total_seconds() / 86400
+        day = nxt
+    return total
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    """The staff home's lists: each newest first."""
+
+    new: list[Request]  # not yet contacted
+    waiting: list[Request]  # new, for more than one working day
+    follow_ups: list[Request]  # contacted, and nothing has happened for FOLLOW_UP_AFTER_WORKING_DAYS working days
+
+
+def work_queue(store: LeadStore, *, now: datetime | None = None) -> WorkQueue:
+    now = now or datetime.now(UTC)
+    new = store.list_requests(status="new")
+    contacted = store.list_requests(status="contacted")
+    return WorkQueue(
+        new=new,
+        waiting=[r for r in new if working_days_between(r.created_at, now) > 1],
+        follow_ups=[r for r in contacted
+                    if working_days_between(r.updated_at, now) >= FOLLOW_UP_AFTER_WORKING_DAYS],
+    )
+
+
+def status_history(store: LeadStore, request_id: int) -> list[StatusChange]:
+    """The request's dated steps, oldest first."""
+    return store.status_history(request_id)
 
 
 def _same_person(store: LeadStore, first: Request) -> dict[int | None, Request]:
@@ -598,9 +739,17 @@ def erase_person(store: LeadStore, request_id: int, staff: str, *, now: datetime
         related = _same_person(store, get_request(store, request_id))
         profiles = sorted({r.profile_id for r in related.values() if r.profile_id})
         for profile_id in profiles:
-            store.delete_profile(profile_id)
+            store.delete_profile(profile_id, with_requests=False)  # the requests: below, counted in the audit
         keys = sorted({key for r in related.values() for key in _contact_keys(r.email, r.phone)})
+        reminders_gone: dict[str, int] = {}
+        from kneeassess.storage.sql import SqlStore
+
+        if isinstance(store, SqlStore):  # their reminders and consents go; a suppression entry (a hash) stays
+            from kneeassess.reminders import erase_reminders
+
+            reminders_gone = erase_reminders(store, profile_ids=profiles,
+                                             emails=sorted({r.email for r in related.values() if r.email}), now=now)
         audit = AuditEntry(at=now or datetime.now(UTC), staff=staff[:100], action="erase",
-                           details={"linked_profiles": len(profiles)})
+                           details={"linked_profiles": len(profiles), **reminders_gone})
         counts = store.erase_requests([i for i in related if i is not None], keys, audit)
-    return {**counts, "linked_profiles": len(profiles)}
+    return {**counts, "linked_profiles": len(profiles), **reminders_gone}

@@ -2,7 +2,10 @@
 
 :func:`kneeassess.leads.submit_request` stores each request with one outbox row per delivery channel in the same
 transaction. :func:`deliver_due` sends the rows that are due; a failed attempt is retried after 30 s × 2^attempt
-(capped at 1 h, ±10 % jitter), for as long as it takes — a row is never given up. Every attempt is recorded
+(capped at 1 h, ±10 % jitter), for as long as it takes — a row is never given up on a transient failure. A row
+that fails the same *permanent* way (the email cannot be built; the webhook answers 4xx other than 408/425/429)
+``KNEEASSESS_OUTBOX_FAIL_AFTER`` times in a row (default 5) is marked "failed": not retried, and shown to staff
+as needing attention. Every attempt is recorded
 (time, channel, outcome, HTTP status or error text) and shown to staff by :func:`kneeassess.leads.delivery_history`.
 
 Channels (configured by environment variables; the Streamlit app maps its secrets onto them):
@@ -62,6 +65,7 @@ from typing import Any
 
 import httpx
 
+from kneeassess.plaintext import one_line
 from kneeassess.records import OutboxClaim, Request
 from kneeassess.storage import LeadStore, StorageError
 
@@ -224,11 +228,13 @@ def email_text(request: Request, delivery_id: int) -> str:
 
 def email_message(request: Request, delivery_id: int, smtp: SmtpConfig) -> EmailMessage:
     msg = EmailMessage()
-    msg["Subject"] = f"Free consultation request: {request.name}" + (f" ({request.event})" if request.event else "")
+    # header values on one line whatever was stored (older rows, U+2028...): building the email cannot fail on them
+    name, event = one_line(request.name), one_line(request.event or "")
+    msg["Subject"] = f"Free consultation request: {name}" + (f" ({event})" if event else "")
     msg["From"] = formataddr(("KneeAssess", smtp.sender))
     msg["To"] = ", ".join(smtp.recipients)
     if request.email:
-        msg["Reply-To"] = formataddr((request.name, request.email))
+        msg["Reply-To"] = formataddr((name, request.email))
     domain = smtp.sender.rpartition("@")[2] or "localhost"
     msg["Message-ID"] = f"<kneeassess-delivery-{delivery_id}@{domain}>"  # the same for a repeat: receivers dedupe
     msg[DELIVERY_HEADER] = str(delivery_id)
@@ -263,6 +269,20 @@ class Outcome:
     delivered: bool
     http_status: int | None = None
     error: str | None = None
+    permanent: bool = False  # trying again cannot help (the message cannot be built, the receiver refuses it)
+
+
+FAIL_AFTER = 5
+
+
+def fail_after(environ: Mapping[str, str] | None = None) -> int:
+    """KNEEASSESS_OUTBOX_FAIL_AFTER (default 5): a row that fails the same permanent way this many times in a row is
+    marked failed: no more retries, and the staff console shows it as needing attention."""
+    env = os.environ if environ is None else environ
+    try:
+        return max(1, int(env.get("KNEEASSESS_OUTBOX_FAIL_AFTER") or FAIL_AFTER))
+    except ValueError:
+        return FAIL_AFTER
 
 
 def _error(e: BaseException) -> str:
@@ -286,11 +306,15 @@ def send_webhook(webhook: WebhookConfig, request: Request, delivery_id: int) -> 
     if 200 <= response.status_code < 300:
         return Outcome(True, http_status=response.status_code)
     return Outcome(False, http_status=response.status_code,
-                   error=f"HTTP {response.status_code}: {response.text[:200]}"[:ERROR_MAX])
+                   error=f"HTTP {response.status_code}: {response.text[:200]}"[:ERROR_MAX],
+                   permanent=400 <= response.status_code < 500 and response.status_code not in (408, 425, 429))
 
 
 def send_email(smtp: SmtpConfig, request: Request, delivery_id: int) -> Outcome:
-    msg = email_message(request, delivery_id, smtp)
+    try:
+        msg = email_message(request, delivery_id, smtp)
+    except Exception as e:  # the same request fails the same way every time: permanent
+        return Outcome(False, error=f"the email could not be built: {_error(e)}"[:ERROR_MAX], permanent=True)
     try:
         if smtp.port == 465:
             server: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=SEND_TIMEOUT_S,
@@ -366,6 +390,7 @@ def deliver_due(
         store.finish_delivery(
             claim.item.id, claim.token, delivered=outcome.delivered, at=at, http_status=outcome.http_status,
             error=outcome.error, next_attempt_at=None if outcome.delivered else at + backoff(claim.item.attempts, rng),
+            give_up_after=fail_after() if outcome.permanent else None,
         )
         if outcome.delivered:
             report.delivered += 1

@@ -103,8 +103,9 @@ def load_records(store: Store, profile: Profile) -> ProfileRecords:
     )
 
 
-def delete_profile(store: Store, profile: Profile) -> None:
-    store.delete_profile(profile.id)
+def delete_profile(store: Store, profile: Profile) -> int:
+    """Delete the profile, everything in it and the consultation requests sent from it: how many of those."""
+    return store.delete_profile(profile.id)
 
 
 def qr_svg(link: str) -> str:

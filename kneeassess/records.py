@@ -91,9 +91,9 @@ LogRecord = Run | CheckIn | ExerciseSession | SavedAssessment
 # Consultation requests, their delivery to the clinic, events, screenings, staff audit (kneeassess.leads)
 # --------------------------------------------------------------------------------------------------
 
-RequestStatus = Literal["new", "contacted", "booked", "closed", "no_show"]
+RequestStatus = Literal["new", "contacted", "booked", "attended", "not_booked"]
 Channel = Literal["webhook", "email"]
-OutboxStatus = Literal["pending", "sending", "delivered"]
+OutboxStatus = Literal["pending", "sending", "delivered", "failed"]  # failed: given up, needs staff attention
 
 
 class StaffNote(BaseModel):
@@ -122,6 +122,10 @@ class Request(BaseModel):
     consent_assessment: bool = False
     assessment: dict[str, Any] | None = None  # only when consent_assessment
     event: str | None = None
+    utm_source: str | None = None  # where the runner came from (the link's utm_* parameters), for the dashboard
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+    not_booked_reason: str | None = None  # with status not_booked: one of kneeassess.leads.NOT_BOOKED_REASONS
     profile_id: str | None = None
     notes: list[StaffNote] = []
 
@@ -179,6 +183,40 @@ class Screening(BaseModel):
     triage: str
     top_weak_link: str | None = None
     took_home: bool = False
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+
+
+class Visit(BaseModel):
+    """A visitor's first page in a browser session, for the growth funnel: where they came from, nothing else."""
+
+    id: int | None = None
+    created_at: datetime
+    event: str | None = None
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+
+
+class StatusChange(BaseModel):
+    """One step of a request's outcome (``status_from`` None: the request arrived), kept for the funnel.
+
+    Anonymous on its own: ``lead_key`` is a random key of the request (the same on all its steps) and
+    ``request_id`` is cleared when the person is erased, so the counts survive erasure without naming anyone."""
+
+    id: int | None = None
+    request_id: int | None = None
+    lead_key: str
+    request_created_at: datetime
+    at: datetime
+    status_from: str | None = None
+    status_to: str
+    reason: str | None = None
+    event: str | None = None
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
 
 
 class AuditEntry(BaseModel):
@@ -187,3 +225,22 @@ class AuditEntry(BaseModel):
     staff: str
     action: str
     details: dict[str, Any] = {}
+
+
+# --------------------------------------------------------------------------------------------------
+# Follow-up reminders (kneeassess.reminders)
+# --------------------------------------------------------------------------------------------------
+
+
+class ReminderClaim(BaseModel):
+    """A due reminder claimed by one worker until ``claimed_until`` (the lease), with what the email needs."""
+
+    id: int
+    token: str
+    consent_id: int
+    kind: str
+    email: str
+    home_link: str
+    due_at: datetime
+    attempts: int
+    claimed_until: datetime

@@ -18,9 +18,10 @@ from __future__ import annotations
 import getpass
 import hashlib
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from kneeassess.storage import LeadStore
@@ -62,6 +63,14 @@ def _lock_from(failures: list[datetime], limit: int, now: datetime) -> datetime 
     return until if newest - oldest < WINDOW and until > now else None
 
 
+def _locks(now: datetime) -> Callable[[list[datetime], list[datetime]], datetime | None]:
+    def lock(this_key: list[datetime], everyone: list[datetime]) -> datetime | None:
+        locks = [_lock_from(this_key, MAX_FAILURES_PER_KEY, now), _lock_from(everyone, MAX_FAILURES_GLOBAL, now)]
+        return max((t for t in locks if t is not None), default=None)
+
+    return lock
+
+
 def locked_until(store: LeadStore, client_key: str, now: datetime | None = None) -> datetime | None:
     """When the lock on this client key (or the global lock) ends; None when sign-in is open."""
     now = now or datetime.now(UTC)
@@ -83,7 +92,15 @@ def verify(
     ``hash`` is not an Argon2 hash (a set-up mistake, not a failed attempt).
     """
     now = now or datetime.now(UTC)
-    until = locked_until(store, client_key, now)
+    key = client_hash(client_key)
+    try:
+        extract_parameters(hash)  # a hash that is not Argon2 is a set-up mistake: say so before counting
+    except (InvalidHashError, ValueError):
+        raise ValueError("the staff passcode hash is not an Argon2 hash (make one with "
+                         "`python -m kneeassess hash-passcode`)") from None
+    # counted before it is checked, in the same transaction as the lock check: 40 guesses at once check at most 20
+    until = store.count_login_attempt(key, now, now - WINDOW - LOCKOUT, MAX_FAILURES_PER_KEY, MAX_FAILURES_GLOBAL,
+                                      _locks(now))
     if until is not None:
         raise LockedOut(until)
     ok: bool
@@ -94,11 +111,9 @@ def verify(
                          "`python -m kneeassess hash-passcode`)") from None
     except VerificationError:
         ok = False
-    key = client_hash(client_key)
     if ok:
         store.clear_login_failures(key)
         return True
-    store.add_login_failure(key, now)
     until = locked_until(store, client_key, now)
     if until is not None:
         raise LockedOut(until)

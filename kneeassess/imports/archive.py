@@ -3,7 +3,8 @@
 Nothing here writes to disk: ZIP entry names are only labels, so a name like ``../../etc/passwd`` is harmless.
 
 Caps (see :class:`Limits`): each file or entry at most 25 MB uncompressed, the whole import at most 200 MB
-uncompressed, a ZIP at most 5,000 entries and a 16 MB central directory. Sizes are *counted while
+uncompressed, a ZIP at most 5,000 entries and a 16 MB central directory, an activities.csv at most 25,000 rows, and
+60 s of reading (files not started by then are reported as not read). Sizes are *counted while
 decompressing* (64 KB at a time), never taken from the headers alone; a header that already declares too much
 is refused before any work.
 """
@@ -14,6 +15,7 @@ import gzip
 import io
 import re
 import struct
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -33,6 +35,8 @@ class Limits:
     zip_entries: int = 5000
     zip_directory_bytes: int = 16 * MB  # a ZIP's central directory (bounds the work of listing it)
     archive_bytes: int = 2048 * MB  # a ZIP file itself (it is read entry by entry, never whole)
+    csv_rows: int = 25_000  # rows of one activities.csv (a run a day for 68 years)
+    seconds: float = 60.0  # reading one import: files not started by then are reported, not read
 
 
 def size_text(n: int) -> str:
@@ -40,7 +44,7 @@ def size_text(n: int) -> str:
 
 
 class TotalTooLarge(FileProblem):
-    pass
+    """The import's budget (bytes or time) is spent: nothing more can be read."""
 
 
 class Budget:
@@ -49,6 +53,15 @@ class Budget:
     def __init__(self, limits: Limits):
         self.limits = limits
         self.left = limits.total_bytes
+        self.deadline = time.monotonic() + limits.seconds
+
+    def check_time(self) -> None:
+        """Refuse to start another file once the import has taken its time budget."""
+        if time.monotonic() > self.deadline:
+            raise TotalTooLarge(
+                f"not read: the import took longer than {self.limits.seconds:g} s in all; "
+                "import fewer files at a time"
+            )
 
     def take(self, n: int) -> None:
         self.left -= n

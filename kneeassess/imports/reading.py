@@ -248,12 +248,13 @@ def _parse(name: str, data: bytes, budget: Budget, source: str) -> list[Activity
     if kind == "gpx":
         return list(gpx.parse(data, source))
     if kind == "text" and (claimed == "text" or not PurePosixPath(name).suffix):
-        return strava_csv.parse(data, source)
+        return strava_csv.parse(data, source, max_rows=budget.limits.csv_rows)
     raise FileProblem(f"not an activity file: it is {KINDS[kind]}")
 
 
 def _read(batch: _Batch, item: _Item) -> None:
     try:
+        batch.budget.check_time()
         data = item.load(batch.budget)
         item.outcome = _parse(item.name, data, batch.budget, item.source)
     except NotARun as exc:

@@ -147,7 +147,8 @@ def _nearest_unit(ratio: float) -> float:
     return min((METRE, KM, MILE), key=lambda u: abs(math.log(ratio / u)))
 
 
-def parse(data: bytes, source: str) -> list[Activity | RowProblem]:
+def parse(data: bytes, source: str, max_rows: int | None = None) -> list[Activity | RowProblem]:
+    """The CSV's rows as activities (or a row's problem). More than ``max_rows`` rows: FileProblem, nothing read."""
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     try:
@@ -181,6 +182,11 @@ def parse(data: bytes, source: str) -> list[Activity | RowProblem]:
         return row[i] if i < len(row) else None
 
     body = [r for r in rows[1:] if any(c.strip() for c in r)]
+    if max_rows is not None and len(body) > max_rows:
+        raise FileProblem(
+            f"{len(body):,} rows: more than the {max_rows:,} one import reads; not read "
+            "(split the file, or import the activity files themselves)"
+        )
     distance = _Distances(body, cols, cell)
 
     out: list[Activity | RowProblem] = []

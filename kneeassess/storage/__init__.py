@@ -29,7 +29,9 @@ from kneeassess.records import (
     Record,
     Request,
     Screening,
+    StatusChange,
     Unit,
+    Visit,
 )
 
 R = TypeVar("R", bound=Record)  # a log record: Run, CheckIn, ExerciseSession, SavedAssessment (records.LogRecord)
@@ -57,7 +59,7 @@ class Store(Protocol):
     def profile_by_token_hash(self, token_hash: str) -> Profile | None: ...
     def set_unit(self, profile_id: str, unit: Unit) -> None: ...
     def set_clinician_checked(self, profile_id: str, day: date | None) -> None: ...  # NotFound
-    def delete_profile(self, profile_id: str) -> None: ...
+    def delete_profile(self, profile_id: str, *, with_requests: bool = True) -> int: ...  # requests erased
 
     def add(self, record: R) -> R: ...  # returns the record with its id
     def add_many(self, records: Sequence[R]) -> list[R]: ...  # in one transaction; with their ids, in order
@@ -107,6 +109,8 @@ class LeadStore(Protocol):
     ) -> list[Request]: ...  # newest first
     def requests_by_contact(self, email: str | None, phone: str | None) -> list[Request]: ...
     def modify_request(self, request_id: int, change: Callable[[Request], Request]) -> Request: ...  # NotFound
+    # (a change of status also adds a dated StatusChange to the request's history, in the same transaction)
+    def status_history(self, request_id: int) -> list[StatusChange]: ...  # oldest first
     def erase_requests(
         self, request_ids: Sequence[int], rate_key_hashes: Sequence[str], audit: AuditEntry
     ) -> dict[str, int]: ...  # deletes, then writes ``audit`` with the counts added to its details
@@ -116,8 +120,9 @@ class LeadStore(Protocol):
     def release_claim(self, outbox_id: int, token: str) -> None: ...
     def finish_delivery(
         self, outbox_id: int, token: str, *, delivered: bool, at: datetime, http_status: int | None,
-        error: str | None, next_attempt_at: datetime | None,
-    ) -> bool: ...  # False when the row is gone (erased meanwhile)
+        error: str | None, next_attempt_at: datetime | None, give_up_after: int | None = None,
+    ) -> bool: ...  # False when the row is gone (erased meanwhile); "failed" after give_up_after same failures
+    def failed_deliveries(self) -> list[OutboxItem]: ...  # rows given up on: staff attention needed
     def outbox_for_request(self, request_id: int) -> list[OutboxItem]: ...  # with their attempts
 
     # events and screenings
@@ -130,14 +135,24 @@ class LeadStore(Protocol):
     def took_home_counts(self) -> dict[str | None, int]: ...
     def request_counts_by_event(self) -> dict[str | None, int]: ...
 
+    # the growth dashboard: rows that name no one (``since`` inclusive, ``until`` exclusive)
+    def add_visit(self, visit: Visit) -> Visit: ...
+    def visits_between(self, since: datetime, until: datetime) -> list[Visit]: ...
+    def screenings_between(self, since: datetime, until: datetime) -> list[Screening]: ...
+    def status_changes_between(self, since: datetime, until: datetime) -> list[StatusChange]: ...  # by request time
+
     # staff sign-in and audit
     def add_login_failure(self, key_hash: str, at: datetime) -> None: ...
+    def count_login_attempt(
+        self, key_hash: str, at: datetime, since: datetime, per_key: int, overall: int,
+        lock: Callable[[list[datetime], list[datetime]], datetime | None],
+    ) -> datetime | None: ...  # check and count in one transaction: the lock's end, or None (counted as failed)
     def login_failures(self, key_hash: str | None, since: datetime, limit: int) -> list[datetime]: ...  # newest 1st
     def clear_login_failures(self, key_hash: str) -> None: ...
     def list_audit(self, limit: int = 100) -> list[AuditEntry]: ...
 
     # from Store: erase_person deletes a linked profile with it
-    def delete_profile(self, profile_id: str) -> None: ...
+    def delete_profile(self, profile_id: str, *, with_requests: bool = True) -> int: ...
 
 
 class AppStore(Store, LeadStore, Protocol):

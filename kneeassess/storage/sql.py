@@ -13,8 +13,13 @@ Datetimes are stored and returned as UTC (aware); a naive datetime is taken to b
 
 from __future__ import annotations
 
+import builtins
 import hashlib
+import logging
+import os
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -42,14 +47,61 @@ from kneeassess.records import (
     Run,
     SavedAssessment,
     Screening,
+    StatusChange,
     Unit,
+    Visit,
 )
 from kneeassess.storage import AlreadyExists, LimitReached, NotFound, RateCheck, StorageError
 
 R = TypeVar("R", bound=Record)
 
-SQLITE_BUSY_TIMEOUT_S = 30
+SQLITE_BUSY_TIMEOUT_S = 5  # default of KNEEASSESS_DB_LOCK_TIMEOUT_S
 PG_CONNECT_TIMEOUT_S = 10
+PG_STATEMENT_TIMEOUT_S = 15  # default of KNEEASSESS_DB_STATEMENT_TIMEOUT_S
+FAILURE_LOG_REPEAT_S = 60.0  # the same failure of the same operation is logged at most once a minute
+
+log = logging.getLogger(__name__)
+
+
+def _seconds(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def lock_timeout_s() -> float:
+    """KNEEASSESS_DB_LOCK_TIMEOUT_S (default 5): how long a write waits for another's lock before "try again"
+    (SQLite's busy timeout, PostgreSQL's lock_timeout)."""
+    return _seconds("KNEEASSESS_DB_LOCK_TIMEOUT_S", SQLITE_BUSY_TIMEOUT_S)
+
+
+def statement_timeout_s() -> float:
+    """KNEEASSESS_DB_STATEMENT_TIMEOUT_S (default 15): PostgreSQL's statement_timeout for the app's statements."""
+    return _seconds("KNEEASSESS_DB_STATEMENT_TIMEOUT_S", PG_STATEMENT_TIMEOUT_S)
+
+
+_last_logged: dict[tuple[str, str], float] = {}
+
+
+def _log_failure(error: BaseException) -> None:
+    """One line per failure, with the operation (the store method) and the driver's message; no traceback, and
+    the same failure of the same operation not again within a minute (an unreachable database at every rerun)."""
+    operation = "?"
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_code.co_name
+        if frame.f_code.co_filename == __file__ and (name == "__init__" or not name.startswith("_")):
+            operation = "opening the store" if name == "__init__" else name
+            break
+        frame = frame.f_back  # type: ignore[assignment]
+    text = str(getattr(error, "orig", None) or error).strip()
+    detail = text.splitlines()[0][:300] if text else type(error).__name__
+    key, now = (operation, detail), time.monotonic()
+    if now - _last_logged.get(key, -FAILURE_LOG_REPEAT_S) >= FAILURE_LOG_REPEAT_S:
+        _last_logged[key] = now
+        log.error("database: %s failed: %s: %s", operation, type(error).__name__, detail)
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -185,6 +237,10 @@ requests = sa.Table(
     sa.Column("consent_assessment", sa.Boolean(), nullable=False),
     sa.Column("assessment", sa.JSON(), nullable=True),
     sa.Column("event", sa.String(40), nullable=True, index=True),
+    sa.Column("utm_source", sa.String(100), nullable=True),  # migration 0005
+    sa.Column("utm_medium", sa.String(100), nullable=True),
+    sa.Column("utm_campaign", sa.String(100), nullable=True),
+    sa.Column("not_booked_reason", sa.String(30), nullable=True),
     sa.Column("profile_id", sa.String(32), nullable=True),  # no foreign key: a stale id must never lose a request
     sa.Column("notes", sa.JSON(), nullable=False),
     sqlite_autoincrement=True,
@@ -248,6 +304,40 @@ screenings = sa.Table(
     sa.Column("triage", sa.String(20), nullable=False),
     sa.Column("top_weak_link", sa.String(20), nullable=True),
     sa.Column("took_home", sa.Boolean(), nullable=False),
+    sa.Column("utm_source", sa.String(100), nullable=True),  # migration 0005
+    sa.Column("utm_medium", sa.String(100), nullable=True),
+    sa.Column("utm_campaign", sa.String(100), nullable=True),
+)
+
+# the growth funnel (migration 0005): visits, and each request's dated steps (anonymous once erased)
+
+visits = sa.Table(
+    "visits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("event", sa.String(40), nullable=True),
+    sa.Column("utm_source", sa.String(100), nullable=True),
+    sa.Column("utm_medium", sa.String(100), nullable=True),
+    sa.Column("utm_campaign", sa.String(100), nullable=True),
+)
+
+status_history = sa.Table(
+    "status_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("request_id", sa.Integer, nullable=True, index=True),  # cleared on erasure; no foreign key
+    sa.Column("lead_key", sa.String(32), nullable=False, index=True),
+    sa.Column("request_created_at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Column("status_from", sa.String(20), nullable=True),
+    sa.Column("status_to", sa.String(20), nullable=False),
+    sa.Column("reason", sa.String(30), nullable=True),
+    sa.Column("event", sa.String(40), nullable=True),
+    sa.Column("utm_source", sa.String(100), nullable=True),
+    sa.Column("utm_medium", sa.String(100), nullable=True),
+    sa.Column("utm_campaign", sa.String(100), nullable=True),
+    sqlite_autoincrement=True,
 )
 
 rate_events = sa.Table(
@@ -278,6 +368,56 @@ audit_log = sa.Table(
     sa.Column("action", sa.String(40), nullable=False),
     sa.Column("details", sa.JSON(), nullable=False),
     sqlite_autoincrement=True,
+)
+
+# follow-up reminders (migration 0006): consents, the reminder outbox, suppressed addresses, anonymous counts
+
+reminder_consents = sa.Table(
+    "reminder_consents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("profile_id", sa.String(32), nullable=True, index=True),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("email_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("home_link", sa.String(500), nullable=False),
+    sa.Column("consented_at", UTCDateTime(), nullable=False),
+    sa.Column("withdrawn_at", UTCDateTime(), nullable=True),
+    sqlite_autoincrement=True,
+)
+
+reminders = sa.Table(
+    "reminders",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("consent_id", sa.Integer, sa.ForeignKey("reminder_consents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("due_at", UTCDateTime(), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # pending, sending, sent, cancelled
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+    sa.Column("claimed_until", UTCDateTime(), nullable=True),
+    sa.Column("claim_token", sa.String(32), nullable=True),
+    sa.Column("sent_at", UTCDateTime(), nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Index("ix_reminders_consent_id_due_at", "consent_id", "due_at", unique=True),
+    sa.Index("ix_reminders_status_next_attempt_at", "status", "next_attempt_at"),
+    sqlite_autoincrement=True,
+)
+
+email_suppressions = sa.Table(
+    "email_suppressions",
+    metadata,
+    sa.Column("email_hash", sa.String(64), primary_key=True),
+    sa.Column("at", UTCDateTime(), nullable=False),
+)
+
+reminder_counts = sa.Table(
+    "reminder_counts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("what", sa.String(20), nullable=False),  # consented, sent, opened, unsubscribed
 )
 
 RATE_EVENTS_KEPT = timedelta(days=2)  # longer than any rate window
@@ -315,12 +455,22 @@ def make_engine(url: str | URL, *, migrating: bool = False) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise StorageError("The database folder could not be created.") from e
-        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **kwargs)
+        engine = sa.create_engine(url, connect_args={"timeout": lock_timeout_s()}, **kwargs)
         _sqlite_setup(engine, foreign_keys=not migrating, immediate=migrating)
         return engine
     if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
         kwargs["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    if not migrating:  # a migration may take longer than a page's statements
+
+        @event.listens_for(engine, "connect")
+        def _timeouts(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {round(statement_timeout_s() * 1000)}")
+                cursor.execute(f"SET lock_timeout = {round(lock_timeout_s() * 1000)}")
+            dbapi_connection.commit()
+
+    return engine
 
 
 def _sqlite_setup(engine: Engine, *, foreign_keys: bool, immediate: bool) -> None:
@@ -329,8 +479,9 @@ def _sqlite_setup(engine: Engine, *, foreign_keys: bool, immediate: bool) -> Non
         if immediate:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={round(lock_timeout_s() * 1000)}")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten with zeros, not left in free space
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.close()
 
@@ -347,10 +498,12 @@ def _plain_errors() -> Iterator[None]:
     try:
         yield
     except exc.OperationalError as e:
+        _log_failure(e)
         raise StorageError("The database could not be reached or is busy. Please try again in a moment.") from e
     except exc.IntegrityError as e:
         raise StorageError("The database refused the change.") from e
     except (exc.DBAPIError, exc.TimeoutError) as e:
+        _log_failure(e)
         raise StorageError("The database failed to complete the request. Please try again in a moment.") from e
 
 
@@ -450,12 +603,35 @@ class SqlStore:
             if done.rowcount != 1:
                 raise NotFound(f"no profile {profile_id!r}")
 
-    def delete_profile(self, profile_id: str) -> None:
-        """Delete the profile and everything in it. Deleting a profile that is already gone does nothing."""
+    def delete_profile(self, profile_id: str, *, with_requests: bool = True) -> int:
+        """Delete the profile and everything in it, with the consultation requests sent from it (their outbox
+        rows and delivery attempts): the number of those requests. Deleting a profile that is already gone does
+        nothing. On SQLite the deleted text is overwritten (``secure_delete``) and the WAL checkpointed.
+        ``with_requests=False``: the requests stay (staff erasure erases and counts them itself)."""
         with self._tx() as conn:
             for table in TABLES.values():  # ON DELETE CASCADE does this too; explicit in case foreign keys are off
                 conn.execute(sa.delete(table).where(table.c.profile_id == profile_id))
             conn.execute(sa.delete(profiles).where(profiles.c.id == profile_id))
+            erased = 0
+            if with_requests:
+                sent = sa.select(requests.c.id).where(requests.c.profile_id == profile_id).scalar_subquery()
+                conn.execute(sa.delete(delivery_attempts).where(delivery_attempts.c.request_id.in_(sent)))
+                conn.execute(sa.delete(outbox).where(outbox.c.request_id.in_(sent)))
+                erased = conn.execute(sa.delete(requests).where(requests.c.profile_id == profile_id)).rowcount
+        self._checkpoint()
+        return erased
+
+    def _checkpoint(self) -> None:
+        """After an erase on SQLite: copy the WAL into the database file and empty it, so deleted text does not
+        live on in the WAL (``secure_delete`` has already zeroed it in the pages). Best effort: a busy reader
+        only delays it to the next automatic checkpoint."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except exc.DBAPIError as e:
+            _log_failure(e)
 
     # log records
 
@@ -585,6 +761,10 @@ class SqlStore:
             assert done.inserted_primary_key is not None
             request_id = done.inserted_primary_key[0]
             self._insert_outbox(conn, request_id, channels, now)
+            conn.execute(sa.insert(status_history).values(
+                request_id=request_id, lead_key=uuid.uuid4().hex, request_created_at=request.created_at,
+                at=request.created_at, status_from=None, status_to=request.status, **_source_of(request),
+            ))
         return request.model_copy(update={"id": request_id})
 
     def _insert_outbox(self, conn: sa.Connection, request_id: int, channels: Sequence[str], now: datetime) -> None:
@@ -641,11 +821,29 @@ class SqlStore:
             ).mappings().first()
             if row is None:
                 raise NotFound(f"no request {request_id}")
-            changed = change(Request.model_validate(dict(row)))
+            before = Request.model_validate(dict(row))
+            changed = change(before)
             conn.execute(
                 sa.update(requests).where(requests.c.id == request_id).values(**_request_values(changed))
             )
+            if changed.status != before.status:  # a dated step of the outcome, for the funnel
+                key = conn.execute(
+                    sa.select(status_history.c.lead_key).where(status_history.c.request_id == request_id).limit(1)
+                ).scalar() or uuid.uuid4().hex
+                conn.execute(sa.insert(status_history).values(
+                    request_id=request_id, lead_key=key, request_created_at=before.created_at,
+                    at=changed.updated_at, status_from=before.status, status_to=changed.status,
+                    reason=changed.not_booked_reason if changed.status == "not_booked" else None,
+                    **_source_of(changed),
+                ))
         return changed.model_copy(update={"id": request_id})
+
+    def status_history(self, request_id: int) -> builtins.list[StatusChange]:
+        """The request's steps, oldest first."""
+        query = sa.select(status_history).where(status_history.c.request_id == request_id).order_by(
+            status_history.c.at, status_history.c.id)
+        with self._tx() as conn:
+            return [StatusChange.model_validate(dict(row)) for row in conn.execute(query).mappings()]
 
     def erase_requests(
         self, request_ids: Sequence[int], rate_key_hashes: Sequence[str], audit: AuditEntry
@@ -660,6 +858,9 @@ class SqlStore:
                 ).rowcount,
                 "outbox": conn.execute(sa.delete(outbox).where(outbox.c.request_id.in_(ids))).rowcount,
                 "requests": conn.execute(sa.delete(requests).where(requests.c.id.in_(ids))).rowcount,
+                "status_history_anonymised": conn.execute(  # the funnel keeps counting them, without the id
+                    sa.update(status_history).where(status_history.c.request_id.in_(ids)).values(request_id=None)
+                ).rowcount,
                 "rate_events": conn.execute(
                     sa.delete(rate_events).where(rate_events.c.key_hash.in_(list(rate_key_hashes)))
                 ).rowcount,
@@ -667,6 +868,7 @@ class SqlStore:
             conn.execute(sa.insert(audit_log).values(
                 at=audit.at, staff=audit.staff, action=audit.action, details={**audit.details, **counts}
             ))
+        self._checkpoint()
         return counts
 
     # outbox
@@ -720,10 +922,12 @@ class SqlStore:
 
     def finish_delivery(
         self, outbox_id: int, token: str, *, delivered: bool, at: datetime, http_status: int | None,
-        error: str | None, next_attempt_at: datetime | None,
+        error: str | None, next_attempt_at: datetime | None, give_up_after: int | None = None,
     ) -> bool:
         """Record an attempt. Delivered: the row is done (whoever holds it now). Failed: due again at
-        ``next_attempt_at`` if the claim is still ours. False when the row is gone (its request was erased)."""
+        ``next_attempt_at`` if the claim is still ours — or, with ``give_up_after`` (a permanent failure), marked
+        "failed" (never claimed again) when its last ``give_up_after`` attempts, this one included, all failed
+        with this same error. False when the row is gone (its request was erased)."""
         with self._write_tx() as conn:
             row = conn.execute(
                 sa.select(outbox.c.status, outbox.c.claim_token, outbox.c.request_id, outbox.c.channel)
@@ -745,8 +949,15 @@ class SqlStore:
                 assert next_attempt_at is not None, "a failed attempt needs the time of the next one"
                 changes |= {"status": "pending", "next_attempt_at": next_attempt_at, "claimed_until": None,
                             "claim_token": None, "last_error": error}
+                if give_up_after and _same_failures(conn, outbox_id, error, give_up_after):
+                    changes["status"] = "failed"
             conn.execute(sa.update(outbox).where(outbox.c.id == outbox_id).values(**changes))
         return True
+
+    def failed_deliveries(self) -> builtins.list[OutboxItem]:
+        with self._tx() as conn:
+            rows = conn.execute(sa.select(outbox).where(outbox.c.status == "failed").order_by(outbox.c.id)).mappings()
+            return [OutboxItem.model_validate(dict(row)) for row in rows]
 
     def outbox_for_request(self, request_id: int) -> list[OutboxItem]:
         with self._tx() as conn:
@@ -817,6 +1028,30 @@ class SqlStore:
                                 .group_by(screenings.c.event)).all()
         return {r[0]: r[1] for r in rows}
 
+    def add_visit(self, visit: Visit) -> Visit:
+        with self._tx() as conn:
+            done = conn.execute(sa.insert(visits).values(**visit.model_dump(exclude={"id"})))
+        assert done.inserted_primary_key is not None
+        return visit.model_copy(update={"id": done.inserted_primary_key[0]})
+
+    def visits_between(self, since: datetime, until: datetime) -> builtins.list[Visit]:
+        query = sa.select(visits).where(visits.c.created_at >= since, visits.c.created_at < until)
+        with self._tx() as conn:
+            return [Visit.model_validate(dict(row)) for row in conn.execute(query).mappings()]
+
+    def screenings_between(self, since: datetime, until: datetime) -> builtins.list[Screening]:
+        query = sa.select(screenings).where(screenings.c.created_at >= since, screenings.c.created_at < until)
+        with self._tx() as conn:
+            return [Screening.model_validate(dict(row)) for row in conn.execute(query).mappings()]
+
+    def status_changes_between(self, since: datetime, until: datetime) -> builtins.list[StatusChange]:
+        """Every step of the requests made between ``since`` (inclusive) and ``until``, oldest first."""
+        query = sa.select(status_history).where(
+            status_history.c.request_created_at >= since, status_history.c.request_created_at < until,
+        ).order_by(status_history.c.at, status_history.c.id)
+        with self._tx() as conn:
+            return [StatusChange.model_validate(dict(row)) for row in conn.execute(query).mappings()]
+
     def request_counts_by_event(self) -> dict[str | None, int]:
         with self._tx() as conn:
             rows = conn.execute(sa.select(requests.c.event, sa.func.count()).group_by(requests.c.event)).all()
@@ -828,6 +1063,33 @@ class SqlStore:
         with self._tx() as conn:
             conn.execute(sa.insert(login_failures).values(key_hash=key_hash, created_at=at))
             conn.execute(sa.delete(login_failures).where(login_failures.c.created_at < at - LOGIN_FAILURES_KEPT))
+
+    def count_login_attempt(
+        self, key_hash: str, at: datetime, since: datetime, per_key: int, overall: int,
+        lock: Callable[[builtins.list[datetime], builtins.list[datetime]], datetime | None],
+    ) -> datetime | None:
+        """Check and count one sign-in attempt in one write transaction, so concurrent guesses cannot all pass
+        the check before any is counted: ``lock(this key's failures, everyone's failures)`` (newest first, since
+        ``since``, at most ``per_key`` / ``overall``) says whether sign-in is locked; when it is, its end is
+        returned and nothing is counted; otherwise the attempt is recorded as a failure (a right passcode clears
+        it) and None is returned. SQLite: BEGIN IMMEDIATE; PostgreSQL: one advisory lock for all attempts."""
+        def newest(query: Any, limit: int) -> builtins.list[datetime]:
+            return list(conn.execute(
+                query.where(login_failures.c.created_at >= since)
+                .order_by(login_failures.c.created_at.desc(), login_failures.c.id.desc()).limit(limit)
+            ).scalars())
+
+        with self._write_tx() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key("staff-sign-in"))))
+            everyone = sa.select(login_failures.c.created_at)
+            until = lock(newest(everyone.where(login_failures.c.key_hash == key_hash), per_key),
+                         newest(everyone, overall))
+            if until is not None:
+                return until
+            conn.execute(sa.insert(login_failures).values(key_hash=key_hash, created_at=at))
+            conn.execute(sa.delete(login_failures).where(login_failures.c.created_at < at - LOGIN_FAILURES_KEPT))
+        return None
 
     def login_failures(self, key_hash: str | None, since: datetime, limit: int) -> list[datetime]:
         """Times of failed sign-ins since ``since`` (of one key, or of all when ``key_hash`` is None), newest
@@ -855,10 +1117,26 @@ class SqlStore:
             return [AuditEntry.model_validate(dict(row)) for row in rows]
 
 
+def _same_failures(conn: sa.Connection, outbox_id: int, error: str | None, n: int) -> bool:
+    """The row's last ``n`` attempts all failed with ``error``."""
+    last = conn.execute(
+        sa.select(delivery_attempts.c.outcome, delivery_attempts.c.error)
+        .where(delivery_attempts.c.outbox_id == outbox_id)
+        .order_by(delivery_attempts.c.id.desc())
+        .limit(n)
+    ).all()
+    return len(last) == n and all(o == "failed" and e == error for o, e in last)
+
+
 def _request_values(request: Request) -> dict[str, Any]:
     values = request.model_dump(exclude={"id", "notes"})
     values["notes"] = [note.model_dump(mode="json") for note in request.notes]
     return values
+
+
+def _source_of(request: Request) -> dict[str, str | None]:
+    return {"event": request.event, "utm_source": request.utm_source, "utm_medium": request.utm_medium,
+            "utm_campaign": request.utm_campaign}
 
 
 def _lock_key(text: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from typing import Any
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -16,10 +17,24 @@ from kneeassess.storage import AppStore, StorageError, open_store
 TOKEN_KEY = "kneeassess_token"
 
 
+DATABASE_DOWN = ("The database cannot be reached right now, so this page cannot be shown. Nothing you saved is "
+                 "lost: please try again in a moment (this page tries again by itself).")
+
+
 @st.cache_resource(show_spinner=False)
 def store() -> AppStore:
-    """One store (engine and connection pool) per process."""
+    """One store (engine and connection pool) per process. When the database cannot be reached nothing is cached,
+    so the next rerun tries again (the failure is logged once a minute by the store, without a traceback)."""
     return open_store()
+
+
+def run_page(page: Any) -> None:
+    """Run the navigation's page; a database that went away shows a clear message instead of Streamlit's error,
+    and the page recovers on a later rerun once the database is back."""
+    try:
+        page.run()
+    except StorageError:
+        st.error(DATABASE_DOWN, icon=":material/cloud_off:")
 
 
 DELIVERY_SECRETS = {  # secrets [delivery] key -> environment variable read by kneeassess.outbox
@@ -44,7 +59,14 @@ def delivery_worker() -> object:
     for key, env in DELIVERY_SECRETS.items():
         if key in section and env not in os.environ:
             os.environ[env] = str(section[key])
-    return outbox.start_worker(store())
+    worker = outbox.start_worker(store())
+    from kneeassess import reminders
+    from kneeassess.storage.sql import SqlStore
+
+    shared = store()
+    if isinstance(shared, SqlStore):  # follow-up reminders to runners who asked, through their own outbox
+        reminders.start_worker(shared, base_url())
+    return worker
 
 
 RECORDS_KEPT = 32  # profiles whose records stay in memory (the most recently used)

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from kneeassess.content import Clinic, ContentError, clinic, load_all
+from kneeassess.storage import StorageError
 
 STYLE = Path(__file__).with_name("style.css")
 
@@ -37,6 +38,8 @@ def load_content_or_stop() -> Clinic:
 
     try:
         delivery_worker()  # once per process: forwards consultation requests to the clinic
+    except StorageError:
+        pass  # the database is unreachable: logged by the store; the worker starts on a later rerun
     except Exception:  # noqa: BLE001 - requests stay in the outbox; `python -m kneeassess deliver` sends them
         logging.getLogger(__name__).exception("the delivery worker did not start")
     return c

@@ -11,9 +11,11 @@ from kneeassess.content import clinic
 from kneeassess.models import Assessment
 from kneeassess.records import Profile
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, client
 from kneeassess.ui.navigation import EVENT_KEY
-from kneeassess.ui.text import plain
+from kneeassess.ui.reminder_ui import reminder_optin
+from kneeassess.ui.text import show_plain
+from kneeassess.ui.visits import current_source
 
 SESSION_KEY = "kneeassess_booking_session"
 SENT_KEY = "kneeassess_booking_sent"
@@ -38,11 +40,13 @@ def thank_you() -> bool:
     if not sent:
         return False
     c = clinic()
-    st.success(f"Thank you, {plain(sent['name'])}. Your request has reached {c.name}.", icon=":material/check_circle:")
+    show_plain(f"Thank you, {sent['name']}.")
+    st.success(f"Your request has reached {c.name}.", icon=":material/check_circle:")
     st.write(f"Someone from the clinic will contact you by {sent['how']} to arrange your free consultation.")
     if sent.get("days"):
-        st.caption("You said you prefer: " + ", ".join(sent["days"]) + (f", {plain(sent['time'])}" if sent["time"]
-                                                                          else ""))
+        show_plain(", ".join(sent["days"]) + (f", {sent['time']}" if sent["time"] else ""), "You said you prefer: ")
+    if profile := account.current_profile():  # with a saved profile: a reminder can link to it
+        reminder_optin(profile.id, account.link(), email=sent.get("email") or "", key="rm_book")
     if st.button("Send another request", key="bk_again"):
         st.session_state.pop(SENT_KEY, None)
         st.rerun()
@@ -90,10 +94,10 @@ def booking_form(assessment: Assessment | None, profile: Profile | None, key: st
         message=message, consent_contact=consent, consent_marketing=marketing, consent_assessment=attach,
         assessment=assessment.model_dump(mode="json") if attach and assessment else None,
         event=st.session_state.get(EVENT_KEY), honeypot=st.session_state.get(HONEYPOT, ""),
-        profile_id=profile.id if profile else None,
+        profile_id=profile.id if profile else None, **current_source().utm(),
     )
     try:
-        request = leads.submit_request(account.store(), data, _session_key())
+        request = leads.submit_request(account.store(), data, _session_key(), address=client.address())
     except leads.LeadProblems as exc:
         st.session_state[ERRORS_KEY] = exc.problems
         st.rerun()
@@ -108,5 +112,6 @@ def booking_form(assessment: Assessment | None, profile: Profile | None, key: st
     st.session_state[SENT_KEY] = {
         "name": request.name, "days": request.preferred_days, "time": request.preferred_time,
         "how": " or ".join(x for x in ("email" if request.email else "", "phone" if request.phone else "") if x),
+        "email": request.email or "",
     }
     st.rerun()

@@ -10,6 +10,7 @@ from kneeassess.imports import UPLOAD_TYPES, preview_rows, read_uploads, save_ru
 from kneeassess.records import Profile, Run
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
+from kneeassess.ui.text import show_plain
 
 RESULT_KEY = "kneeassess_import"
 
@@ -48,11 +49,11 @@ def import_section(profile: Profile, runs: list[Run]) -> None:
     if result.skipped:
         with st.expander(f"Skipped ({len(result.skipped)})"):
             for s in result.skipped:
-                st.markdown(f"- `{s.source}`: {s.reason}")
+                show_plain(f"{s.source}: {s.reason}")  # file and entry names are the uploader's words
     if result.errors:
         with st.expander(f"Could not read ({len(result.errors)})", expanded=True):
             for e in result.errors:
-                st.markdown(f"- `{e.source}`: {e.error}")
+                show_plain(f"{e.source}: {e.error}")
     if new and st.button(f"Save {new} new run{'s' if new != 1 else ''}", type="primary", key="import_save"):
         try:
             saved, duplicates = save_runs(account.store(), profile, result)

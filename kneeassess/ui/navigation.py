@@ -54,7 +54,16 @@ def staff_pages() -> list[st.Page]:
     return [
         st.Page("pages/staff/staff_requests.py", title="Requests", icon=":material/inbox:"),
         st.Page("pages/staff/staff_events.py", title="Events", icon=":material/event:"),
+        st.Page("pages/staff/dashboard.py", title="Dashboard", icon=":material/monitoring:", url_path="dashboard"),
     ]
+
+
+STAFF_URL_PATHS = frozenset({"staff", "staff_requests", "staff_events", "dashboard"})
+
+
+def page_layout(page: st.Page) -> str:
+    """Every staff page is wide (tables, side-by-side request); the runner's pages are centred."""
+    return "wide" if getattr(page, "url_path", "") in STAFF_URL_PATHS else "centered"
 
 
 def kiosk_navigation() -> st.Page:
@@ -70,16 +79,26 @@ def kiosk_navigation() -> st.Page:
 def visitor_navigation() -> st.Page:
     """The navigation for this visitor; call ``.run()`` on the result."""
     from kneeassess.ui.staff_gate import signed_in
+    from kneeassess.ui.visits import count_visit, note_source
 
     note_event()
+    note_source()
     if st.query_params.get("p") and not in_kiosk():
         from kneeassess.ui.account import current_profile
 
         current_profile()  # the private link opens the profile on whichever page it points at
     if in_kiosk():
-        return kiosk_navigation()
-    sign_in = st.Page("pages/staff/staff.py", title="Staff", icon=":material/badge:", url_path="staff",
-                      visibility="visible" if signed_in() else "hidden")
-    if signed_in():
-        return st.navigation({"Runner": runner_pages(), "Clinic": [sign_in, *staff_pages()]}, position="top")
-    return st.navigation([*runner_pages(), sign_in], position="top")
+        page = kiosk_navigation()
+    else:
+        sign_in = st.Page("pages/staff/staff.py", title="Staff", icon=":material/badge:", url_path="staff",
+                          visibility="visible" if signed_in() else "hidden")
+        links = [st.Page("pages/runner/reminder.py", title="Welcome back", url_path="reminder", visibility="hidden"),
+                 st.Page("pages/runner/unsubscribe.py", title="Stop reminders", url_path="unsubscribe",
+                         visibility="hidden")]
+        if signed_in():
+            page = st.navigation({"Runner": [*runner_pages(), *links], "Clinic": [sign_in, *staff_pages()]},
+                                 position="top")
+        else:
+            page = st.navigation([*runner_pages(), sign_in, *links], position="top")
+    count_visit(staff=page.url_path in STAFF_URL_PATHS or page.url_path == "unsubscribe" or signed_in() is not None)
+    return page

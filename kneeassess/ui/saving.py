@@ -10,6 +10,7 @@ from kneeassess.records import AssessmentKind, SavedAssessment
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
 from kneeassess.ui.navigation import EVENT_KEY
+from kneeassess.ui.reminder_ui import reminder_optin
 from kneeassess.ui.state import Screening
 
 
@@ -26,6 +27,8 @@ def save_box(s: Screening, a: Assessment) -> None:
         st.success("Saved to your profile.", icon=":material/check_circle:")
         if s.new_link:
             link_card(s.new_link)
+        if saved := account.current_profile():
+            reminder_optin(saved.id, account.link(), key="rm_save")
         if st.button("Go to my log", key="go_log"):
             st.switch_page("pages/runner/log.py")
         return

@@ -14,6 +14,7 @@ from kneeassess.storage import StorageError
 from kneeassess.ui import account
 from kneeassess.ui.navigation import EVENT_KEY
 from kneeassess.ui.state import Screening
+from kneeassess.ui.visits import current_source
 
 
 def current_assessment(s: Screening) -> Assessment | None:
@@ -36,5 +37,5 @@ def count_screening(s: Screening, a: Assessment) -> None:
     with contextlib.suppress(StorageError):  # on failure the figures miss one screening; the result is unaffected
         s.counted_id = events.record_screening(
             account.store(), triage=a.triage, top_weak_link=top.link if top else None,
-            event=st.session_state.get(EVENT_KEY)).id
+            event=st.session_state.get(EVENT_KEY), source=current_source()).id
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from kneeassess import staff_auth
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, client
 from kneeassess.ui.navigation import STAFF_KEY
 
 CLIENT_KEY = "kneeassess_client_key"
@@ -42,7 +42,12 @@ def uses_identity_provider() -> bool:
 
 
 def client_key() -> str:
-    """Who is trying, for the attempt limit: the browser session (an event's Wi-Fi shares one IP address)."""
+    """Who is trying, for the per-client attempt limit: the client's address, which a reload keeps (behind a trusted
+    proxy, from its X-Forwarded-For; see :func:`staff_auth.client_address`); the browser session only when the
+    address is unknown (a local run without a proxy) or KNEEASSESS_STAFF_LIMIT_BY=session."""
+    by_address = os.environ.get("KNEEASSESS_STAFF_LIMIT_BY", "address").strip().lower() != "session"
+    if by_address and (address := client.address()):
+        return f"address:{address}"
     if CLIENT_KEY not in st.session_state:
         st.session_state[CLIENT_KEY] = random_secrets.token_hex(16)
     key: str = st.session_state[CLIENT_KEY]

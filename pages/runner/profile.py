@@ -35,16 +35,19 @@ right.download_button("Download my data (CSV)", lambda: profiles.export_csv_zip(
                       "kneeassess-data.zip", mime="application/zip", width="stretch", on_click="ignore")
 
 st.subheader("Delete all my data")
-st.write("This deletes your profile, every check, run, pain rating and exercise session. It cannot be undone, "
-         "and your private link will stop working.")
+st.write("This deletes your profile, every check, run, pain rating and exercise session, and any free "
+         "consultation request you sent from it (the clinic will no longer see it: phone them if you still want "
+         "one). It cannot be undone, and your private link will stop working.")
 sure = st.checkbox("I understand, delete everything", key="confirm_delete")
 if st.button("Delete all my data", type="primary", disabled=not sure):
     try:
-        profiles.delete_profile(store, profile)
+        requests_erased = profiles.delete_profile(store, profile)
     except StorageError:
         st.error("Deleting failed: we could not reach the database. Nothing was deleted; please try again.")
         st.stop()
     account.drop_records(profile.id)
     account.forget()
     st.session_state.clear()
-    st.success("Your data has been deleted.")
+    st.success("Your data has been deleted" + (
+        f", with {requests_erased} consultation request{'s' if requests_erased != 1 else ''}." if requests_erased
+        else "."))

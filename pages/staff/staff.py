@@ -1,22 +1,41 @@
-"""Staff: sign in (the clinic's identity provider or the staff passcode), sign out, start a kiosk."""
+"""Staff: sign in (the clinic's identity provider or the staff passcode); then what needs doing now."""
+
+from datetime import timedelta
 
 import streamlit as st
 
+from kneeassess.ui import console
 from kneeassess.ui.staff_gate import sign_in_form, sign_out, signed_in
+from kneeassess.ui.text import show_plain
 
 st.title("Clinic staff")
 who = signed_in()
 if who is None:
     st.write("Sign in to see consultation requests and events.")
-    sign_in_form()
+    with st.columns([1, 1])[0]:
+        sign_in_form()
     st.stop()
 
-st.success(f"Signed in as {who}.")
-left, right = st.columns(2)
-if left.button("Consultation requests", type="primary", width="stretch"):
+top = st.columns([3, 1.2, 1.2, 1.2, 1], vertical_alignment="center")
+with top[0]:
+    show_plain(f"Signed in as {who}.")
+if top[1].button("All requests", type="primary", width="stretch", icon=":material/inbox:"):
     st.switch_page("pages/staff/staff_requests.py")
-if right.button("Events and kiosk", width="stretch"):
+if top[2].button("Events and kiosk", width="stretch", icon=":material/event:"):
     st.switch_page("pages/staff/staff_events.py")
-st.divider()
-if st.button("Sign out"):
+if top[3].button("Growth dashboard", width="stretch", icon=":material/monitoring:"):
+    st.switch_page("pages/staff/dashboard.py")
+if top[4].button("Sign out", width="stretch"):
     sign_out()
+
+
+@st.fragment(run_every=timedelta(seconds=15))
+def live_work() -> None:
+    """Redrawn every 15 s: counts and lists change as requests come in."""
+    if (clicked := console.work_today()) is not None:
+        console.open_request(clicked)
+        st.switch_page("pages/staff/staff_requests.py")
+    st.caption("Updated every 15 seconds.")
+
+
+live_work()

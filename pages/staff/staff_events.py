@@ -9,10 +9,9 @@ from kneeassess import events, profiles
 from kneeassess.ui import account
 from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
 from kneeassess.ui.staff_gate import require_staff
-from kneeassess.ui.text import plain
+from kneeassess.ui.text import show_plain
 
 require_staff()
-st.set_page_config(layout="wide")
 
 st.title("Events")
 store = account.store()
@@ -45,7 +44,7 @@ def live_figures() -> None:
         return
     today = [s for s in stats if s.day == date.today()]
     for s in today:
-        st.markdown(f"**Today: {plain(s.name)}**")
+        show_plain(s.name, "Today: ")
         cols = st.columns(3)
         cols[0].metric("Screenings", s.screenings)
         cols[1].metric("Took it home", s.took_home)

@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 NGINX = Path("/usr/sbin/nginx")
 TEMPLATE = ROOT / "deploy" / "nginx" / "kneeassess.conf.template"
 COOKIE = "kneeassess_route"
+FRAME_ANCESTORS = "'self' https://www.clinic.example"
 LOG_LINE = re.compile(r'^(?P<status>\d{3}) "(?P<request>[^"]*)" up=(?P<up>\S+) route=(?P<route>\S+)')
 
 MAIN_CONF = """
@@ -72,6 +73,7 @@ def start_nginx(tmp: Path, replica_a: str, replica_b: str) -> tuple[subprocess.P
     (tmp / "kneeassess.conf").write_text(render(TEMPLATE.read_text(), {
         "KNEEASSESS_LISTEN": f"127.0.0.1:{port}", "KNEEASSESS_SERVER_NAME": "127.0.0.1",
         "KNEEASSESS_REPLICA_1": replica_a, "KNEEASSESS_REPLICA_2": replica_b, "KNEEASSESS_TLS": str(tmp / "tls.conf"),
+        "KNEEASSESS_ACCESS_LOG": str(tmp / "access.log"), "KNEEASSESS_FRAME_ANCESTORS": FRAME_ANCESTORS,
     }))
     conf = tmp / "nginx.conf"
     conf.write_text(MAIN_CONF.format(tmp=tmp))
@@ -210,3 +212,29 @@ def test_a_runner_and_a_consultation_request_through_nginx_and_two_replicas(  # 
         assert any(e["request"].startswith("GET /media/") for e in mine) or replica == replica_b
     assert {e["up"] for e in log if e["up"] != "-"} == {replica_a, replica_b}
     assert "[emerg]" not in (tmp_path / "error.log").read_text()
+
+
+def test_the_proxy_log_keeps_no_private_link_and_the_headers_protect_it(  # issue 14 items 2 and 9
+    replicas: tuple[str, str], nginx_bin: Path, tmp_path: Path,
+) -> None:
+    proc, url = start_nginx(tmp_path, *replicas)
+    token = profiles.new_token()
+    try:
+        for path in (f"/?p={token}", f"/progress?p={token}&unit=km", f"/_stcore/health?p={token}"):
+            request = urllib.request.Request(url + path, headers={"Referer": f"{url}/log?p={token}"})
+            with urllib.request.urlopen(request, timeout=10) as resp:
+                headers = resp.headers
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Content-Security-Policy"] == f"frame-ancestors {FRAME_ANCESTORS}"
+        assert headers["X-Frame-Options"] == "SAMEORIGIN"
+        deadline = time.monotonic() + 5
+        while len(access_log(tmp_path)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    logged = (tmp_path / "access.log").read_text()
+    assert [e["request"] for e in access_log(tmp_path)][-3:] == [
+        "GET / HTTP/1.1", "GET /progress HTTP/1.1", "GET /_stcore/health HTTP/1.1"]
+    assert token not in logged, logged
+    assert "?p=" not in logged and "Referer" not in logged, logged

@@ -21,7 +21,7 @@ from kneeassess import events, leads
 from kneeassess.staff_auth import hash_passcode
 from kneeassess.storage import NotFound, open_store
 from tests.e2e.conftest import serve, wait_idle
-from tests.e2e.ui import keyed, no_app_error, pill, press, quick_screening, shoot_at, tick
+from tests.e2e.ui import keyed, no_app_error, pill, press, quick_screening, radio, shoot_at, tick
 
 DESKTOP = {"width": 1280, "height": 900}
 PASSCODE = "console-passcode-9"
@@ -108,6 +108,18 @@ def send_request(page: Page, name: str, email: str, days: tuple[str, ...] = (), 
     expect(page.get_by_text("Your request has reached ReSync Physiotherapy.", exact=False)).to_be_visible()
 
 
+def open_row(page: Page, name: str) -> None:
+    """Click the selection box of the request's row in the list (rows are 35 px high under a 35 px header)."""
+    table = page.locator('[class*="st-key-requests_"] [data-testid="stDataFrame"]')
+    names = [row.inner_text() for row in table.locator("tbody tr").all()]
+    (index,) = [i for i, text in enumerate(names) if name in text]
+    box = table.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 16, box["y"] + 35 * (index + 1) + 17)
+    wait_idle(page)
+    no_app_error(page)
+
+
 def stored(name: str) -> leads.Request:
     (request,) = [r for r in leads.list_requests(open_store(), search=name) if r.name == name]
     return request
@@ -126,7 +138,7 @@ def test_staff_pages_by_url_show_nothing_before_sign_in(desktop: Callable[[], Pa
             expect(page.get_by_role("heading", name=heading, exact=True)).to_have_count(0)
         expect(page.get_by_text(secret)).to_have_count(0)
         expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)
-        expect(page.get_by_role("button", name="Export CSV")).to_have_count(0)
+        expect(page.get_by_role("button", name="Export for a spreadsheet (CSV)")).to_have_count(0)
 
 
 def test_runner_books_and_staff_follow_it_up(desktop: Callable[[], Page], slug: str, artifacts: Path) -> None:
@@ -162,7 +174,7 @@ def test_runner_books_and_staff_follow_it_up(desktop: Callable[[], Page], slug: 
     press(page, "Sign in")
     wait_idle(page)
     expect(page.get_by_text("Signed in as Dana.")).to_be_visible()
-    press(page, "Consultation requests")
+    press(page, "All requests")
     wait_idle(page)
     main = page.locator('[data-testid="stMain"]')
     expect(main.get_by_role("heading", name="Consultation requests", exact=True)).to_be_visible()
@@ -175,17 +187,19 @@ def test_runner_books_and_staff_follow_it_up(desktop: Callable[[], Page], slug: 
     shoot_at(page, artifacts, "03-console-list", DESKTOP)
 
     # open it, mark it contacted with a note
-    choose(page, "console_open", f"#{first.id}")
-    expect(main.get_by_role("heading", name=f"Request #{first.id}: {RUNNER}")).to_be_visible()
-    email = main.get_by_role("link", name=f"ann-{RUN}@example.com")
+    open_row(page, RUNNER)
+    expect(main.get_by_role("heading", name=f"Request #{first.id}", exact=True)).to_be_visible()
+    expect(main.get_by_test_id("stText").filter(has_text=f"Name: {RUNNER}")).to_be_visible()
+    expect(main.get_by_text(f"Email: ann-{RUN}@example.com")).to_be_visible()
+    email = main.get_by_role("link", name="Write an email")
     expect(email).to_have_attribute("href", f"mailto:ann-{RUN}@example.com")
     expect(main.get_by_text("Prefers: Tuesday after 5 pm")).to_be_visible()
-    choose(page, f"st_{first.id}", "Contacted")
-    type_into(page, f"note_{first.id}", "Rang her, booked Thursday 6 pm")
+    radio(page, f"status_{first.id}_to", "Contacted")
+    type_into(page, f"status_{first.id}_note", "Rang her, booked Thursday 6 pm")
     press(page, "Save")
     wait_idle(page)
     no_app_error(page)
-    expect(main.get_by_text("status Contacted", exact=False)).to_be_visible()
+    expect(main.get_by_text(f"Request #{first.id}: saved (Contacted).")).to_be_visible()
     expect(main.get_by_text("Dana · New → Contacted", exact=False)).to_be_visible()
     expect(main.get_by_test_id("stText").filter(has_text="Rang her, booked Thursday 6 pm")).to_be_visible()
     assert leads.get_request(open_store(), first.id).status == "contacted"
@@ -193,23 +207,24 @@ def test_runner_books_and_staff_follow_it_up(desktop: Callable[[], Page], slug: 
 
     # the CSV export: what the list shows, formulas made harmless
     with page.expect_download() as download:
-        press(page, "Export CSV")
+        press(page, "Export for a spreadsheet (CSV)")
     assert download.value.suggested_filename == "consultation-requests.csv"
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig")))}
-    assert set(rows) == {str(first.id), str(formula.id), str(markup.id)}
-    assert rows[str(first.id)]["name"] == RUNNER
-    assert rows[str(first.id)]["status"] == "contacted"
-    assert "Rang her, booked Thursday 6 pm" in rows[str(first.id)]["notes"]
-    assert rows[str(first.id)]["event"] == slug
-    assert rows[str(formula.id)]["name"] == "'" + FORMULA  # a spreadsheet shows it, does not run it
-    assert rows[str(markup.id)]["name"] == SCRIPT
+    rows = {r["Email"]: r for r in csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig")))}
+    assert set(rows) == {first.email, formula.email, markup.email}
+    assert rows[first.email]["Name"] == RUNNER
+    assert rows[first.email]["Status"] == "Contacted"
+    assert "Rang her, booked Thursday 6 pm" in rows[first.email]["Notes"]
+    assert rows[first.email]["Event"] == slug
+    assert rows[formula.email]["Name"] == "'" + FORMULA  # a spreadsheet shows it, does not run it
+    assert rows[markup.email]["Name"] == SCRIPT
 
     # markup typed by a person shows as text in the console
-    choose(page, "console_open", f"#{markup.id}")
-    expect(main.get_by_role("heading", name=f"Request #{markup.id}: {SCRIPT}")).to_be_visible()
+    open_row(page, SCRIPT)
+    expect(main.get_by_role("heading", name=f"Request #{markup.id}", exact=True)).to_be_visible()
+    expect(main.get_by_test_id("stText").filter(has_text=f"Name: {SCRIPT}")).to_have_count(1)
     expect(main.get_by_text(f"Prefers: Monday {IMG}")).to_be_visible()
     expect(main.get_by_text(MARKDOWN, exact=False)).to_be_visible()
-    expect(main.get_by_test_id("stText").filter(has_text=SCRIPT)).to_have_count(1)  # the message, as typed
+    expect(main.get_by_test_id("stText").filter(has_text=SCRIPT)).to_have_count(2)  # the name and the message
     expect(page.locator('a[href^="javascript"]')).to_have_count(0)
     expect(page.locator('img[src="x"]')).to_have_count(0)
     expect(main.locator("strong, b").filter(has_text=re.compile(r"^bold$"))).to_have_count(0)
@@ -217,7 +232,7 @@ def test_runner_books_and_staff_follow_it_up(desktop: Callable[[], Page], slug: 
     shoot_at(page, artifacts, "05-console-markup-as-text", DESKTOP)
 
     # erase the first runner on request
-    choose(page, "console_open", f"#{first.id}")
+    open_row(page, RUNNER)
     main.locator('[data-testid="stExpander"] summary', has_text="Erase this person").click()
     erase = page.get_by_role("button", name="Erase", exact=True)
     expect(erase).to_be_disabled()
@@ -225,14 +240,11 @@ def test_runner_books_and_staff_follow_it_up(desktop: Callable[[], Page], slug: 
     press(page, "Erase")
     wait_idle(page)
     no_app_error(page)
-    expect(main.get_by_text("Erased:", exact=False)).to_be_visible()
+    expect(main.get_by_text("Erased 1 request(s)", exact=False)).to_be_visible()
     expect(main.get_by_text("2 requests · 2 new", exact=False)).to_be_visible()
     expect(table.locator("tr", has_text=RUNNER)).to_have_count(0)
-    expect(main.get_by_role("heading", name=re.compile(rf"^Request #{first.id}:"))).to_have_count(0)
-    open_options(keyed(page, "console_open").get_by_role("combobox"))
-    expect(page.get_by_role("option", name=f"#{first.id}", exact=True)).to_have_count(0)
-    expect(page.get_by_role("option", name=f"#{formula.id}", exact=True)).to_have_count(1)
-    page.keyboard.press("Escape")
+    expect(main.get_by_role("heading", name=re.compile(rf"^Request #{first.id}$"))).to_have_count(0)
+    expect(main.get_by_text("Click a request in the list to open it here.")).to_be_visible()
     with pytest.raises(NotFound):
         leads.get_request(open_store(), first.id)
     shoot_at(page, artifacts, "06-console-erased", DESKTOP)

@@ -67,3 +67,29 @@ def strides(base: float = 3.0, fast: float = 4.0, n: int = 6, length: int = 15, 
         at += length + gap
     assert at <= total
     return speeds
+
+
+def strava_csv(n: int, every: timedelta = timedelta(hours=4), km: float = 5.0) -> bytes:
+    """An activities.csv in Strava's own format (the fixture's header and first row as the template) with ``n``
+    distinct runs, one every ``every``, none linked to an activity file."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(read("strava-export-activities.csv").decode("utf-8"), newline="")))
+    header, template = rows[0], rows[1]
+    col = {name: header.index(name) for name in ("Activity ID", "Activity Date", "Filename")}
+    km_col, metres_col = [i for i, name in enumerate(header) if name == "Distance"]
+    start = datetime(2026, 8, 1, 6, 0, tzinfo=UTC)
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(header)
+    for i in range(n):
+        row = list(template)
+        when = start - every * i
+        row[col["Activity ID"]] = str(10_000_000_000 + i)
+        row[col["Activity Date"]] = when.strftime("%b %-d, %Y, %-I:%M:%S %p")
+        distance = km + (i % 7) * 0.5
+        row[km_col], row[metres_col] = f"{distance:.2f}", f"{distance * 1000:.1f}"
+        row[col["Filename"]] = ""
+        out.writerow(row)
+    return buf.getvalue().encode("utf-8")

@@ -52,7 +52,7 @@ def test_a_request_is_stored_with_one_outbox_row_per_channel(store: SqlStore, st
     history = leads.delivery_history(store, saved.id)
     assert [(o.channel, o.status, o.attempts, o.next_attempt_at) for o in history] == [
         ("webhook", "pending", 0, T0), ("email", "pending", 0, T0)]
-    assert count(store_url, "rate_events") == 3  # session, email, phone: hashes only
+    assert count(store_url, "rate_events") == 4  # session, email, phone, everyone: hashes only
     engine = make_engine(store_url)
     with engine.connect() as conn:
         keys = conn.execute(sa.text("SELECT key_hash FROM rate_events")).scalars().all()
@@ -166,19 +166,20 @@ def test_status_workflow_with_notes(store: SqlStore):
     assert r.status == "contacted" and r.updated_at == later
     r = leads.set_status(store, r.id, "booked", "", "Kim", now=later + timedelta(hours=1))
     r = leads.add_note(store, r.id, "Prefers mornings", "Lee", now=later + timedelta(hours=2))
-    r = leads.set_status(store, r.id, "no_show", "Did not come", "Lee", now=later + timedelta(days=3))
+    r = leads.set_status(store, r.id, "not_booked", "Did not come", "Lee", reason="no_show",
+                         now=later + timedelta(days=3))
     stored = leads.get_request(store, r.id)
-    assert stored.status == "no_show" and stored == r
+    assert stored.status == "not_booked" and stored.not_booked_reason == "no_show" and stored == r
     assert [(n.staff, n.status_from, n.status_to, n.text) for n in stored.notes] == [
         ("Kim", "new", "contacted", "Left a voicemail"),
         ("Kim", "contacted", "booked", ""),
         ("Lee", None, None, "Prefers mornings"),
-        ("Lee", "booked", "no_show", "Did not come"),
+        ("Lee", "booked", "not_booked", "Booked but did not come. Did not come"),
     ]
     with pytest.raises(InvalidStatus):
         leads.set_status(store, r.id, "done", "", "Kim")
     with pytest.raises(InvalidStatus):
-        leads.set_status(store, r.id, "new", "", "Kim")  # no_show → new is not a step of the workflow
+        leads.set_status(store, r.id, "new", "", "Kim")  # not_booked → new is not a step of the workflow
     assert leads.get_request(store, r.id) == stored  # nothing written by the refused changes
     with pytest.raises(NotFound):
         leads.set_status(store, 999_999, "contacted", "", "Kim")
@@ -205,7 +206,12 @@ def test_erase_person(store: SqlStore, store_url: str):
     (entry,) = store.list_audit()
     assert entry.action == "erase" and entry.staff == "Kim" and entry.at == T0 + timedelta(days=5)
     assert entry.details["requests"] == 3 and entry.details["linked_profiles"] == 1
-    assert set(entry.details) == {"requests", "outbox", "delivery_attempts", "rate_events", "linked_profiles"}
+    assert set(entry.details) == {"requests", "outbox", "delivery_attempts", "rate_events", "linked_profiles",
+                                  "status_history_anonymised", "reminder_consents", "reminders", "suppressed"}
+    # the funnel still counts the erased requests, but nothing points at them any more
+    steps = store.status_changes_between(T0 - timedelta(days=1), T0 + timedelta(days=30))
+    assert len(steps) == 4 and len({s.lead_key for s in steps}) == 4
+    assert {s.request_id for s in steps} == {None, someone_else.id}
     assert all(isinstance(v, int) for v in entry.details.values())  # counts only: no ids, names or contacts
     text = json.dumps(entry.model_dump(mode="json")).lower()
     for personal in ("ann", "example.org", "7400", profile.id):

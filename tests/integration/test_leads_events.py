@@ -79,7 +79,7 @@ def test_event_stats(store: SqlStore):
     parkrun = stats["parkrun"]
     assert (parkrun.screenings, parkrun.requests, parkrun.conversion) == (4, 2, 0.5)
     assert parkrun.weak_links == {"foot": 1, "hamstring": 0, "hip": 2, "none": 1}
-    assert parkrun.triage == {"self_care": 2, "see_clinician": 1, "urgent": 1}
+    assert parkrun.triage == {"self_care": 2, "see_clinician": 1, "see_clinician_soon": 0, "urgent": 1}
     club = stats["club-night"]
     assert (club.screenings, club.requests, club.conversion) == (1, 0, 0.0)
     expo = stats["expo"]

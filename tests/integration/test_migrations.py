@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -18,6 +20,8 @@ from tests.conftest import ROOT
 TABLES = {
     "profiles", "assessments", "runs", "checkins", "exercise_sessions",  # 0001
     "requests", "outbox", "delivery_attempts", "events", "screenings", "rate_events", "login_failures", "audit",  # 0002
+    "visits", "status_history",  # 0005
+    "reminder_consents", "reminders", "email_suppressions", "reminder_counts",  # 0006
 }
 
 
@@ -97,3 +101,36 @@ def test_threads_opening_stores_at_once(store_url: str):
         store.close()
     assert errors == []
     assert tables(store_url) == TABLES
+
+
+def test_0005_renames_old_statuses_and_dates_their_history(store_url: str):
+    """Requests made before outcome tracking: closed / no_show become not_booked (with a reason), and their
+    arrival and recorded status changes become dated steps of the funnel."""
+    upgrade(store_url, "0004")
+    engine = make_engine(store_url)
+    at = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+    notes = [{"at": "2025-03-02T10:00:00Z", "staff": "Kim", "text": "", "status_from": "new", "status_to": "booked"},
+             {"at": "2025-03-09T10:00:00Z", "staff": "Kim", "text": "", "status_from": "booked",
+              "status_to": "no_show"}]
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO requests (created_at, updated_at, status, name, preferred_days, preferred_time, message,"
+                " consent_contact, consent_marketing, consent_assessment, event, notes) VALUES (:at, :at, 'no_show',"
+                " 'Ann', '[]', '', '', true, false, false, 'parkrun-a', :notes)"
+            ), {"at": at if engine.dialect.name != "sqlite" else at.replace(tzinfo=None), "notes": json.dumps(notes)})
+    finally:
+        engine.dispose()
+    store = SqlStore(store_url)  # migrates to head
+    try:
+        (request,) = store.list_requests()
+        assert request.status == "not_booked" and request.not_booked_reason == "no_show"
+        steps = store.status_history(request.id)
+        assert [(s.status_from, s.status_to, s.reason, s.at) for s in steps] == [
+            (None, "new", None, at),
+            ("new", "booked", None, datetime(2025, 3, 2, 10, 0, tzinfo=UTC)),
+            ("booked", "not_booked", "no_show", datetime(2025, 3, 9, 10, 0, tzinfo=UTC)),
+        ]
+        assert {s.event for s in steps} == {"parkrun-a"} and len({s.lead_key for s in steps}) == 1
+    finally:
+        store.close()

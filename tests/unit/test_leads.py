@@ -7,6 +7,7 @@ import io
 import json
 import random
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -142,22 +143,40 @@ def rows(data: bytes) -> list[dict[str, str]]:
 def test_export_csv_neutralises_formulas(evil: str):
     req = stored(name=evil, message=evil, preferred_time=evil,
                  notes=[StaffNote(at=datetime(2025, 3, 2, tzinfo=UTC), staff="=staff", text="x")])
-    row = rows(export_csv([req]))[0]
-    for column in ("name", "message", "preferred_time"):
+    row = rows(export_csv([req], tz=UTC))[0]
+    for column in ("Name", "Message", "Preferred times"):
         assert row[column] == "'" + evil, column
 
 
-def test_export_csv_columns_and_values():
-    req = stored(event="riverside-parkrun", consent_assessment=True, assessment={"triage": "self_care"},
-                 notes=[StaffNote(at=datetime(2025, 3, 2, 10, 0, tzinfo=UTC), staff="Kim", text="left a message",
+def test_export_csv_opens_in_a_spreadsheet_as_is():
+    """Human column names and statuses, local times to the minute, the assessment as words, no internal ids."""
+    assessment = {"triage": "see_clinician", "phase": None, "akps": 71,
+                  "weak_links": [{"link": "hip", "score": 72, "level": "likely"},
+                                 {"link": "foot", "score": 20, "level": "unlikely"}]}
+    req = stored(event="riverside-parkrun", utm_source="newsletter", consent_assessment=True, assessment=assessment,
+                 profile_id="a" * 32, status="not_booked", not_booked_reason="went_elsewhere",
+                 created_at=datetime(2025, 7, 1, 9, 30, 12, 345678, tzinfo=UTC),
+                 notes=[StaffNote(at=datetime(2025, 7, 2, 10, 0, tzinfo=UTC), staff="Kim", text="left a message",
                                   status_from="new", status_to="contacted")])
-    (row,) = rows(export_csv([req]))
+    (row,) = rows(export_csv([req], tz=ZoneInfo("Europe/London")))
     assert list(row) == leads.CSV_COLUMNS
-    assert row["name"] == "Ann" and row["phone"] == "'+447400123456"  # a leading + is neutralised too
-    assert row["consent_contact"] == "yes" and row["consent_marketing"] == "no"
-    assert json.loads(row["assessment"]) == {"triage": "self_care"}
-    assert row["notes"] == "2025-03-02 10:00 Kim: [new → contacted] left a message"
+    assert "id" not in row and "profile_id" not in row and "a" * 32 not in row.values()
+    assert row["Received"] == "2025-07-01 10:30"  # British summer time, to the minute
+    assert row["Status"] == "Not booked" and row["Reason not booked"] == "Went elsewhere"
+    assert row["Name"] == "Ann" and row["Phone"] == "'+447400123456"  # a leading + is neutralised too
+    assert row["May contact"] == "yes" and row["Marketing"] == "no" and row["Assessment attached"] == "yes"
+    assert row["Triage"] == "see clinician" and row["Kujala score"] == "71/100"
+    assert row["Weak links"] == "hip 72/100 (likely), foot 20/100 (unlikely)"
+    assert row["Event"] == "riverside-parkrun" and row["Source"] == "newsletter"
+    assert row["Notes"] == "2025-07-02 11:00 Kim: [New → Contacted] left a message"
     assert rows(export_csv([])) == []
+
+
+def test_working_days_skip_weekends():
+    friday_4pm = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)
+    assert leads.working_days_between(friday_4pm, friday_4pm + timedelta(days=3)) == pytest.approx(1.0)  # Mon 4pm
+    assert leads.working_days_between(friday_4pm, friday_4pm + timedelta(days=2)) == pytest.approx(8 / 24)
+    assert leads.working_days_between(friday_4pm, friday_4pm) == 0
 
 
 def test_backoff_doubles_with_jitter_and_is_capped_at_an_hour():

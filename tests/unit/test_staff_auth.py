@@ -27,6 +27,12 @@ class FakeStore:
         times = [at for k, at in self.failures if (key_hash is None or k == key_hash) and at >= since]
         return sorted(times, reverse=True)[:limit]
 
+    def count_login_attempt(self, key_hash, at, since, per_key, overall, lock):  # noqa: ANN001, ANN201
+        until = lock(self.login_failures(key_hash, since, per_key), self.login_failures(None, since, overall))
+        if until is None:
+            self.add_login_failure(key_hash, at)
+        return until
+
     def clear_login_failures(self, key_hash: str) -> None:
         self.failures = [(k, at) for k, at in self.failures if k != key_hash]
 
