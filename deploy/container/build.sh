@@ -33,6 +33,13 @@ if [ -n "$HOST_CA" ]; then
   chmod -R a+rX "$CONF"
   MOUNTS+=(--volume "$CONF:/root/.config/pip:ro")
 fi
+OLD="$(podman image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)"
 podman build --isolation chroot --format docker --layers \
   --build-arg BASE="$BASE" --build-arg PIP_CACHE=on "${MOUNTS[@]}" \
   -t "$IMAGE" .
+# The image this tag pointed to before goes (unless a container still uses it); the layers of the new one stay
+# as the next build's cache.
+NEW="$(podman image inspect --format '{{.Id}}' "$IMAGE")"
+if [ -n "$OLD" ] && [ "$OLD" != "$NEW" ]; then
+  podman rmi "$OLD" >/dev/null 2>&1 || true
+fi
