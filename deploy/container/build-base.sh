@@ -26,5 +26,5 @@ debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates "${
 rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/* "$ROOTFS"/usr/share/doc/* \
        "$ROOTFS"/usr/share/man/* "$ROOTFS"/usr/share/info/* "$ROOTFS"/var/log/*.log
 echo "[base] importing as $IMAGE"
-tar --numeric-owner -C "$ROOTFS" -c . | podman import --change 'CMD ["/bin/bash"]' - "$IMAGE" >/dev/null
+tar --numeric-owner -C "$ROOTFS" -c . | podman import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' --change 'CMD ["/bin/bash"]' - "$IMAGE" >/dev/null
 podman image ls "$IMAGE"
