@@ -27,14 +27,18 @@ ARG PIP_CACHE=off
 
 WORKDIR /app
 
-# Install steps (the same as `python3 dev.py app` makes in .venv): dependencies first, from pyproject.toml alone,
-# so this layer is rebuilt only when they change; then the app itself, in place.
-COPY pyproject.toml ./
+# Install steps (the same two as `python3 dev.py` makes in .venv): the dependencies from pyproject.toml, then
+# mediapipe (the movement check) with --no-deps from requirements-nodeps.txt: its metadata pins protobuf<5, which
+# Streamlit contradicts; what its imports need is in pyproject.toml (README, "Dependencies and why"). From these two
+# files alone, so this layer is rebuilt only when they change; then the app itself, in place.
+COPY pyproject.toml requirements-nodeps.txt ./
 RUN NO_CACHE=$([ "$PIP_CACHE" = on ] || echo --no-cache-dir) \
     && python3 -m venv /opt/venv \
     && python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
     && pip install $NO_CACHE -r /tmp/requirements.txt \
+    && pip install $NO_CACHE --no-deps -r requirements-nodeps.txt \
+    && python -c "from mediapipe.python.solutions import pose" \
     && rm /tmp/requirements.txt
 
 # The app. kneeassess finds data/, app.py and var/ beside its own folder, so it is installed in place (-e):

@@ -22,6 +22,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".kneeassess-installed"
+NODEPS = ROOT / "requirements-nodeps.txt"  # mediapipe==0.10.14 without its metadata's protobuf<5 pin (README)
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -30,11 +31,15 @@ def say(msg: str) -> None:
 
 
 def _stamp(extras: str) -> str:
-    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest() + ":" + extras
+    files = (ROOT / "pyproject.toml").read_bytes() + NODEPS.read_bytes()
+    return hashlib.sha256(files).hexdigest() + ":" + extras
 
 
 def ensure_env(extras: str) -> None:
-    """Create .venv and install the project (with ``extras``) when pyproject.toml has changed."""
+    """Create .venv and install the project (with ``extras``) when pyproject.toml or requirements-nodeps.txt changed.
+
+    Two steps: the project with its dependencies, then requirements-nodeps.txt with ``--no-deps`` (mediapipe, whose
+    metadata pins protobuf<5 while Streamlit needs >=5.26.1; what its imports need is in pyproject.toml)."""
     if not PY.exists():
         say("creating .venv")
         venv.create(VENV, with_pip=True)
@@ -46,6 +51,7 @@ def ensure_env(extras: str) -> None:
     target = f".[{extras}]" if extras else "."
     subprocess.run([PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     subprocess.run([PY, "-m", "pip", "install", "--quiet", "-e", target], check=True, cwd=ROOT)
+    subprocess.run([PY, "-m", "pip", "install", "--quiet", "--no-deps", "-r", NODEPS], check=True, cwd=ROOT)
     STAMP.write_text(want)
 
 
@@ -57,8 +63,9 @@ def theme_flags() -> list[str]:
 
 
 def ensure_test_tools() -> None:
-    """Debian's Chromium (browser tests) and poppler-utils (PDF pages to PNG); apt-get installs them as root."""
-    tools = (("chromium", CHROMIUM), ("poppler-utils", "pdftoppm"), ("nginx", "/usr/sbin/nginx"))
+    """Debian's Chromium (browser tests), poppler-utils (PDF pages to PNG), nginx and npm (axe-core for the
+    accessibility checks); apt-get installs them as root."""
+    tools = (("chromium", CHROMIUM), ("poppler-utils", "pdftoppm"), ("nginx", "/usr/sbin/nginx"), ("npm", "npm"))
     missing = [pkg for pkg, path in tools
                if not (Path(path).exists() or shutil.which(path))]
     if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -67,6 +74,12 @@ def ensure_test_tools() -> None:
         subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=False)
     if not Path(CHROMIUM).exists():
         say(f"{CHROMIUM} not found: browser tests will be skipped (install Debian's 'chromium' package)")
+    axe = ROOT / "tests" / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
+    if shutil.which("npm") and not axe.exists():
+        say("installing axe-core (pinned in tests/e2e/package-lock.json) for the accessibility checks")
+        subprocess.run(["npm", "ci", "--prefix", str(ROOT / "tests" / "e2e"), "--no-audit", "--no-fund"], check=False)
+    if not axe.exists():
+        say("axe-core not found: the accessibility checks will fail (install npm, then `npm ci --prefix tests/e2e`)")
     if not shutil.which("pdftoppm"):
         say("pdftoppm not found: the PDF rendering test will be skipped (install 'poppler-utils')")
 

@@ -6,7 +6,8 @@
 
 Parts: server (AppTest rerun time of every page), clicks (Chromium, one user), load (10 and 25 sessions),
 protocol (10, 25 and 50 sessions as protocol-level clients: Streamlit's WebSocket protocol without a browser, the
-server alone), storage (20 writers, SQLite and PostgreSQL), profile (pyinstrument text reports in bench/profiles/).
+server alone), storage (20 writers, SQLite and PostgreSQL), profile (pyinstrument text reports in bench/profiles/),
+movement (a 15 s 1080p squat video measured, and another session's clicks meanwhile; bench/movement.py).
 The served parts (clicks, load, protocol) run with the app's Streamlit configuration as it is;
 ``--variants as-is,gc-on`` runs them again with ``--runner.postScriptGC true`` (Streamlit's default, which the app's
 configuration switches off).
@@ -29,7 +30,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("server", "clicks", "load", "protocol", "storage", "profile")
+PARTS = ("server", "clicks", "load", "protocol", "storage", "profile", "movement")
 GC_ON = ("--runner.postScriptGC", "true")  # Streamlit's default, switched off in .streamlit/config.toml
 GC_ON_LABEL = " (runner.postScriptGC=true, Streamlit's default)"
 
@@ -139,6 +140,13 @@ def _run(parts: list[str], args: argparse.Namespace, var_dir: Path, log_dir: Pat
         results["profile"] = profile.run(seeded.token, runs=5 if quick else 10)
         for label, path in results["profile"]["files"].items():
             print(f"  {label}: {path}", flush=True)
+
+    if "movement" in parts:
+        from bench import movement
+
+        say("part 6: the movement check (15 s 1080p video) and its effect on another session's clicks")
+        results["movement"] = movement.run(runs=1 if quick else 3)
+        print(results["movement"]["table"], flush=True)
 
     results["duration_s"] = time.perf_counter() - began
     results["machine"]["load average at the end (1, 5, 15 min)"] = common.load_average()

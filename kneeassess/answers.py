@@ -10,30 +10,32 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic_core import ErrorDetails
 
 from kneeassess.content import Question, questionnaire
+from kneeassess.errors import FieldProblems, Problem, problems_from, sentence
 
 KM_PER_MILE = 1.609344
 
 
-class AnswerProblem(BaseModel):
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+class AnswerProblem(Problem):
+    """A problem with one answer, worded for the CLI ("must be ..."); :meth:`message_for_people` for screens."""
 
     def message_for_people(self) -> str:
         """The message as shown next to a field on screen."""
         if self.message == "is required":
             return "Please answer this question."
-        return self.message[:1].upper() + self.message[1:] + "."
+        return sentence(self.message)
 
 
-class InvalidAnswers(ValueError):
-    def __init__(self, problems: list[AnswerProblem]):
-        super().__init__("; ".join(map(str, problems)))
-        self.problems = problems
+class InvalidAnswers(FieldProblems):
+    """The answers have problems: ``problems`` maps each answer id to its first message as shown on screen;
+    ``items`` lists every problem (the CLI prints one line each)."""
+
+    def __init__(self, items: list[AnswerProblem]):
+        super().__init__(FieldProblems.of(Problem(p.field, p.message_for_people()) for p in items))
+        self.items = items
+        self.args = ("; ".join(map(str, items)),)
 
 
 def _field_type(q: Question) -> Any:
@@ -103,33 +105,20 @@ def answers_model() -> type[BaseModel]:
     return create_model("Answers", __base__=_AnswersBase, **fields)
 
 
+def _message(e: ErrorDetails) -> str:
+    if e["type"] == "extra_forbidden":
+        return "is not a question of this questionnaire"
+    if e["type"] == "literal_error":
+        return e["msg"].replace("Input should be", "must be one of")
+    return e["msg"].replace("Input should be", "must be")
+
+
 def _problems(exc: ValidationError) -> list[AnswerProblem]:
-    out = []
-    for e in exc.errors():
-        if e["loc"]:
-            field = str(e["loc"][0])
-            if e["type"] == "extra_forbidden":
-                msg = "is not a question of this questionnaire"
-            elif e["type"] == "literal_error":
-                msg = e["msg"].replace("Input should be", "must be one of")
-            else:
-                msg = e["msg"].replace("Input should be", "must be")
-            out.append(AnswerProblem(field=field, message=msg))
-        else:  # model-level: our own lines "field: message", or "answers must be an object"
-            text = str(e["ctx"]["error"]) if "ctx" in e and "error" in e["ctx"] else e["msg"]
-            for line in text.splitlines():
-                field, _, msg = line.partition(": ")
-                if msg:
-                    out.append(AnswerProblem(field=field, message=msg))
-                else:
-                    out.append(AnswerProblem(field="(answers)", message=line))
-    # one line per field and problem, stable order
-    seen, unique = set(), []
-    for p in out:
-        if (p.field, p.message) not in seen:
-            seen.add((p.field, p.message))
-            unique.append(p)
-    return unique
+    """One line per field and problem, in a stable order; model-level lines "field: message" are split, and
+    "answers must be an object" is about "(answers)"."""
+    found = problems_from(exc, message=_message, split_model_lines=True,
+                          where=lambda e: str(e["loc"][0]) if e["loc"] else "(answers)")
+    return [AnswerProblem(p.field, p.message, p.kind) for p in found]
 
 
 def missing_required(raw: dict[str, Any]) -> list[AnswerProblem]:
@@ -140,7 +129,7 @@ def missing_required(raw: dict[str, Any]) -> list[AnswerProblem]:
             continue
         if q.ask_when and not all(raw.get(k) in allowed for k, allowed in q.ask_when.items()):
             continue
-        out += [AnswerProblem(field=a, message="is required") for a in q.answer_ids if raw.get(a) is None]
+        out += [AnswerProblem(a, "is required") for a in q.answer_ids if raw.get(a) is None]
     return out
 
 
@@ -155,9 +144,9 @@ def multi_problems(raw: dict[str, Any]) -> list[AnswerProblem]:
             if not isinstance(chosen, list):
                 continue
             if q.exclusive in chosen and len(chosen) > 1:
-                out.append(AnswerProblem(field=aid, message=f"'{q.exclusive}' cannot be combined with other choices"))
+                out.append(AnswerProblem(aid, f"'{q.exclusive}' cannot be combined with other choices"))
             if len(set(map(str, chosen))) != len(chosen):
-                out.append(AnswerProblem(field=aid, message="a choice is listed twice"))
+                out.append(AnswerProblem(aid, "a choice is listed twice"))
     return out
 
 
@@ -174,7 +163,7 @@ def check(raw: dict[str, Any], only: set[str] | None = None) -> list[AnswerProbl
 def validate_answers(raw: Any) -> dict[str, Any]:
     """Return the answers with skipped (None) items dropped, or raise :class:`InvalidAnswers`."""
     if not isinstance(raw, dict):
-        raise InvalidAnswers([AnswerProblem(field="(answers)", message="must be a JSON object of id -> value")])
+        raise InvalidAnswers([AnswerProblem("(answers)", "must be a JSON object of id -> value")])
     problems = check(raw)
     if problems:
         raise InvalidAnswers(problems)

@@ -23,9 +23,11 @@ def weekly_km_figure(weekly_km: list[float | None], primary: str, unit: str = "k
         mean = sum(earlier) / 3
         shapes.append(dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=mean, y1=mean,
                            line=dict(dash="dot", color="#52606d")))
-        notes.append(dict(text=f"average of the 3 weeks before: {mean:.1f} {unit}", showarrow=False,
-                          xref="x domain", x=1, xanchor="right", yref="y", y=mean, yanchor="top", font=dict(size=11)))
-    return _figure([bars], height=260, yaxis_title=unit, yaxis_range=[0, max(values + [1]) * 1.25],
+        # the label sits above the plot (a key to the dotted line), never over the bars or their numbers
+        notes.append(dict(text=f"┈ average of the 3 weeks before: {mean:.1f} {unit}", showarrow=False,
+                          xref="paper", x=1, xanchor="right", yref="paper", y=1.02, yanchor="bottom",
+                          font=dict(size=12, color="#3e4652")))
+    return _figure([bars], height=280, yaxis_title=unit, yaxis_range=[0, max(values + [1]) * 1.25],
                    xaxis_tickangle=0, showlegend=False, shapes=shapes, annotations=notes)
 
 
@@ -146,12 +148,49 @@ def self_tests_figure(rows: list[tuple[str, str, float | None, float | None, flo
     ], height=340, barmode="group", yaxis=dict(rangemode="tozero"))
 
 
-def link_scores_figure(days: Sequence[date], scores: Mapping[str, Sequence[int | None]]) -> go.Figure:
-    symbols = {"foot": "circle", "hamstring": "diamond", "hip": "square"}
-    return _figure([dict(type="scatter", x=days, y=ys, name=link, mode="lines+markers", marker_symbol=symbols[link],
-                         line_color=LINK_COLOURS[link]) for link, ys in scores.items()],
+def link_scores_figure(days: Sequence[date], scores: Mapping[str, Sequence[int | None]],
+                       names: Mapping[str, str] | None = None) -> go.Figure:
+    """One line per link, named in words (``names``). Equal scores stay visible: the markers are nested (a large
+    open circle, a middle open diamond, a small filled square) and the lines dashed differently."""
+    symbols = {"foot": "circle-open", "hamstring": "diamond-open", "hip": "square"}
+    sizes = {"foot": 18, "hamstring": 12, "hip": 7}
+    dashes = {"foot": "solid", "hamstring": "dash", "hip": "dot"}
+    names = names or {}
+    return _figure([dict(type="scatter", x=days, y=ys, name=names.get(link, link), mode="lines+markers",
+                         marker=dict(symbol=symbols[link], size=sizes[link], line=dict(width=2)),
+                         line=dict(color=LINK_COLOURS[link], dash=dashes[link]))
+                    for link, ys in scores.items()],
                    yaxis=dict(range=[0, 100], title="score /100"), xaxis=_days_axis(days),
                    **_bands([(60, 100, "#fde2e0", "likely", "top left"), (30, 60, "#fff3d6", "possible", "top left")]))
+
+
+def movement_reps_figure(reps: dict[str, list[float]], threshold: float) -> go.Figure:
+    """The movement check: each leg's FPPA (degrees, + = knee inwards) per repetition, with the usual upper figure."""
+    styles = {"left": dict(color="#52606d", dash="dot"), "right": dict(color="#0f6e6e")}
+    symbols = {"left": "square", "right": "circle"}
+    traces: list[dict[str, Any]] = [
+        dict(type="scatter", x=list(range(1, len(v) + 1)), y=v, mode="lines+markers", name=f"{side.capitalize()} leg",
+             line=styles.get(side, {}), marker_symbol=symbols.get(side, "circle"),
+             hovertemplate=f"{side} leg, squat %{{x}}: %{{y:.0f}}°<extra></extra>")
+        for side, v in reps.items()
+    ]
+    n = max([len(v) for v in reps.values()] + [1])
+    traces.append(dict(type="scatter", x=[0.8, n + 0.2], y=[threshold, threshold], mode="lines", hoverinfo="skip",
+                       name=f"usual up to {threshold:g}° (a starting point)", line=dict(color="#b45309", dash="dash")))
+    return _figure(traces, height=260, xaxis=dict(title="squat", dtick=1), yaxis=dict(title="knee inwards, °"))
+
+
+def movement_history_figure(
+    days: Sequence[date], left: Sequence[float | None], right: Sequence[float | None], sdd: float
+) -> go.Figure:
+    """Repeated movement checks: each leg's FPPA over time (changes under ``sdd`` are measurement error)."""
+    return _figure([
+        dict(type="scatter", x=days, y=left, mode="lines+markers", name="Left knee", connectgaps=True,
+             marker_symbol="square", line=dict(color="#52606d", dash="dot"),
+             hovertemplate="%{x|%d %b}: left %{y:.0f}°<extra></extra>"),
+        dict(type="scatter", x=days, y=right, mode="lines+markers", name="Right knee", connectgaps=True,
+             line_color="#0f6e6e", hovertemplate="%{x|%d %b}: right %{y:.0f}°<extra></extra>"),
+    ], height=280, xaxis=_days_axis(days), yaxis=dict(title="knee inwards, °"))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,18 +8,20 @@ loopback: nginx on the same host, as in ``deploy/nginx``).
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
 log = logging.getLogger(__name__)
 
 
-def trusted_proxies(environ: Mapping[str, str] | None = None) -> list[IPv4Network | IPv6Network]:
-    """KNEEASSESS_TRUSTED_PROXIES: addresses or networks (comma-separated) whose X-Forwarded-For is believed;
-    default loopback (nginx on the same host). Malformed entries are ignored (and logged)."""
-    env = os.environ if environ is None else environ
-    text = env.get("KNEEASSESS_TRUSTED_PROXIES", "127.0.0.1,::1")
+def trusted_proxies(text: str | None = None) -> list[IPv4Network | IPv6Network]:
+    """KNEEASSESS_TRUSTED_PROXIES (``Settings.trusted_proxies``): addresses or networks (comma-separated) whose
+    X-Forwarded-For is believed; default loopback (nginx on the same host). Malformed entries are ignored (and
+    logged)."""
+    if text is None:
+        from kneeassess.settings import current
+
+        text = current().trusted_proxies
     out = []
     for part in (p.strip() for p in text.split(",")):
         if part:

@@ -6,7 +6,6 @@ names the file, the item (by its id where it has one) and the problem, so the cl
 
 from __future__ import annotations
 
-import os
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -15,7 +14,8 @@ from typing import Annotated, Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-DATA_DIR = Path(os.environ.get("KNEEASSESS_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+from kneeassess.errors import problems_from
+from kneeassess.settings import current
 
 SIDES = ("left", "right")
 LINKS: tuple[Link, ...] = ("foot", "hamstring", "hip")
@@ -466,26 +466,27 @@ class SafetyBook(Strict):
 # --------------------------------------------------------------------------------------------------
 
 
+def _place(loc: tuple[int | str, ...], raw: Any) -> str:
+    """Where in the file: the path into it, with the ids of items that have one."""
+    parts: list[str] = []
+    node = raw
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+            node = node[part]
+            ident = node.get("id") if isinstance(node, dict) else None
+            parts.append(f"[{part}]" + (f" (id={ident})" if ident else ""))
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+            # pydantic adds union member names ("Compare") to the location: skip those
+            if isinstance(part, str) and part[:1].isupper():
+                continue
+            parts.append(f".{part}" if parts else str(part))
+    return "".join(parts) or "(top level)"
+
+
 def _describe(err: ValidationError, raw: Any) -> list[str]:
     """One line per problem: the path into the file with ids where items have one."""
-    lines = []
-    for e in err.errors():
-        parts: list[str] = []
-        node = raw
-        for loc in e["loc"]:
-            if isinstance(loc, int) and isinstance(node, list) and loc < len(node):
-                node = node[loc]
-                ident = node.get("id") if isinstance(node, dict) else None
-                parts.append(f"[{loc}]" + (f" (id={ident})" if ident else ""))
-            else:
-                node = node.get(loc) if isinstance(node, dict) else None
-                # pydantic adds union member names ("Compare") to the location: skip those
-                if isinstance(loc, str) and loc[:1].isupper():
-                    continue
-                parts.append(f".{loc}" if parts else str(loc))
-        where = "".join(parts) or "(top level)"
-        lines.append(f"{where}: {e['msg']}")
-    return lines
+    return [str(p) for p in problems_from(err, where=lambda e: _place(e["loc"], raw))]
 
 
 def _read(path: Path) -> Any:
@@ -513,18 +514,24 @@ def load_model(model: type[M], path: Path) -> M:
         raise ContentError(f"{path}: invalid content\n  {problems}") from exc
 
 
+def data_dir() -> Path:
+    """The content folder (setting KNEEASSESS_DATA_DIR). The files are read once per process (tests that point
+    the settings at another folder call :func:`reload`)."""
+    return current().data_dir
+
+
 def clinic_path() -> Path:
-    return Path(os.environ.get("KNEEASSESS_CLINIC_FILE", DATA_DIR / "clinic.toml"))
+    return current().clinic_path
 
 
 @cache
 def questionnaire() -> Questionnaire:
-    return load_model(Questionnaire, DATA_DIR / "questionnaire.yaml")
+    return load_model(Questionnaire, data_dir() / "questionnaire.yaml")
 
 
 @cache
 def rulebook() -> RuleBook:
-    book: RuleBook = load_model(RuleBook, DATA_DIR / "rules.yaml")
+    book: RuleBook = load_model(RuleBook, data_dir() / "rules.yaml")
     known = {aid for q in questionnaire().questions for aid in q.answer_ids} | {
         q.id for q in questionnaire().questions
     }
@@ -532,7 +539,7 @@ def rulebook() -> RuleBook:
         for name in _answers_named(rule.when):
             if name.replace("{side}", "left") not in known and name not in known:
                 raise ContentError(
-                    f"{DATA_DIR / 'rules.yaml'}: rule '{rule.id}' refers to unknown answer '{name}'"
+                    f"{data_dir() / 'rules.yaml'}: rule '{rule.id}' refers to unknown answer '{name}'"
                 )
     return book
 
@@ -547,13 +554,14 @@ def _answers_named(cond: Any) -> list[str]:
 
 @cache
 def catalogue() -> Catalogue:
-    cat: Catalogue = load_model(Catalogue, DATA_DIR / "exercises.yaml")
+    cat: Catalogue = load_model(Catalogue, data_dir() / "exercises.yaml")
     known = {aid for q in questionnaire().questions for aid in q.answer_ids}
     for limit in cat.dose_limits:
         for name in _answers_named(limit.when):
             if name.replace("{side}", "left") not in known:
                 raise ContentError(
-                    f"{DATA_DIR / 'exercises.yaml'}: dose_limits (id={limit.id}).when refers to unknown answer '{name}'"
+                    f"{data_dir() / 'exercises.yaml'}: dose_limits (id={limit.id}).when refers to unknown answer "
+                    f"'{name}'"
                 )
     return cat
 
@@ -565,7 +573,7 @@ def clinic() -> Clinic:
 
 @cache
 def safety_book() -> SafetyBook:
-    path = DATA_DIR / "safety.yaml"
+    path = data_dir() / "safety.yaml"
     book: SafetyBook = load_model(SafetyBook, path)
     qn = questionnaire()
     known = {aid for q in qn.questions for aid in q.answer_ids} | {q.id for q in qn.questions}
@@ -586,6 +594,12 @@ def safety_book() -> SafetyBook:
         if aid not in known:
             raise ContentError(f"{path}: self_tests_not_asked.answers names unknown answer '{aid}'")
     return book
+
+
+def reload() -> None:
+    """Forget the files read so far: the next use reads them again (from the settings' data folder)."""
+    for loader in (questionnaire, rulebook, catalogue, clinic, safety_book):
+        loader.cache_clear()
 
 
 def load_all() -> None:

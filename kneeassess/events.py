@@ -17,31 +17,29 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from kneeassess.content import LINKS, TRIAGE_LEVELS
+from kneeassess.errors import FieldProblems
 from kneeassess.growth import Source
 from kneeassess.plaintext import one_line
 from kneeassess.records import Event, Screening
 from kneeassess.storage import AlreadyExists, LeadStore
 
-SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
+SLUG = re.compile(r"^[a-z0-9-]{2,40}$")  # an event's link name (?event=<slug>): the one definition
 NAME_MAX = 100
 PLACE_MAX = 200
 NO_WEAK_LINK = "none"
 
 
-class EventProblems(ValueError):
+class EventProblems(FieldProblems):
     """The event cannot be saved: ``problems`` maps each field to a message for staff."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
-        self.problems = problems
 
 
 class SlugTaken(EventProblems):
     """Another event has this slug already."""
 
 
-def valid_slug(slug: str | None) -> bool:
-    return bool(slug) and bool(SLUG.match(slug or ""))
+def valid_slug(slug: object) -> bool:
+    """Is this an event's link name (2 to 40 lowercase letters, digits and hyphens)?"""
+    return isinstance(slug, str) and bool(SLUG.match(slug))
 
 
 def suggest_slug(name: str, day: date | None = None) -> str:

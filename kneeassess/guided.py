@@ -5,21 +5,17 @@ Pure: the page keeps the step index and the start time of a timed step; everythi
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from kneeassess.models import PlanItem
+from kneeassess.settings import current
 
 REST_BETWEEN_SETS_S = 60  # when an exercise gives no rest time: a minute, skippable ("rest as long as you need")
 
 
 def time_scale() -> float:
     """Seconds on the clock per second of exercise. Tests shorten sessions with KNEEASSESS_TIME_SCALE=0.01."""
-    try:
-        scale = float(os.environ.get("KNEEASSESS_TIME_SCALE", "1"))
-    except ValueError:
-        return 1.0
-    return scale if 0 < scale <= 1 else 1.0
+    return current().time_scale
 
 
 @dataclass(frozen=True)
@@ -89,3 +85,16 @@ def done_exercises(steps: list[Step], completed: int) -> dict[str, int]:
         if n == needed[key]:
             out[key[0]] += 1
     return out
+
+
+def position(steps: list[Step], index: int) -> str:
+    """Where the runner is, in words: "Exercise 2 of 8 · set 1 of 3" (rests are not steps of their own)."""
+    exercises = list(dict.fromkeys(s.exercise for s in steps))
+    if not exercises:
+        return ""
+    if index >= len(steps):
+        return f"All {len(exercises)} exercises done"
+    s = steps[index]
+    if s.kind == "rest":  # a rest belongs to the set after it
+        return f"Exercise {exercises.index(s.exercise) + 1} of {len(exercises)} · rest before set {s.set_no + 1}"
+    return f"Exercise {exercises.index(s.exercise) + 1} of {len(exercises)} · set {s.set_no} of {s.sets}"

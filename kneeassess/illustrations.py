@@ -25,7 +25,7 @@ def illustration_path(item_id: str) -> Path:
     """The SVG file for an exercise id or self-test section id. Raises KeyError when there is none."""
     if not _ID.match(item_id or ""):
         raise KeyError(item_id)
-    for folder in (content.DATA_DIR / "illustrations", BUILT_IN):
+    for folder in (content.data_dir() / "illustrations", BUILT_IN):
         path = folder / f"{item_id}.svg"
         if path.is_file():
             return path

@@ -17,7 +17,7 @@ Errors a person may see (all :class:`LeadError`, messages in plain English):
 Storage failures are :class:`kneeassess.storage.StorageError` (nothing stored; the form should say so and keep the
 person's input).
 
-Settings (environment variables):
+Settings (:mod:`kneeassess.settings`, from environment variables):
 
 - ``KNEEASSESS_PHONE_REGION``: region for phone numbers written without a country code (default ``GB``).
 - ``KNEEASSESS_REQUESTS_PER_SESSION_HOUR`` (default 3), ``KNEEASSESS_REQUESTS_PER_CONTACT_DAY`` (default 3).
@@ -32,7 +32,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -50,10 +49,13 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
+from kneeassess.errors import FieldProblems, Problem, first_field, problems_from
+from kneeassess.events import valid_slug
 from kneeassess.plaintext import has_breaking, multi_line, one_line
 from kneeassess.records import AuditEntry, OutboxItem, Request, StaffNote, StatusChange
+from kneeassess.settings import Settings, current
 from kneeassess.storage import LeadStore, LimitReached, NotFound, RateCheck
 
 NAME_MAX = 100
@@ -62,7 +64,6 @@ MESSAGE_MAX = 1000
 NOTE_MAX = 2000
 ASSESSMENT_MAX_CHARS = 100_000  # the JSON summary of one assessment is a few kB
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
 PROFILE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 STATUSES = ("new", "contacted", "booked", "attended", "not_booked")
@@ -111,12 +112,12 @@ class LeadError(Exception):
         self.message = message
 
 
-class LeadProblems(LeadError):
+class LeadProblems(FieldProblems, LeadError):
     """The form has problems: ``problems`` maps each field to a message for the person."""
 
     def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in problems.items()))
-        self.problems = problems
+        FieldProblems.__init__(self, problems)
+        self.message = str(self)
 
 
 class Rejected(LeadError):
@@ -144,7 +145,7 @@ class InvalidStatus(LeadError, ValueError):
 
 
 def phone_region() -> str:
-    return (os.environ.get("KNEEASSESS_PHONE_REGION") or "GB").strip().upper()
+    return current().phone_region
 
 
 def _problem(message: str, kind: str = "lead") -> PydanticCustomError:
@@ -290,7 +291,7 @@ class RequestIn(BaseModel):
     @field_validator("event", mode="before")
     @classmethod
     def _event(cls, v: Any) -> str | None:
-        return v if isinstance(v, str) and SLUG.match(v) else None
+        return v if valid_slug(v) else None
 
     @field_validator("utm_source", "utm_medium", "utm_campaign", mode="before")
     @classmethod
@@ -329,21 +330,21 @@ class RequestIn(BaseModel):
         return self
 
 
+def _message(e: ErrorDetails) -> str:
+    if e["type"] in ("lead", "lead_contact"):  # our own words (raised by the validators above)
+        return e["msg"]
+    if e["type"] == "extra_forbidden":
+        return "This is not a field of the request form."
+    return FALLBACK_MESSAGES.get(first_field(e), "Please check this field.")
+
+
 def problems_of(error: ValidationError) -> dict[str, str]:
-    """One message for a person per field (the first problem of each)."""
-    problems: dict[str, str] = {}
-    for e in error.errors():
-        field = str(e["loc"][0]) if e["loc"] else "form"
-        if e["type"] == "lead_contact":
-            problems.setdefault("email", e["msg"])
-            problems.setdefault("phone", e["msg"])
-        elif e["type"] == "lead":
-            problems.setdefault(field, e["msg"])
-        elif e["type"] == "extra_forbidden":
-            problems.setdefault(field, "This is not a field of the request form.")
-        else:
-            problems.setdefault(field, FALLBACK_MESSAGES.get(field, "Please check this field."))
-    return problems
+    """One message for a person per field (the first problem of each). A missing contact is told on both email
+    and phone."""
+    found = []
+    for p in problems_from(error, message=_message):
+        found += [Problem("email", p.message), Problem("phone", p.message)] if p.kind == "lead_contact" else [p]
+    return FieldProblems.of(found)
 
 
 def parse_request(data: Mapping[str, Any] | RequestIn) -> RequestIn:
@@ -373,17 +374,10 @@ class Limits:
     per_hour: int = 60  # everyone together: a flood from many addresses stops here
 
     @classmethod
-    def from_env(cls) -> Limits:
-        def number(name: str, default: int) -> int:
-            try:
-                return max(1, int(os.environ.get(name) or default))
-            except ValueError:
-                return default
-
-        return cls(number("KNEEASSESS_REQUESTS_PER_SESSION_HOUR", cls.per_session_hour),
-                   number("KNEEASSESS_REQUESTS_PER_CONTACT_DAY", cls.per_contact_day),
-                   number("KNEEASSESS_REQUESTS_PER_ADDRESS_HOUR", cls.per_address_hour),
-                   number("KNEEASSESS_REQUESTS_PER_HOUR", cls.per_hour))
+    def from_settings(cls, settings: Settings | None = None) -> Limits:
+        s = settings or current()
+        return cls(s.requests_per_session_hour, s.requests_per_contact_day, s.requests_per_address_hour,
+                   s.requests_per_hour)
 
 
 GMAIL_LIKE = {"gmail.com", "googlemail.com"}
@@ -453,7 +447,7 @@ def submit_request(
     ``session_key``: a random id of the browser session (not personal data; only its hash is stored).
     ``address``: the client's address when known (:mod:`kneeassess.clients`; only its hash is stored).
     Limits (:class:`Limits`, configurable): per session, per contact, per address, and for everyone together.
-    ``channels``: the delivery channels; default those configured (:func:`kneeassess.outbox.configured_channels`).
+    ``channels``: the delivery channels; default those configured (:attr:`Settings.delivery_channels`).
     With none configured the request is still stored and listed in the staff console, but not forwarded.
     """
     from kneeassess import outbox
@@ -462,8 +456,8 @@ def submit_request(
     if not session_key:
         raise ValueError("a session key is needed for the rate limit")
     now = now or datetime.now(UTC)
-    limits = limits or Limits.from_env()
-    channels = outbox.configured_channels() if channels is None else list(channels)
+    limits = limits or Limits.from_settings()
+    channels = current().delivery_channels if channels is None else list(channels)
     request = Request(
         created_at=now, updated_at=now, status="new",
         **request_in.model_dump(exclude={"honeypot"}),

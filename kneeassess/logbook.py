@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from kneeassess.answers import KM_PER_MILE
+from kneeassess.errors import FieldProblems, problems_from, sentence
 from kneeassess.records import CheckIn, ExerciseSession, Profile, Record, Run, Unit
 from kneeassess.storage import Store
 
@@ -18,24 +19,15 @@ R = TypeVar("R", bound=Record)
 MORNING_ASK_DAYS = 3  # ask for a missing next-morning rating for runs up to this many days ago
 
 
-class LogProblems(ValueError):
-    """Field -> message, for showing next to the form's fields."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
-        self.problems = problems
+class LogProblems(FieldProblems):
+    """A run, pain check-in or exercise session cannot be saved: field -> message, shown next to the form's fields."""
 
 
 def _build(kind: type[R], values: dict[str, Any]) -> R:
     try:
         return kind(**values)
     except ValidationError as exc:
-        problems: dict[str, str] = {}
-        for e in exc.errors():
-            field = str(e["loc"][0]) if e["loc"] else "form"
-            msg = e["msg"].removeprefix("Value error, ").replace("Input should be", "Must be")
-            problems.setdefault(field, msg[:1].upper() + msg[1:] + ".")
-        raise LogProblems(problems) from None
+        raise LogProblems(FieldProblems.of(problems_from(exc, message=lambda e: sentence(e["msg"])))) from None
 
 
 def _not_future(day: date, today: date) -> None:

@@ -260,5 +260,8 @@ def self_test_reading(rows: list[SideResult]) -> str:
 
 
 def links_reading(assessments: list[SavedAssessment]) -> str:
+    from kneeassess.content import rulebook
+
     top = assessments[-1].result["weak_links"][0]
-    return f"At your last check, your most likely weak link was {top['link']} ({top['score']}/100)."
+    name = rulebook().links[top["link"]].name
+    return f"At your last check, your most likely weak link was {name.lower()} ({top['score']} out of 100)."

@@ -84,7 +84,17 @@ class ExerciseSession(Record):
     pain: int | None = Field(default=None, ge=0, le=10)
 
 
-LogRecord = Run | CheckIn | ExerciseSession | SavedAssessment
+class MovementCheck(Record):
+    """A confirmed movement check (squat video): the figures only, never the video."""
+
+    created_at: datetime
+    squat: Literal["single_leg", "two_leg", "photo"]
+    fppa_left: float | None = Field(default=None, ge=-180, le=180)
+    fppa_right: float | None = Field(default=None, ge=-180, le=180)
+    figures: dict[str, Any]  # the Measurement as JSON (reps, pelvic drop, trunk lean, depth, notes)
+
+
+LogRecord = Run | CheckIn | ExerciseSession | SavedAssessment | MovementCheck
 
 
 # --------------------------------------------------------------------------------------------------

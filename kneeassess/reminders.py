@@ -35,14 +35,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
-from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from kneeassess import outbox
 from kneeassess.records import ReminderClaim
-from kneeassess.storage import ROOT
+from kneeassess.settings import current
 from kneeassess.storage.reminder_store import ReminderStore
 from kneeassess.storage.sql import SqlStore
 
@@ -69,9 +68,10 @@ def email_hash(email: str) -> str:
 
 
 def _secret() -> str:
-    if secret := os.environ.get("KNEEASSESS_LINK_SECRET"):
-        return secret
-    path = Path(os.environ.get("KNEEASSESS_VAR_DIR", ROOT / "var")) / "link-secret"
+    settings = current()
+    if settings.link_secret:
+        return settings.link_secret
+    path = settings.var_dir / "link-secret"
     try:
         return path.read_text().strip()
     except FileNotFoundError:
@@ -179,8 +179,8 @@ def deliver_due_reminders(
     """Claim due reminders, check each still stands (not withdrawn, not suppressed), send, record."""
     from kneeassess.content import clinic
 
-    config = config or outbox.DeliveryConfig.from_env()
-    base = base_url or os.environ.get("KNEEASSESS_PUBLIC_URL") or "http://localhost:8501"
+    config = config or current().delivery
+    base = base_url or current().public_url or "http://localhost:8501"
     start = now or datetime.now(UTC)
     started = time.monotonic()
     reminders = ReminderStore(store)

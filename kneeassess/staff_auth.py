@@ -4,7 +4,7 @@ hash, with an attempt limit kept in the database so it holds across processes an
     ok = verify(store, passcode, hash_from_secrets, client_key)   # LockedOut(until) while locked
 
 The passcode itself is never stored: the app is given only its Argon2 hash (``python -m kneeassess hash-passcode``
-prints one, :func:`main_hash_passcode`). Argon2's verify compares in constant time.
+prints one). Argon2's verify compares in constant time.
 
 Attempt limit: 5 failed attempts within 15 minutes from one client key (e.g. a random id per browser session;
 only its SHA-256 is stored) lock that key for 15 minutes after the last of them; 20 failed attempts within 15
@@ -15,9 +15,7 @@ attempt). A right passcode clears that key's failures. While locked, nothing is 
 
 from __future__ import annotations
 
-import getpass
 import hashlib
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -118,20 +116,3 @@ def verify(
     if until is not None:
         raise LockedOut(until)
     return False
-
-
-def main_hash_passcode() -> int:
-    """``python -m kneeassess hash-passcode``: read a passcode (asked twice on a terminal; else the first line of
-    stdin) and print its Argon2 hash. Exit 2 when it is too short or the two entries differ."""
-    if sys.stdin.isatty():
-        passcode = getpass.getpass("Staff passcode: ")
-        if getpass.getpass("Once more: ") != passcode:
-            print("error: the two passcodes differ", file=sys.stderr)
-            return 2
-    else:
-        passcode = sys.stdin.readline().rstrip("\r\n")
-    if len(passcode) < MIN_PASSCODE_LENGTH:
-        print(f"error: the passcode needs at least {MIN_PASSCODE_LENGTH} characters", file=sys.stderr)
-        return 2
-    print(hash_passcode(passcode))
-    return 0

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
+
+from kneeassess.settings import Settings, current, install, using
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -23,7 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-EXPECT_TIMEOUT_MS = 15_000
+EXPECT_TIMEOUT_MS = 30_000  # generous: a script run can take many seconds on a busy 2-core machine (tests/stress.sh)
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "activities"  # real activity files, beside the checkout
 _saved: list[Path] = []
 
@@ -34,6 +36,16 @@ def _private_database(tmp_path_factory: pytest.TempPathFactory) -> None:
     if "KNEEASSESS_DATABASE_URL" not in os.environ:
         os.environ["KNEEASSESS_VAR_DIR"] = str(tmp_path_factory.mktemp("var"))
     os.environ["KNEEASSESS_DELIVERY_WORKER"] = "0"  # the outbox tests start their own workers
+    # the environment above is for the apps and CLIs the tests start; this process (AppTest, services) gets
+    # settings built from it, and a test changes them with `configure(...)`, not through the environment
+    install(Settings.load(os.environ))
+
+
+@pytest.fixture
+def configure() -> Iterator[Callable[..., Settings]]:
+    """``configure(phone_region="DE", ...)``: the process's settings with these changes, for this test only."""
+    with ExitStack() as stack:
+        yield lambda **changes: stack.enter_context(using(current().replace(**changes)))
 
 
 def missing_setup(reason: str) -> None:

@@ -27,6 +27,7 @@ from typing import BinaryIO
 
 from pydantic import ValidationError
 
+from kneeassess.errors import VALUE_ERROR, first_field, problems_from
 from kneeassess.imports import fast, fit, gpx, strava_csv, tcx
 from kneeassess.imports.archive import (
     KINDS,
@@ -480,17 +481,17 @@ def summarise(act: Activity) -> ImportedRun:
     return run
 
 
+RUN_FIELDS = {"km": "distance", "minutes": "moving time", "fast_minutes": "fast minutes"}  # as the preview says
+
+
 def _check(run: ImportedRun) -> None:
     """The Run record's own limits (distance, time, fast minutes), as a message for the preview."""
     try:
         to_run(run, "check")
     except ValidationError as exc:
-        problems = []
-        for e in exc.errors():
-            where = {"km": "distance", "minutes": "moving time", "fast_minutes": "fast minutes"}.get(
-                str(e["loc"][0]) if e["loc"] else "", "value")
-            problems.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
-        raise FileProblem("not a plausible run (" + "; ".join(problems) + ")") from None
+        problems = problems_from(exc, where=lambda e: RUN_FIELDS.get(first_field(e), "value"),
+                                 message=lambda e: e["msg"].removeprefix(VALUE_ERROR))
+        raise FileProblem("not a plausible run (" + "; ".join(map(str, problems)) + ")") from None
 
 
 def _dedupe(runs: list[ImportedRun], skipped: list[Skipped]) -> list[ImportedRun]:

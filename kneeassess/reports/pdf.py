@@ -61,6 +61,9 @@ def advice_body(advice: TriageAdvice) -> str:
 RULE_FILL = ((231, 245, 238), (254, 243, 199), (253, 228, 228))
 
 LH = 5.2  # line height (mm) of body text at 10.5 pt
+SECTION_ROOM = 60  # mm: a section starts on a new page unless at least this much of the page is left
+PAIN_RULES_HEIGHT = 45  # mm: the pain rules' headings and introduction (the table's height is added)
+CONTACT_HEIGHT = 85  # mm: the clinic, the free consultation and the disclaimer stay together
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -133,6 +136,20 @@ class _Doc(FPDF):
         )
 
     # ---- text helpers
+    def section(self, text: str, room: float = SECTION_ROOM) -> None:
+        """A section's heading: on a new page when less than ``room`` mm is left on this one, else after a gap
+        on the same page (so that a few lines spilling over never leave a page nearly empty). A section that
+        should stay whole (the pain rules) asks for its own height as ``room``."""
+        if self.page_no() == 0 or self.get_y() > self.h - self.b_margin - room:
+            self.add_page()
+        else:
+            self.ln(6)
+            self.set_draw_color(*LIGHT)
+            self.set_line_width(0.3)
+            self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+            self.ln(4)
+        self.h1(text)
+
     def h1(self, text: str) -> None:
         self.set_font(FONT, "B", 19)
         self.set_text_color(*self.primary)
@@ -248,8 +265,7 @@ def _weak_link_body(doc: _Doc, name: str, level: str, w: WeakLink) -> None:
 
 
 def _result_page(doc: _Doc, a: Assessment, created: date) -> None:
-    doc.add_page()
-    doc.h1(SECTION_TITLES[0])
+    doc.section(SECTION_TITLES[0])
     doc.para(f"Runner's knee self-screening · {_when(created)}", size=10, colour=GREY)
     doc.ln(3)
     advice = advice_of(a)
@@ -334,8 +350,7 @@ def _exercise_body(doc: _Doc, p: PlanItem) -> None:
 
 
 def _exercises_page(doc: _Doc, a: Assessment) -> None:
-    doc.add_page()
-    doc.h1(SECTION_TITLES[1])
+    doc.section(SECTION_TITLES[1])
     cat = catalogue()
     if a.triage != "self_care":
         advice = advice_of(a)
@@ -373,9 +388,15 @@ def _red_flag_lines() -> dict[str, list[str]]:
     return out
 
 
+def _pain_table_height(doc: _Doc) -> float:
+    """The three rows' height (mm), as drawn below."""
+    doc.set_font(FONT, "", 10)
+    return sum(max(9.0, doc.text_height(doc.epw - 70, LH, meaning, padding=2)) + 1 for _, _, meaning in PAIN_RULES)
+
+
 def _pain_rules_page(doc: _Doc) -> None:
-    doc.add_page()
-    doc.h1(SECTION_TITLES[2])
+    # the heading, "How much pain is OK", its line and the whole table stay together
+    doc.section(SECTION_TITLES[2], room=PAIN_RULES_HEIGHT + _pain_table_height(doc))
     doc.h2("How much pain is OK", space=0)
     doc.para("Rate your knee pain from 0 (none) to 10 (the worst you can imagine) during and after exercise and "
              "running, and again the next morning.", size=10)
@@ -386,6 +407,8 @@ def _pain_rules_page(doc: _Doc) -> None:
         doc.set_text_color(*INK)
         doc.set_font(FONT, "", 10)
         h = max(9.0, doc.text_height(widths[2], LH, meaning, padding=2))
+        if doc.will_page_break(h + 1):  # a row never splits (its cells are placed from one y)
+            doc.add_page()
         y = doc.get_y()
         doc.set_font(FONT, "B", 10.5)
         doc.cell(widths[0], h, "  " + score, fill=True)
@@ -431,8 +454,7 @@ def contact_lines(clinic: Clinic) -> list[tuple[str, str, str]]:
 
 
 def _contact_page(doc: _Doc, a: Assessment, clinic: Clinic) -> None:
-    doc.add_page()
-    doc.h1(SECTION_TITLES[3])
+    doc.section(SECTION_TITLES[3], room=CONTACT_HEIGHT)
     doc.h2(clinic.name, space=0)
     if clinic.tagline:
         doc.para(clinic.tagline, size=10, colour=GREY)
@@ -449,9 +471,9 @@ def _contact_page(doc: _Doc, a: Assessment, clinic: Clinic) -> None:
             doc.set_font(FONT, "", 10.5)
             doc.set_text_color(*(doc.primary if link else INK))
             doc.multi_cell(doc.epw - 30, 6.5, value, link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    else:
-        doc.para(f"The clinic's contact details are not configured in this app yet. Please contact {clinic.name} "
-                 "directly.", size=10.5, colour=GREY)
+    else:  # no contact details configured: the way to ask that always works, nothing about configuration
+        doc.para(f"To ask for it, open your private link and choose \u201cFree consultation\u201d: {clinic.name} "
+                 "will contact you.", size=10.5)
     doc.h2("Disclaimer")
     doc.para(a.disclaimer, size=10.5)
     doc.ln(2)

@@ -114,3 +114,27 @@ def build_plan(
             )
         )
     return plan
+
+
+PHASE_ORDER = ("settle", "build", "progress")
+
+
+def unserved_links(plan: list[PlanItem], weak_links: list[WeakLink], phase: str | None,
+                   cat: Catalogue | None = None) -> list[tuple[str, str | None]]:
+    """Flagged links (likely or possible) that no exercise of ``plan`` trains, each with the first later phase
+    whose exercises train it (None: no later phase does)."""
+    cat = cat or catalogue()
+    if phase is None or phase not in PHASE_ORDER:
+        return []
+    by_id = {ex.id: ex for ex in cat.exercises}
+    served = {lk for p in plan if p.exercise in by_id for lk in by_id[p.exercise].links}
+    later = PHASE_ORDER[PHASE_ORDER.index(phase) + 1:]
+    out: list[tuple[str, str | None]] = []
+    for w in weak_links:
+        if w.level not in ("likely", "possible") or w.link in served:
+            continue
+        first = next((ph for ph in later for ex in cat.exercises
+                      if w.link in ex.links and _selected(ex, ph, [w.link], ())), None)
+        out.append((w.link, first))
+    return out
+

@@ -1,6 +1,6 @@
 """Storage behind one small interface, chosen by a database URL.
 
-    store = open_store()                       # KNEEASSESS_DATABASE_URL, or a SQLite file under var/
+    store = open_store()                       # the settings' database: KNEEASSESS_DATABASE_URL, or SQLite
     store = open_store("postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 The runner's services take a :class:`Store`, the clinic's a :class:`LeadStore`; the UI holds one :class:`AppStore`
@@ -12,7 +12,6 @@ One user action, one transaction: a service that writes more than one row runs i
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from kneeassess.records import (
     Unit,
     Visit,
 )
+from kneeassess.settings import Settings, current
 
 R = TypeVar("R", bound=Record)  # a log record: Run, CheckIn, ExerciseSession, SavedAssessment (records.LogRecord)
 
@@ -159,16 +159,12 @@ class AppStore(Store, LeadStore, Protocol):
     """The one store the app holds (``open_store()``): the runner's records and the clinic's requests."""
 
 
-def default_url() -> str:
-    url = os.environ.get("KNEEASSESS_DATABASE_URL")
-    if url:
-        return url
-    folder = Path(os.environ.get("KNEEASSESS_VAR_DIR", ROOT / "var"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'kneeassess.db'}"
+def default_url(settings: Settings | None = None) -> str:
+    """KNEEASSESS_DATABASE_URL, or a SQLite file in KNEEASSESS_VAR_DIR (see :mod:`kneeassess.settings`)."""
+    return (settings or current()).store_url
 
 
-def open_store(url: str | None = None) -> AppStore:
+def open_store(url: str | None = None, *, settings: Settings | None = None) -> AppStore:
     from kneeassess.storage.sql import SqlStore
 
-    return SqlStore(url or default_url())
+    return SqlStore(url or default_url(settings))

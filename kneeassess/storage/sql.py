@@ -16,7 +16,6 @@ from __future__ import annotations
 import builtins
 import hashlib
 import logging
-import os
 import sys
 import threading
 import time
@@ -39,6 +38,7 @@ from kneeassess.records import (
     DeliveryAttempt,
     Event,
     ExerciseSession,
+    MovementCheck,
     OutboxClaim,
     OutboxItem,
     Profile,
@@ -63,23 +63,19 @@ FAILURE_LOG_REPEAT_S = 60.0  # the same failure of the same operation is logged 
 log = logging.getLogger(__name__)
 
 
-def _seconds(name: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(name) or default)
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
 def lock_timeout_s() -> float:
     """KNEEASSESS_DB_LOCK_TIMEOUT_S (default 5): how long a write waits for another's lock before "try again"
     (SQLite's busy timeout, PostgreSQL's lock_timeout)."""
-    return _seconds("KNEEASSESS_DB_LOCK_TIMEOUT_S", SQLITE_BUSY_TIMEOUT_S)
+    from kneeassess.settings import current
+
+    return current().db_lock_timeout_s
 
 
 def statement_timeout_s() -> float:
     """KNEEASSESS_DB_STATEMENT_TIMEOUT_S (default 15): PostgreSQL's statement_timeout for the app's statements."""
-    return _seconds("KNEEASSESS_DB_STATEMENT_TIMEOUT_S", PG_STATEMENT_TIMEOUT_S)
+    from kneeassess.settings import current
+
+    return current().db_statement_timeout_s
 
 
 _last_logged: dict[tuple[str, str], float] = {}
@@ -209,11 +205,21 @@ exercise_sessions = _log_table(
     sa.Column("pain", sa.Integer(), nullable=True),
 )
 
+movement_checks = _log_table(  # migration 0007: the movement check's figures (the video is never stored)
+    "movement_checks",
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("squat", sa.String(20), nullable=False),
+    sa.Column("fppa_left", sa.Float(), nullable=True),
+    sa.Column("fppa_right", sa.Float(), nullable=True),
+    sa.Column("figures", sa.JSON(), nullable=False),
+)
+
 TABLES: dict[type[Record], sa.Table] = {
     SavedAssessment: assessments,
     Run: runs,
     CheckIn: checkins,
     ExerciseSession: exercise_sessions,
+    MovementCheck: movement_checks,
 }
 
 
@@ -432,7 +438,7 @@ def _table(kind: type[Record]) -> sa.Table:
 
 
 def _order(table: sa.Table) -> tuple[sa.ColumnElement[Any], ...]:
-    first = table.c.created_at if table is assessments else table.c.day
+    first = table.c.created_at if table is assessments or table is movement_checks else table.c.day
     return (first, table.c.id)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -13,6 +12,7 @@ import streamlit as st
 from kneeassess import profiles
 from kneeassess.records import Profile
 from kneeassess.storage import AppStore, StorageError, open_store
+from kneeassess.ui.config import settings
 
 TOKEN_KEY = "kneeassess_token"
 
@@ -25,7 +25,7 @@ DATABASE_DOWN = ("The database cannot be reached right now, so this page cannot 
 def store() -> AppStore:
     """One store (engine and connection pool) per process. When the database cannot be reached nothing is cached,
     so the next rerun tries again (the failure is logged once a minute by the store, without a traceback)."""
-    return open_store()
+    return open_store(settings=settings())
 
 
 def run_page(page: Any) -> None:
@@ -37,33 +37,20 @@ def run_page(page: Any) -> None:
         st.error(DATABASE_DOWN, icon=":material/cloud_off:")
 
 
-DELIVERY_SECRETS = {  # secrets [delivery] key -> environment variable read by kneeassess.outbox
-    "webhook_url": "KNEEASSESS_WEBHOOK_URL", "webhook_secret": "KNEEASSESS_WEBHOOK_SECRET",
-    "smtp_host": "KNEEASSESS_SMTP_HOST", "smtp_port": "KNEEASSESS_SMTP_PORT", "smtp_user": "KNEEASSESS_SMTP_USER",
-    "smtp_password": "KNEEASSESS_SMTP_PASSWORD", "smtp_from": "KNEEASSESS_SMTP_FROM", "smtp_to": "KNEEASSESS_SMTP_TO",
-    "smtp_starttls": "KNEEASSESS_SMTP_STARTTLS",
-}
-
 
 @st.cache_resource(show_spinner=False)
 def delivery_worker() -> object:
-    """Map the ``[delivery]`` secrets to the outbox's settings and start this process's delivery thread once."""
+    """Start this process's delivery thread once, with the settings' delivery channels (environment + secrets)."""
     from kneeassess import outbox
 
-    if os.environ.get("KNEEASSESS_DELIVERY_WORKER", "1") == "0":
+    s = settings()
+    if not s.delivery_worker:
         return None  # delivery left to `python -m kneeassess deliver` (and to tests that start their own)
-    try:
-        section = dict(st.secrets.get("delivery", {}))
-    except Exception:  # no secrets file: settings come from the environment only
-        section = {}
-    for key, env in DELIVERY_SECRETS.items():
-        if key in section and env not in os.environ:
-            os.environ[env] = str(section[key])
-    worker = outbox.start_worker(store())
+    shared = store()
+    worker = outbox.start_worker(shared, config=s.delivery)
     from kneeassess import reminders
     from kneeassess.storage.sql import SqlStore
 
-    shared = store()
     if isinstance(shared, SqlStore):  # follow-up reminders to runners who asked, through their own outbox
         reminders.start_worker(shared, base_url())
     return worker
@@ -106,8 +93,15 @@ def drop_records(profile_id: str) -> None:
         kept.pop(profile_id, None)
 
 
+def save_unit(profile: Profile) -> None:
+    """The unit control's callback: km or miles for this profile, before the change's one run."""
+    unit = st.session_state.get("profile_unit")
+    if unit in ("km", "mi") and unit != profile.unit:
+        store().set_unit(profile.id, unit)
+
+
 def base_url() -> str:
-    configured = os.environ.get("KNEEASSESS_PUBLIC_URL")
+    configured = settings().public_url
     if configured:
         return configured
     url = st.context.url or "http://localhost:8501"

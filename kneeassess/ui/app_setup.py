@@ -10,6 +10,7 @@ import streamlit as st
 
 from kneeassess.content import Clinic, ContentError, clinic, load_all
 from kneeassess.storage import StorageError
+from kneeassess.ui.config import settings
 
 STYLE = Path(__file__).with_name("style.css")
 
@@ -25,6 +26,7 @@ def theme_options(c: Clinic) -> dict[str, str]:
 
 
 def load_content_or_stop() -> Clinic:
+    settings()  # first: the environment and the secrets, read once per process
     try:
         load_all()
     except ContentError as exc:

@@ -20,7 +20,7 @@ from kneeassess.models import Assessment
 from kneeassess.records import Request
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.storage import LeadStore, NotFound, StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, forms
 from kneeassess.ui.text import show_plain
 
 
@@ -236,16 +236,21 @@ def erase(r: Request, staff: str) -> None:
         st.write("Deletes this request, any other request with the same email or phone, their delivery records "
                  "and the linked runner profile. An audit entry (without personal data) is kept.")
         sure = st.checkbox("I am sure: erase this person's data", key=f"erase_ok_{r.id}")
-        if st.button("Erase", type="primary", disabled=not sure, key=f"erase_{r.id}"):
-            try:
-                counts = leads.erase_person(account.store(), _id(r), staff)
-            except (NotFound, StorageError) as exc:
-                st.error(f"Could not erase: {exc}")
-                return
-            st.session_state[FLASH_KEY] = (f"Erased {counts.get('requests', 0)} request(s) and "
-                                           f"{counts.get('linked_profiles', 0)} linked profile(s).")
-            st.session_state.pop(OPEN_KEY, None)
-            st.rerun()
+        st.button("Erase", type="primary", disabled=not sure, key=f"erase_{r.id}", on_click=_erase,
+                  args=(r.id, staff))
+        forms.show(f"erase_{r.id}", forms.FORM)
+
+
+def _erase(request_id: int, staff: str) -> None:
+    try:
+        counts = leads.erase_person(account.store(), request_id, staff)
+    except (NotFound, StorageError) as exc:
+        forms.report(f"erase_{request_id}", {forms.FORM: f"Could not erase: {exc}"})
+        return
+    forms.clear(f"erase_{request_id}")
+    st.session_state[FLASH_KEY] = (f"Erased {counts.get('requests', 0)} request(s) and "
+                                   f"{counts.get('linked_profiles', 0)} linked profile(s).")
+    st.session_state.pop(OPEN_KEY, None)
 
 
 # --------------------------------------------------------------------------------------------------

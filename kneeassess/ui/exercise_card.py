@@ -12,7 +12,7 @@ ORIGIN_BADGE = {"article": ":blue-badge[From the clinic's article]", "addition":
 
 def exercise_card(ex: Exercise, links: dict[str, LinkInfo], phases: dict[str, PhaseInfo]) -> None:
     with st.container(border=True):
-        st.subheader(ex.name)
+        st.header(ex.name)
         st.markdown(ORIGIN_BADGE[ex.origin])
         picture(ex.id)
         st.write(ex.summary)

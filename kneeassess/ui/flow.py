@@ -9,7 +9,8 @@ import streamlit as st
 from kneeassess.answers import check
 from kneeassess.content import NO_PLAN_LEVELS, Question, Step, questionnaire
 from kneeassess.screening.triage import red_flags, self_tests_not_asked, triage_level
-from kneeassess.ui import questions
+from kneeassess.ui import movement, questions
+from kneeassess.ui.page_top import open_at_top
 from kneeassess.ui.pictures import picture
 from kneeassess.ui.state import TOTAL_STEPS, Screening
 
@@ -21,18 +22,6 @@ def header(number: int, title: str) -> None:
     st.caption(f"Step {number} of {TOTAL_STEPS}")
     st.progress(number / TOTAL_STEPS)
     st.header(title)
-
-
-def scroll_to_top(step: int) -> None:
-    """A new step starts at its top on a phone: scroll the page up once when the step changes."""
-    if st.session_state.get("_shown_step") == step:
-        return
-    st.session_state["_shown_step"] = step
-    st.html(
-        "<script>const m = document.querySelector('[data-testid=\"stMain\"]');"
-        "if (m) { m.scrollTo(0, 0); } window.scrollTo(0, 0);</script>",
-        unsafe_allow_javascript=True,  # a fixed script, no user data in it
-    )
 
 
 def asked(q: Question, answers: dict[str, Any]) -> bool:
@@ -86,8 +75,49 @@ def validate(step: Step, s: Screening, values: dict[str, Any]) -> dict[str, str]
     return errors
 
 
+def step_values(step: Step, s: Screening) -> dict[str, Any]:
+    """The step's answers as its widgets hold them (read in a button's callback, before the script runs)."""
+    state = st.session_state.to_dict()
+    if step.id == "safety":
+        s.safety_none = bool(state.get(f"w_{NONE_KEY}", s.safety_none))
+        return {q.id: bool(state.get(f"w_{q.id}", False)) for q in step.questions if asked(q, s.answers)}
+    values: dict[str, Any] = {}
+    for sec in step.sections:
+        values |= questions.section_values(sec, s, state)
+    return values
+
+
+# The step's buttons act in their callbacks: the answers are checked and saved, and the step changes, before the
+# one script run of the click draws the new step (no st.rerun()).
+
+
+def go_next(s: Screening, results_page: str | None) -> None:
+    step = s.current
+    values = step_values(step, s)
+    s.errors = validate(step, s, values)
+    if s.errors:
+        return
+    save(step, s, values)
+    advance(s, results_page)
+
+
+def go_back(s: Screening) -> None:
+    step = s.current
+    values = step_values(step, s)
+    errors = validate(step, s, values)
+    save(step, s, {k: v for k, v in values.items() if k not in errors})
+    s.errors = {}
+    s.step = max(0, s.step - 1)
+
+
+def skip_step(s: Screening, results_page: str | None) -> None:
+    save(s.current, s, {})
+    advance(s, results_page)
+
+
 def draw_step(s: Screening, results_page: str | None = RESULTS_PAGE) -> None:
-    """Draw the current step's form; at the end go to ``results_page`` (None: rerun, the caller shows them)."""
+    """Draw the current step's form; at the end go to ``results_page`` (None: the caller shows the results in the
+    same run)."""
     step = s.current
     number = s.step + 1
     header(number, step.title)
@@ -99,11 +129,13 @@ def draw_step(s: Screening, results_page: str | None = RESULTS_PAGE) -> None:
             format_func=lambda u: "kilometres" if u == "km" else "miles",
         ) or s.unit
 
-    scroll_to_top(s.step)
+    open_at_top("step", str(s.step))
+    skipped = self_tests_not_asked(s.answers) if step.id == "self_tests" else None
+    if step.id == "self_tests" and not (skipped and "single_leg_squat" in skipped[0]):
+        movement.movement_check(s)  # outside the form: the upload and its progress bar run on their own click
     with st.form(f"form_{step.id}", border=False, enter_to_submit=False):
-        values: dict[str, Any] = {}
         if step.id == "safety":
-            values = safety_form(step, s)
+            safety_form(step, s)
         else:
             not_asked = self_tests_not_asked(s.answers) if step.id == "self_tests" else None
             if not_asked:
@@ -119,29 +151,16 @@ def draw_step(s: Screening, results_page: str | None = RESULTS_PAGE) -> None:
                         st.markdown(f"- {line}")
                     if sec.safety:
                         st.info(sec.safety, icon=":material/health_and_safety:")
-                values |= questions.section(sec, s)
+                questions.section(sec, s)
                 if sec.title:
                     st.divider()
         cols = st.columns(3 if step.optional else 2)
-        go_next = cols[0].form_submit_button("Next", type="primary", width="stretch")
-        go_back = cols[1].form_submit_button("Back", disabled=s.step == 0, width="stretch")
-        skip = step.optional and cols[2].form_submit_button("Skip this step", width="stretch")
-
-    if go_back:
-        errors = validate(step, s, values)
-        save(step, s, {k: v for k, v in values.items() if k not in errors})
-        s.errors = {}
-        s.step -= 1
-        st.rerun()
-    if skip:
-        save(step, s, {})
-        advance(s, results_page)
-    if go_next:
-        s.errors = validate(step, s, values)
-        if s.errors:
-            st.rerun()
-        save(step, s, values)
-        advance(s, results_page)
+        cols[0].form_submit_button("Next", type="primary", width="stretch", on_click=go_next,
+                                   args=(s, results_page))
+        cols[1].form_submit_button("Back", disabled=s.step == 0, width="stretch", on_click=go_back, args=(s,))
+        if step.optional:
+            cols[2].form_submit_button("Skip this step", width="stretch", on_click=skip_step,
+                                       args=(s, results_page))
 
 
 def advance(s: Screening, results_page: str | None) -> None:
@@ -151,7 +170,9 @@ def advance(s: Screening, results_page: str | None) -> None:
     if no_plan or s.step + 1 >= len(steps):
         s.finished, s.saved = True, False
         if results_page:
-            st.switch_page(results_page)
-        st.rerun()
+            # From a callback a page is named by an st.Page (it stands for the registered page with its URL path;
+            # a file path is looked up among the pages of a run, and none has run yet): the click's one run is
+            # the results page's.
+            st.switch_page(st.Page(results_page))
+        return
     s.step += 1
-    st.rerun()

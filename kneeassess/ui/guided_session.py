@@ -9,11 +9,11 @@ from typing import TypedDict
 import streamlit as st
 
 from kneeassess import logbook
-from kneeassess.guided import Step, done_exercises, remaining, steps_for, time_scale
+from kneeassess.guided import Step, done_exercises, position, remaining, steps_for, time_scale
 from kneeassess.models import PlanItem
 from kneeassess.records import Profile
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, forms
 from kneeassess.ui.pictures import picture
 
 KEY = "kneeassess_guided"
@@ -46,31 +46,39 @@ def _advance(g: Guided) -> None:
     g["reps"] = 0
 
 
+# The buttons act in their callbacks (on this tab's state), before the one script run of the click.
+
+
+def next_step() -> None:
+    _advance(state())
+
+
+def add_rep(most: int) -> None:
+    g = state()
+    g["reps"] = min(most, g["reps"] + 1)
+
+
+def start_timer() -> None:
+    state()["started"] = time.time()
+
+
 def reps_step(step: Step, g: Guided) -> None:
     st.metric("Reps done", f"{g['reps']} / {step.reps}")
     left, right = st.columns(2)
-    if left.button("+1 rep", key="rep_plus", width="stretch"):
-        g["reps"] = min(step.reps or 0, g["reps"] + 1)
-        st.rerun()
-    if right.button("Set done", type="primary", key="set_done", width="stretch"):
-        _advance(g)
-        st.rerun()
+    left.button("+1 rep", key="rep_plus", width="stretch", on_click=add_rep, args=(step.reps or 0,))
+    right.button("Set done", type="primary", key="set_done", width="stretch", on_click=next_step)
 
 
 def timed_step(step: Step, g: Guided) -> None:
     if g["started"] is None:
         label = "Start the hold" if step.kind == "hold" else "Start resting"
-        if st.button(label, type="primary", key="timer_start", width="stretch"):
-            g["started"] = time.time()
-            st.rerun()
-        if step.kind == "rest" and st.button("Skip the rest", key="rest_skip", width="stretch"):
-            _advance(g)
-            st.rerun()
+        st.button(label, type="primary", key="timer_start", width="stretch", on_click=start_timer)
+        if step.kind == "rest":
+            st.button("Skip the rest", key="rest_skip", width="stretch", on_click=next_step)
         return
     countdown(step, g)
-    if st.button("Done early" if step.kind == "hold" else "Skip the rest", key="timer_done", width="stretch"):
-        _advance(g)
-        st.rerun()
+    st.button("Done early" if step.kind == "hold" else "Skip the rest", key="timer_done", width="stretch",
+              on_click=next_step)
 
 
 @st.fragment(run_every=timedelta(seconds=0.5))
@@ -96,31 +104,35 @@ def finish(plan: list[PlanItem], steps: list[Step], g: Guided, profile: Profile 
         st.info("Save your results (at the end of the knee check) to log your sessions and see them add up.")
         return
     with st.form("guided_log"):
-        pain = st.pills("Knee pain during the exercises (0 = none, 10 = worst imaginable)", PAIN, key="guided_pain")
-        if st.form_submit_button("Log this session", type="primary"):
-            try:  # one transaction: a failure saves nothing, so "try again" logs no exercise twice
-                logbook.record_sessions(account.store(), profile, [
-                    logbook.ExerciseDone(item.exercise, sets_done[item.exercise], item.reps, item.seconds, item.load)
-                    for item in plan if item.exercise in sets_done
-                ], day=date.today(), pain=pain)
-            except (StorageError, logbook.LogProblems):
-                st.error("Logging failed: we could not save it. Please try again.")
-                return
-            g["logged"] = True
-            st.rerun()
+        st.pills("Knee pain during the exercises (0 = none, 10 = worst imaginable)", PAIN, key="guided_pain")
+        forms.show("guided_log", forms.FORM)
+        st.form_submit_button("Log this session", type="primary", on_click=log_session,
+                              args=(plan, sets_done, profile))
+
+
+def log_session(plan: list[PlanItem], sets_done: dict[str, int], profile: Profile) -> None:
+    try:  # one transaction: a failure saves nothing, so "try again" logs no exercise twice
+        logbook.record_sessions(account.store(), profile, [
+            logbook.ExerciseDone(item.exercise, sets_done[item.exercise], item.reps, item.seconds, item.load)
+            for item in plan if item.exercise in sets_done
+        ], day=date.today(), pain=st.session_state.get("guided_pain"))
+    except (StorageError, logbook.LogProblems):
+        forms.report("guided_log", {forms.FORM: "Logging failed: we could not save it. Please try again."})
+        return
+    forms.clear("guided_log")
+    state()["logged"] = True
 
 
 def draw(plan: list[PlanItem], profile: Profile | None) -> None:
     steps = steps_for(plan)
     g = state()
-    st.progress(min(1.0, g["index"] / max(1, len(steps))), text=f"Step {min(g['index'] + 1, len(steps))} of "
-                f"{len(steps)}")
+    st.progress(min(1.0, g["index"] / max(1, len(steps))), text=position(steps, g["index"]))
     if g["index"] >= len(steps):
         finish(plan, steps, g, profile)
         return
     step = steps[g["index"]]
     with st.container(border=True):
-        st.subheader(step.title)
+        st.header(step.title)
         if step.kind != "rest":
             picture(step.exercise, max_width=360)
         st.markdown(f"### {step.instruction}")

@@ -9,14 +9,14 @@ from kneeassess.answers import KM_PER_MILE
 from kneeassess.imports import UPLOAD_TYPES, preview_rows, read_uploads, save_runs
 from kneeassess.records import Profile, Run
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
-from kneeassess.ui.text import show_plain
+from kneeassess.ui import account, forms
+from kneeassess.ui.text import DATE_FORMAT, count, show_plain
 
 RESULT_KEY = "kneeassess_import"
 
 
 def import_section(profile: Profile, runs: list[Run]) -> None:
-    st.subheader("Import from Strava or your watch")
+    st.header("Import from Strava or your watch")
     st.caption("A Strava bulk-export ZIP, its activities.csv, or .fit / .gpx / .tcx files (also .gz). Only runs "
                "are imported; you see them before anything is saved.")
     if done := st.session_state.pop("import_done", None):
@@ -43,7 +43,8 @@ def import_section(profile: Profile, runs: list[Run]) -> None:
             "Pace /km": r["pace_per_km"], "Heart rate": r["avg_hr"],
             "Fast min": r["fast_min"], "Status": r["status"], "Note": r["note"],
         } for r in rows]), hide_index=True, width="stretch",
-            column_config={"Fast min": st.column_config.NumberColumn(help="Empty: no speed data in the file")})
+            column_config={"Fast min": st.column_config.NumberColumn(help="Empty: no speed data in the file"),
+                           "Date": st.column_config.DateColumn(format=DATE_FORMAT)})
     else:
         st.info("No runs found in these files.")
     if result.skipped:
@@ -54,13 +55,24 @@ def import_section(profile: Profile, runs: list[Run]) -> None:
         with st.expander(f"Could not read ({len(result.errors)})", expanded=True):
             for e in result.errors:
                 show_plain(f"{e.source}: {e.error}")
-    if new and st.button(f"Save {new} new run{'s' if new != 1 else ''}", type="primary", key="import_save"):
-        try:
-            saved, duplicates = save_runs(account.store(), profile, result)
-        except StorageError:
-            st.error("Saving failed: we could not reach the database. Nothing is lost; please try again.")
-            return
-        st.session_state.pop(RESULT_KEY, None)
-        st.session_state["import_done"] = f"Saved {saved} runs" + (
-            f"; {duplicates} were already in your log." if duplicates else ".")
-        st.rerun()
+    if new:
+        st.button(f"Save {count(new, 'new run')}", type="primary", key="import_save",
+                  on_click=_save, args=(profile,))
+        forms.show("import", forms.FORM)
+
+
+def _save(profile: Profile) -> None:
+    """The save button's callback: the click's one run shows what was saved."""
+    result = st.session_state.get(RESULT_KEY)
+    if result is None:
+        return
+    try:
+        saved, duplicates = save_runs(account.store(), profile, result)
+    except StorageError:
+        forms.report("import", {forms.FORM: "Saving failed: we could not reach the database. Nothing is lost; "
+                                            "please try again."})
+        return
+    forms.clear("import")
+    st.session_state.pop(RESULT_KEY, None)
+    st.session_state["import_done"] = f"Saved {count(saved, 'run')}" + (
+        f"; {count(duplicates, 'was', 'were')} already in your log." if duplicates else ".")

@@ -8,7 +8,6 @@ session, an empty form, no history entry to go back to.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 
 import streamlit as st
@@ -16,7 +15,8 @@ import streamlit as st
 from kneeassess import profiles
 from kneeassess.models import Assessment
 from kneeassess.storage import StorageError
-from kneeassess.ui import account
+from kneeassess.ui import account, forms
+from kneeassess.ui.config import settings
 from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
 from kneeassess.ui.state import Screening
 
@@ -26,10 +26,7 @@ WARNING_S = 20  # the countdown warning shows for the last 20 seconds
 
 
 def timeout_s() -> int:
-    try:
-        return max(10, int(os.environ.get("KNEEASSESS_KIOSK_TIMEOUT_S", "90")))
-    except ValueError:
-        return 90
+    return settings().kiosk_timeout_s
 
 
 def kiosk_url() -> str:
@@ -120,6 +117,10 @@ def inactivity_guard() -> None:
     st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
+def _start() -> None:
+    st.session_state[STARTED_KEY] = True
+
+
 def welcome() -> bool:
     """The welcome screen with one Start button. True once the visitor has started."""
     if st.session_state.get(STARTED_KEY):
@@ -128,9 +129,7 @@ def welcome() -> bool:
     st.markdown("### Knee pain when you run? Find your weak link in 3 minutes.")
     st.write("A few taps: a safety check, your symptoms and, if you like, simple self-tests. You get your result "
              "and this week's exercises to take home on your phone.")
-    if st.button("Start", type="primary", width="stretch", key="kiosk_start"):
-        st.session_state[STARTED_KEY] = True
-        st.rerun()
+    st.button("Start", type="primary", width="stretch", key="kiosk_start", on_click=_start)
     st.caption("Self-screening, not a diagnosis. Nothing you enter stays on this tablet.")
     return False
 
@@ -141,22 +140,14 @@ def take_home(s: Screening, a: Assessment) -> None:
     link = st.session_state.get(HOME_LINK_KEY)
     if link is None:
         st.write("Get your result, this week's exercises and a log on your phone: no app, no account.")
-        if st.button("Take it home", type="primary", width="stretch", key="kiosk_take_home",
-                     icon=":material/qr_code_2:"):
-            try:
-                _, token = profiles.save_results(
-                    account.store(), s.answers, a, unit=s.unit, event=st.session_state.get(EVENT_KEY),
-                    screening_id=s.counted_id)
-            except StorageError:
-                st.error("We could not save it just now. Please try again.")
-                return
-            assert token is not None, "a new profile comes with its token"
-            st.session_state[HOME_LINK_KEY] = profiles.profile_link(account.base_url(), token)
-            st.rerun()
+        st.button("Take it home", type="primary", width="stretch", key="kiosk_take_home",
+                  icon=":material/qr_code_2:", on_click=_take_home, args=(s, a))
+        forms.show("kiosk_take_home", forms.FORM)
         return
     with st.container(border=True, horizontal_alignment="center"):
         st.markdown("### Scan this with your phone's camera")
-        st.image(profiles.qr_png(link), width=360, caption="Your result, plan and log, private to you")
+        st.image(profiles.qr_png(link), width=360, caption="Your result, plan and log, private to you",
+                 alt="QR code of your private link: scan it with your phone's camera to take your result home")
         st.caption("The link is private: it opens your results on your phone. It disappears from this tablet when "
                    "you press Finish.")
         if st.button("Done, clear the tablet", type="primary", width="stretch", key="kiosk_done",
@@ -164,18 +155,37 @@ def take_home(s: Screening, a: Assessment) -> None:
             reset_now()
 
 
+def _take_home(s: Screening, a: Assessment) -> None:
+    """The button's callback: save to a new private profile; the click's one run shows its QR code."""
+    try:
+        _, token = profiles.save_results(
+            account.store(), s.answers, a, unit=s.unit, event=st.session_state.get(EVENT_KEY),
+            screening_id=s.counted_id)
+    except StorageError:
+        forms.report("kiosk_take_home", {forms.FORM: "We could not save it just now. Please try again."})
+        return
+    forms.clear("kiosk_take_home")
+    assert token is not None, "a new profile comes with its token"
+    st.session_state[HOME_LINK_KEY] = profiles.profile_link(account.base_url(), token)
+
+
 def finish_button() -> None:
     if st.button("Finish", width="stretch", key="kiosk_finish", icon=":material/restart_alt:"):
         reset_now()
 
 
-def leave_kiosk(verify: Callable[[str], bool | str]) -> None:  # True, False, or an error message
+def leave_kiosk(verify: Callable[[str], bool | str]) -> None:  # verify(passcode) -> True, or an error message
     with st.expander("Staff"), st.form("kiosk_leave", enter_to_submit=True):
-        code = st.text_input("Staff passcode", type="password", key="kiosk_passcode")
-        if st.form_submit_button("Leave kiosk mode"):
-            outcome = verify(code)
-            if outcome is True:
-                st.session_state.pop(KIOSK_KEY, None)
-                st.query_params.clear()
-                st.rerun()
-            st.error(outcome if isinstance(outcome, str) else "That passcode is not right.")
+        st.text_input("Staff passcode", type="password", key="kiosk_passcode")
+        st.form_submit_button("Leave kiosk mode", on_click=_leave, args=(verify,))
+        forms.show("kiosk_leave", forms.FORM)
+
+
+def _leave(verify: Callable[[str], bool | str]) -> None:
+    outcome = verify(st.session_state.get("kiosk_passcode") or "")
+    if outcome is True:
+        forms.clear("kiosk_leave")
+        st.session_state.pop(KIOSK_KEY, None)
+        st.query_params.clear()
+        return
+    forms.report("kiosk_leave", {forms.FORM: outcome if isinstance(outcome, str) else "That passcode is not right."})

@@ -6,22 +6,33 @@ by URL before it. A kiosk tablet gets its one page and no menu.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
+
+from kneeassess.events import valid_slug
 
 EVENT_KEY = "kneeassess_event"
 KIOSK_KEY = "kneeassess_kiosk"
 STAFF_KEY = "kneeassess_staff"
-SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
 PAGES = Path(__file__).resolve().parents[2] / "pages"  # one folder per role: runner/, staff/, kiosk/
+
+
+def go_to(page: str, before: Callable[[], object] | None = None) -> None:
+    """A button's callback that opens ``page`` (its path, e.g. ``pages/runner/log.py``): the click's one run is
+    that page's. ``before`` changes the state first. (An st.Page stands for the registered page with its URL path:
+    in a callback no run has registered the pages yet.)"""
+    if before is not None:
+        before()
+    st.switch_page(st.Page(page))
 
 
 def note_event() -> str | None:
     """``?event=<slug>`` tags this visit's screenings and requests; it stays for the session."""
     slug = st.query_params.get("event")
-    if slug and SLUG.match(slug):
+    if valid_slug(slug):
         st.session_state[EVENT_KEY] = slug
     return st.session_state.get(EVENT_KEY)
 
@@ -36,17 +47,29 @@ def staff_name() -> str | None:
     return st.session_state.get(STAFF_KEY)
 
 
-def runner_pages() -> list[st.Page]:
+HOME_PAGE = "pages/runner/home.py"
+SCREENING_PAGE = "pages/runner/screening.py"
+
+
+def runner_pages(has_profile: bool = False, hidden: bool = False) -> list[st.Page]:
+    """The runner's pages. With a profile open, Home (``/``) is the runner's own page; a first-time visitor's
+    home is the knee check. ``hidden``: reachable by URL but not in the menu (signed-in staff)."""
+    shown: Literal["visible", "hidden"] = "hidden" if hidden else "visible"
+    home = st.Page(HOME_PAGE, title="Home", icon=":material/home:", url_path="home",
+                   default=has_profile and not hidden, visibility="hidden" if hidden or not has_profile else "visible")
     return [
-        st.Page("pages/runner/screening.py", title="Knee check", icon=":material/checklist:", default=True),
-        st.Page("pages/runner/results.py", title="My results", icon=":material/insights:"),
-        st.Page("pages/runner/session.py", title="Today's session", icon=":material/timer:"),
-        st.Page("pages/runner/log.py", title="Log", icon=":material/edit_note:"),
-        st.Page("pages/runner/progress.py", title="Progress", icon=":material/trending_up:"),
-        st.Page("pages/runner/exercises.py", title="Exercises", icon=":material/fitness_center:"),
-        st.Page("pages/runner/learn.py", title="Your knee", icon=":material/menu_book:"),
-        st.Page("pages/runner/book.py", title="Free consultation", icon=":material/event_available:"),
-        st.Page("pages/runner/profile.py", title="My profile", icon=":material/person:"),
+        home,
+        st.Page(SCREENING_PAGE, title="Knee check", icon=":material/checklist:",
+                default=not has_profile and not hidden, visibility=shown),
+        st.Page("pages/runner/results.py", title="My results", icon=":material/insights:", visibility=shown),
+        st.Page("pages/runner/session.py", title="Today's session", icon=":material/timer:", visibility=shown),
+        st.Page("pages/runner/log.py", title="Log", icon=":material/edit_note:", visibility=shown),
+        st.Page("pages/runner/progress.py", title="Progress", icon=":material/trending_up:", visibility=shown),
+        st.Page("pages/runner/exercises.py", title="Exercises", icon=":material/fitness_center:", visibility=shown),
+        st.Page("pages/runner/learn.py", title="Your knee", icon=":material/menu_book:", visibility=shown),
+        st.Page("pages/runner/book.py", title="Free consultation", icon=":material/event_available:",
+                visibility=shown),
+        st.Page("pages/runner/profile.py", title="My profile", icon=":material/person:", visibility=shown),
     ]
 
 
@@ -61,11 +84,6 @@ def staff_pages() -> list[st.Page]:
 STAFF_URL_PATHS = frozenset({"staff", "staff_requests", "staff_events", "dashboard"})
 
 
-def page_layout(page: st.Page) -> str:
-    """Every staff page is wide (tables, side-by-side request); the runner's pages are centred."""
-    return "wide" if getattr(page, "url_path", "") in STAFF_URL_PATHS else "centered"
-
-
 def kiosk_navigation() -> st.Page:
     """The kiosk's one page, and no menu. It also answers at every other page's address, so that a kiosk link
     such as ``/results?kiosk=1`` opens the kiosk rather than a "page not found" notice."""
@@ -78,27 +96,32 @@ def kiosk_navigation() -> st.Page:
 
 def visitor_navigation() -> st.Page:
     """The navigation for this visitor; call ``.run()`` on the result."""
+    from kneeassess.ui import header
+    from kneeassess.ui.page_top import open_at_top
     from kneeassess.ui.staff_gate import signed_in
     from kneeassess.ui.visits import count_visit, note_source
 
     note_event()
     note_source()
-    if st.query_params.get("p") and not in_kiosk():
+    has_profile = False
+    if not in_kiosk() and (st.query_params.get("p") or st.session_state.get("kneeassess_token")):
         from kneeassess.ui.account import current_profile
 
-        current_profile()  # the private link opens the profile on whichever page it points at
+        has_profile = current_profile() is not None  # the private link opens the profile on any page it points at
     if in_kiosk():
         page = kiosk_navigation()
     else:
+        staff = signed_in()
         sign_in = st.Page("pages/staff/staff.py", title="Staff", icon=":material/badge:", url_path="staff",
-                          visibility="visible" if signed_in() else "hidden")
+                          visibility="visible" if staff else "hidden", default=bool(staff))
         links = [st.Page("pages/runner/reminder.py", title="Welcome back", url_path="reminder", visibility="hidden"),
                  st.Page("pages/runner/unsubscribe.py", title="Stop reminders", url_path="unsubscribe",
                          visibility="hidden")]
-        if signed_in():
-            page = st.navigation({"Runner": [*runner_pages(), *links], "Clinic": [sign_in, *staff_pages()]},
-                                 position="top")
+        if staff:  # staff see the clinic's pages only; the runner's stay reachable by URL
+            page = st.navigation([sign_in, *staff_pages(), *runner_pages(hidden=True), *links], position="top")
         else:
-            page = st.navigation([*runner_pages(), sign_in, *links], position="top")
+            page = st.navigation([*runner_pages(has_profile), sign_in, *links], position="top")
+            header.link_bar(has_profile)
     count_visit(staff=page.url_path in STAFF_URL_PATHS or page.url_path == "unsubscribe" or signed_in() is not None)
+    open_at_top("page", page.url_path)
     return page

@@ -15,7 +15,7 @@ import streamlit as st
 
 from kneeassess import charts, progress
 from kneeassess.answers import KM_PER_MILE
-from kneeassess.content import catalogue, clinic
+from kneeassess.content import catalogue, clinic, rulebook
 from kneeassess.profiles import ProfileRecords
 from kneeassess.records import CheckIn, ExerciseSession, Profile, Run, SavedAssessment
 from kneeassess.screening.kujala import MCID
@@ -71,7 +71,7 @@ def _this_week(profile_id: str, revision: int, today: date, show_plan: bool, _pr
         st.info(phase.reason)
         return
     info = catalogue().phases[phase.phase]
-    st.subheader(f"This week: {info.title}")
+    st.header(f"This week: {info.title}")
     st.write(phase.reason)
     if not show_plan:
         st.info("This week's plan is shown once you confirm the warning at the top of the page.")
@@ -203,6 +203,7 @@ def links(assessments: list[SavedAssessment]) -> None:
     days = sorted({d for d, _, _ in scores})
     by_day = {(d, lk): s for d, lk, s in scores}
     by_link = {lk: [by_day.get((d, lk)) for d in days] for lk in ("foot", "hamstring", "hip")}
-    _show(charts.link_scores_figure(days, by_link), "links")
+    names: dict[str, str] = {lk: info.name for lk, info in rulebook().links.items()}
+    _show(charts.link_scores_figure(days, by_link, names), "links")
     st.caption(progress.links_reading(assessments))
 

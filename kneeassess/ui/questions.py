@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -45,7 +46,8 @@ def _multi(q: Question, aid: str, s: Screening) -> list[Any] | None:
         key=f"w_{aid}",
         help=q.help,
     )
-    return list(chosen) or None
+    multi: list[Any] | None = answer(q, chosen, s)
+    return multi
 
 
 NOT_RATED = "not rated"
@@ -57,10 +59,11 @@ def _pain(q: Question, aid: str, label: str, s: Screening) -> int | None:
         label,
         [NOT_RATED, *PAIN_SCALE],
         value=s.answers.get(aid, NOT_RATED),
-        key=f"w_{aid}",
+        key=widget_key(q, aid, s),
         help=q.help or "0 = no pain, 10 = the worst pain you can imagine.",
     )
-    return None if value == NOT_RATED else int(value)
+    rating: int | None = answer(q, value, s)
+    return rating
 
 
 def _number(q: Question, aid: str, label: str, s: Screening) -> Any:
@@ -74,11 +77,9 @@ def _number(q: Question, aid: str, label: str, s: Screening) -> Any:
     top = q.bounds[1] if s.unit == "km" else km_to_miles(q.bounds[1])
     value = st.number_input(
         f"{label} ({s.unit})", min_value=0.0, max_value=top, value=shown, step=1.0, format="%g",
-        placeholder=s.unit, key=f"w_{aid}_{s.unit}", help=q.help,
+        placeholder=s.unit, key=widget_key(q, aid, s), help=q.help,
     )
-    if value is None:
-        return None
-    return miles_to_km(value) if s.unit == "mi" else round(float(value), 2)
+    return answer(q, value, s)
 
 
 def _bool(q: Question, aid: str, label: str, s: Screening) -> bool | None:
@@ -87,7 +88,8 @@ def _bool(q: Question, aid: str, label: str, s: Screening) -> bool | None:
         label, ["yes", "no"], index=None if current is None else (0 if current else 1),
         format_func=str.capitalize, horizontal=True, key=f"w_{aid}", help=q.help,
     )
-    return None if choice is None else choice == "yes"
+    yes: bool | None = answer(q, choice, s)
+    return yes
 
 
 def question(q: Question, s: Screening) -> dict[str, Any]:
@@ -139,10 +141,49 @@ def side_checks(questions: list[Question], s: Screening) -> dict[str, Any]:
             f"What did you see on the {side} leg?", list(labels), selection_mode="multi",
             default=default, format_func=labels.__getitem__, key=f"w_signs_{side}",
         )
-        picked = [p for p in picked if p != NONE_SEEN] if len(picked) > 1 else picked
-        for q in questions:
-            out[f"{q.id}_{side}"] = None if not picked else q.id in picked
+        out |= _signs(questions, side, picked)
         _error(s, *ids)
+    return out
+
+
+def _signs(questions: list[Question], side: str, picked: list[str] | None) -> dict[str, Any]:
+    """The side's answers from what was picked: "none of these" with a sign counts as the sign alone."""
+    picked = list(picked or [])
+    picked = [p for p in picked if p != NONE_SEEN] if len(picked) > 1 else picked
+    return {f"{q.id}_{side}": None if not picked else q.id in picked for q in questions}
+
+
+def widget_key(q: Question, aid: str, s: Screening) -> str:
+    """The key of the widget of one answer (a distance's widget is per unit: its number is in that unit)."""
+    return f"w_{aid}_{s.unit}" if q.kind in ("number", "distance") else f"w_{aid}"
+
+
+def answer(q: Question, value: Any, s: Screening) -> Any:
+    """The answer from its widget's value (None: skipped): distances in km, pain 0-10, yes/no as a bool."""
+    if q.kind == "multi":
+        return list(value or []) or None
+    if q.kind == "pain":
+        return None if value is None or value == NOT_RATED else int(value)
+    if q.kind == "bool":
+        return None if value is None else value == "yes"
+    if q.kind in ("number", "distance"):
+        if value is None:
+            return None
+        return miles_to_km(value) if s.unit == "mi" else round(float(value), 2)
+    return value
+
+
+def section_values(sec: Section, s: Screening, state: Mapping[str, Any]) -> dict[str, Any]:
+    """What :func:`section` drew, read back from the widgets' values (in a callback, before the script runs)."""
+    out: dict[str, Any] = {}
+    checks = [q for q in sec.questions if q.kind == "bool" and q.per_side]
+    for side in SIDES if checks else ():
+        out |= _signs(checks, side, state.get(f"w_signs_{side}"))
+    for q in sec.questions:
+        if q in checks:
+            continue
+        for aid in q.answer_ids:
+            out[aid] = answer(q, state.get(widget_key(q, aid, s)), s)
     return out
 
 

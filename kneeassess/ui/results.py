@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
 
 from kneeassess.answers import km_to_miles
 from kneeassess.charts import weekly_km_figure
-from kneeassess.content import Clinic, Triage, catalogue, clinic, rulebook
+from kneeassess.content import NO_PLAN_LEVELS, Clinic, Triage, catalogue, clinic, rulebook
 from kneeassess.models import Assessment, PlanItem, WeakLink
+from kneeassess.records import Profile
 from kneeassess.reports.calendar import plan_ics
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.screening.advice import triage_advice
 from kneeassess.screening.load import RATIO_NOTE
+from kneeassess.screening.plan import LINK_WORDS, unserved_links
+from kneeassess.ui import movement
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.pictures import picture
+from kneeassess.ui.state import Screening, screening
 
 LEVEL_WORDS = {"likely": "Likely weak link", "possible": "Possible weak link", "unlikely": "Unlikely"}
 LEVEL_BADGES = {  # words and icon shapes, never colour alone
@@ -25,6 +31,60 @@ LEVEL_BADGES = {  # words and icon shapes, never colour alone
 UNTESTED_BADGE = ":gray-badge[:material/visibility_off: Not tested]"
 
 
+def top_weak_link(a: Assessment) -> WeakLink | None:
+    return next((w for w in a.weak_links if w.level != "unlikely"), None)
+
+
+def summary_card(a: Assessment, phase: str | None = None, key: str = "summary",
+                 profile: Profile | None = None, safety_of: Profile | None = None,
+                 actions: Callable[[bool], None] | None = None) -> bool:
+    """The answer first: the safety advice (kneeassess.ui.safety.render_safety, the one place it is drawn), the
+    top weak link and what it means, this week's phase, then ``actions(plan_ok)`` (the page's next steps) inside
+    the card. Returns whether a plan may be shown."""
+    from kneeassess.ui.safety import render_safety
+
+    card = st.container(border=True, key=f"{key}_card")
+    with card:
+        plan_ok = render_safety(safety_of or a, key=key, show_ok=True, profile=profile)  # ``safety_of``: the
+        # profile's status (its flag may be resolved or confirmed since this check)
+        if a.triage in NO_PLAN_LEVELS:
+            return plan_ok
+        cols = st.columns(2)
+        with cols[0]:
+            top = top_weak_link(a)
+            if top is None:
+                st.markdown("**Weak links:** none stood out, so your plan is a general programme.")
+            else:
+                info = rulebook().links[top.link]
+                st.markdown(f"**Your top weak link: {info.name}** · {LEVEL_BADGES[top.level]} · {top.score}/100")
+                st.markdown(info.what)
+        with cols[1]:
+            shown = phase if phase is not None else a.phase
+            if shown:
+                ph = catalogue().phases[shown]  # type: ignore[index]
+                st.markdown(f"**This week: {ph.title}**")
+                st.markdown(ph.running)
+        if actions is not None:
+            actions(plan_ok)
+    return plan_ok
+
+
+def next_actions(s: Screening, a: Assessment, *, saved: bool, plan: bool = True) -> None:
+    """The card's three next steps: start today's session, save, book."""
+    from kneeassess.ui import saving
+
+    cols = st.columns(3)
+    if plan and cols[0].button("Start today's session", type="primary", key="start_session", width="stretch"):
+        st.switch_page("pages/runner/session.py")
+    with cols[1]:
+        if saved:
+            st.markdown(":material/check_circle: **Saved to your profile**")
+        else:
+            saving.save_action(s, a)
+    if cols[2].button("Book a free consultation", key="book", width="stretch"):
+        st.switch_page("pages/runner/book.py")
+
+
 def notes(a: Assessment) -> None:
     """The assessment's notes (age, pain location). Safety advice is not among them: render_safety draws it."""
     for n in a.notes:
@@ -33,7 +93,7 @@ def notes(a: Assessment) -> None:
         st.info(limit.text, icon=":material/do_not_disturb_on:")
 
 
-def weak_link_card(w: WeakLink) -> None:
+def weak_link_card(w: WeakLink, measured: list[str] | None = None) -> None:
     info = rulebook().links[w.link]
     with st.container(border=True):
         st.markdown(f"**{info.name}**")
@@ -49,6 +109,8 @@ def weak_link_card(w: WeakLink) -> None:
                     st.caption(f"Source: {r.source}")
             else:
                 st.markdown("None of your answers pointed to this link.")
+            for line in measured or []:  # the movement check's figures, as the runner confirmed them
+                st.markdown(f"- {line}")
             st.caption(info.what)
             st.caption(f"What the evidence says: {info.evidence}")
 
@@ -56,8 +118,10 @@ def weak_link_card(w: WeakLink) -> None:
 def weak_links(a: Assessment) -> None:
     st.subheader("Your weak links")
     st.caption("Scored from your answers and self-tests. Each point has a reason; tap “Why?” to see them.")
-    for w in a.weak_links:
-        weak_link_card(w)
+    figures = movement.why_lines(screening())  # the confirmed movement check: with the hip link's reasons
+    for col, w in zip(st.columns(len(a.weak_links) or 1), a.weak_links, strict=False):  # side by side on a desktop
+        with col:
+            weak_link_card(w, figures if w.link == "hip" else None)
 
 
 def knee_score(a: Assessment) -> None:
@@ -85,15 +149,20 @@ def training_load(a: Assessment, primary: str, unit: str) -> None:
     for f in a.load.findings:
         st.markdown(f"- {f}")
     if a.load.acwr is not None:
-        st.caption(RATIO_NOTE.format(ratio=a.load.acwr))
+        with st.expander("Why?"):
+            st.markdown(RATIO_NOTE.format(ratio=a.load.acwr))
 
 
-def plan_item(p: PlanItem) -> None:
+def plan_item(p: PlanItem, weak: list[WeakLink] | None = None) -> None:
     ex = catalogue().get(p.exercise)
     with st.container(border=True):
         st.markdown(f"#### {p.name}")
         picture(p.exercise, max_width=360)
         st.markdown(f"**{p.dose}** · level {p.level}")
+        flagged = {w.link for w in weak or [] if w.level in ("likely", "possible")}
+        serves = [lk for lk in p.serves if lk in flagged]
+        if serves:
+            st.markdown(":material/target: **Trains your " + " and ".join(LINK_WORDS[s] for s in serves) + "**")
         st.caption(p.why)
         with st.expander("How to do it"):
             for i, line in enumerate(ex.steps, 1):
@@ -120,8 +189,16 @@ def phase_and_plan(a: Assessment) -> None:
     st.caption(f"Pain rule: {info.rule}")
     st.markdown(f"#### Your plan: {cat.sessions_per_week} sessions this week")
     st.caption(cat.sessions_note)
-    for p in a.plan:
-        plan_item(p)
+    for link, later in unserved_links(a.plan, a.weak_links, a.phase):
+        words = LINK_WORDS[link]
+        why = f"No exercise for your {words} this week. In the “{info.title}” phase: {info.exercise}"
+        if later:
+            why += f" Exercises for your {words} join your plan in the “{cat.phases[later].title}” phase."  # type: ignore[index]
+        st.info(why, icon=":material/info:")
+    for i in range(0, len(a.plan), 2):  # rows of two cards on a desktop; one column, same order, on a phone
+        for col, p in zip(st.columns(2), a.plan[i:i + 2], strict=False):
+            with col:
+                plan_item(p, a.weak_links)
     st.info(
         "Pain guides the dose: during and after exercise, up to 5 out of 10 is acceptable if it has settled by "
         "the next morning. Never push through pain above 5 out of 10.",
@@ -173,10 +250,10 @@ def contact_lines(c: Clinic) -> list[str]:
     return lines
 
 
-def clinic_contact(key: str = "book", *, main_action: bool = True) -> None:
+def clinic_contact(key: str = "book", *, main_action: bool = True, button: bool = True) -> None:
     """The clinic's free-consultation offer with a button to the booking page (in kiosk mode: the form here).
     ``main_action=False`` on the urgent screens: the next step there is urgent care, so booking is a plain button
-    under the advice, never the filled one."""
+    under the advice, never the filled one. ``button=False``: the page has its own booking button already."""
     from kneeassess.ui.navigation import in_kiosk
 
     c = clinic()
@@ -194,8 +271,8 @@ def clinic_contact(key: str = "book", *, main_action: bool = True) -> None:
 
             booking.booking_form(current_assessment(screening()), account.current_profile(), key=f"{key}_form")
         return
-    if st.button("Book a free consultation", type="primary" if main_action else "secondary", key=key,
-                 width="stretch" if main_action else "content"):
-        st.switch_page("pages/runner/book.py")
+    if button:
+        st.button("Book a free consultation", type="primary" if main_action else "secondary", key=key,
+                  width="stretch" if main_action else "content", on_click=go_to, args=("pages/runner/book.py",))
     if lines := contact_lines(c):
         st.caption("Or contact the clinic directly: " + " · ".join(lines))

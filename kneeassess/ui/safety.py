@@ -24,6 +24,7 @@ from kneeassess.safety import NO_FLAG, SafetyStatus, safety_status, status_of_as
 from kneeassess.screening.advice import triage_advice
 from kneeassess.screening.triage import flag_label
 from kneeassess.storage import NotFound, StorageError
+from kneeassess.ui import forms
 
 CONFIRM_LABEL = "I understand, show me general exercises anyway"
 CONFIRMED_KEY = "safety_confirmed"  # session state: the keys of the flags this tab confirmed
@@ -90,20 +91,26 @@ def _clinician_check(profile: Profile, status: SafetyStatus, key: str) -> None:
     with st.expander("A clinician has checked my knee"):
         st.write("Record the day a physiotherapist or doctor examined your knee. Follow their advice; the app then "
                  "lets your plan progress again. The date is kept in your data.")
-        day = st.date_input("Day of the check", value=date.today(), max_value=date.today(), key=f"{key}_ccheck_day",
-                            format="DD/MM/YYYY")
-        if st.button("Record the clinician's check", key=f"{key}_ccheck"):
-            from kneeassess.ui import account
+        st.date_input("Day of the check", value=date.today(), max_value=date.today(), key=f"{key}_ccheck_day",
+                      format="DD/MM/YYYY")
+        st.button("Record the clinician's check", key=f"{key}_ccheck", on_click=_record_check, args=(profile, key))
+        forms.show(f"{key}_ccheck", forms.FORM)
 
-            try:
-                profiles.record_clinician_check(account.store(), profile, day)
-            except (StorageError, NotFound):
-                st.error("We could not save that right now. Nothing was changed; please try again.")
-                return
-            except ValueError as exc:
-                st.error(str(exc).capitalize() + ".")
-                return
-            st.rerun()
+
+def _record_check(profile: Profile, key: str) -> None:
+    """The button's callback: recorded before the click's one run shows the plan progressing again."""
+    from kneeassess.ui import account
+
+    form = f"{key}_ccheck"
+    try:
+        profiles.record_clinician_check(account.store(), profile, st.session_state[f"{key}_ccheck_day"])
+    except (StorageError, NotFound):
+        forms.report(form, {forms.FORM: "We could not save that right now. Nothing was changed; please try again."})
+        return
+    except ValueError as exc:
+        forms.report(form, {forms.FORM: str(exc).capitalize() + "."})
+        return
+    forms.clear(form)
 
 
 def render_safety(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 
 import streamlit as st
 
 from kneeassess import events
 from kneeassess.answers import InvalidAnswers
 from kneeassess.models import Assessment
+from kneeassess.progress import latest
+from kneeassess.records import Profile
 from kneeassess.screening import assess
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
@@ -23,10 +26,24 @@ def current_assessment(s: Screening) -> Assessment | None:
     try:
         a = assess(s.answers)
     except InvalidAnswers as exc:  # cannot happen through the forms; say so plainly if it does
-        st.error("Some answers need another look: " + "; ".join(p.message_for_people() for p in exc.problems))
+        st.error("Some answers need another look: " + "; ".join(exc.problems.values()))
         return None
     count_screening(s, a)
     return a
+
+
+def shown_assessment(s: Screening, profile: Profile | None) -> tuple[Assessment, datetime | None] | None:
+    """The check to show: this tab's finished one, else the open profile's latest saved one (with when it was
+    saved), else None."""
+    a = current_assessment(s)
+    if a is not None:
+        return a, None
+    if profile is None:
+        return None
+    found = latest(account.records(profile).assessments)
+    if found is None:
+        return None
+    return found[1], found[0].created_at
 
 
 def count_screening(s: Screening, a: Assessment) -> None:

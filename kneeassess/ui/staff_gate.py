@@ -7,45 +7,32 @@ lockouts are kept in the database, so they hold across processes.
 
 from __future__ import annotations
 
-import os
 import secrets as random_secrets
 
 import streamlit as st
 
 from kneeassess import staff_auth
 from kneeassess.storage import StorageError
-from kneeassess.ui import account, client
+from kneeassess.ui import account, client, forms
+from kneeassess.ui.config import settings
 from kneeassess.ui.navigation import STAFF_KEY
 
 CLIENT_KEY = "kneeassess_client_key"
 
 
-def _secret(section: str, key: str) -> str | None:
-    try:
-        value: str | None = st.secrets.get(section, {}).get(key)
-        return value
-    except (FileNotFoundError, KeyError, AttributeError):
-        return None
-    except Exception:  # no secrets file at all: st.secrets raises its own error type
-        return None
-
-
 def passcode_hash() -> str | None:
-    return _secret("staff", "passcode_hash") or os.environ.get("KNEEASSESS_STAFF_PASSCODE_HASH")
+    return settings().staff_passcode_hash
 
 
 def uses_identity_provider() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:
-        return False
+    return settings().identity_provider
 
 
 def client_key() -> str:
     """Who is trying, for the per-client attempt limit: the client's address, which a reload keeps (behind a trusted
     proxy, from its X-Forwarded-For; see :func:`staff_auth.client_address`); the browser session only when the
     address is unknown (a local run without a proxy) or KNEEASSESS_STAFF_LIMIT_BY=session."""
-    by_address = os.environ.get("KNEEASSESS_STAFF_LIMIT_BY", "address").strip().lower() != "session"
+    by_address = settings().staff_limit_by_address
     if by_address and (address := client.address()):
         return f"address:{address}"
     if CLIENT_KEY not in st.session_state:
@@ -97,14 +84,20 @@ def sign_in_form() -> None:
             st.login()
         return
     with st.form("staff_sign_in"):
-        name = st.text_input("Your name", max_chars=60, key="staff_name")
-        code = st.text_input("Staff passcode", type="password", key="staff_code")
-        if st.form_submit_button("Sign in", type="primary"):
-            outcome = verify_passcode(code)
-            if outcome is True:
-                st.session_state[STAFF_KEY] = (name or "").strip()[:60] or "staff"
-                st.rerun()
-            st.error(outcome)
+        st.text_input("Your name", max_chars=60, key="staff_name")
+        st.text_input("Staff passcode", type="password", key="staff_code")
+        st.form_submit_button("Sign in", type="primary", on_click=_sign_in)
+        forms.show("staff_sign_in", forms.FORM)
+
+
+def _sign_in() -> None:
+    """The form's callback: the click's one run already has the staff pages (or the message)."""
+    outcome = verify_passcode(st.session_state.get("staff_code") or "")
+    if outcome is True:
+        forms.clear("staff_sign_in")
+        st.session_state[STAFF_KEY] = (st.session_state.get("staff_name") or "").strip()[:60] or "staff"
+        return
+    forms.report("staff_sign_in", {forms.FORM: str(outcome)})
 
 
 def sign_out() -> None:

@@ -26,6 +26,7 @@ class Screening:
     new_link: str | None = None  # the private link made when saving created the profile
     kind: AssessmentKind = "screening"
     counted_id: int | None = None  # the row that counts this screening for the clinic's event figures
+    movement: dict[str, Any] | None = None  # the movement check's figures, once the runner confirmed them
 
     @property
     def current(self) -> Step:
@@ -41,6 +42,7 @@ def screening() -> Screening:
 
 def restart() -> None:
     st.session_state[KEY] = Screening()
+    st.session_state.pop("kneeassess_movement", None)  # the movement check's figures (kneeassess/ui/movement.py)
     for k in [k for k in st.session_state if str(k).startswith("w_")]:
         del st.session_state[k]
 

@@ -8,9 +8,24 @@ table (``st.dataframe`` draws text).
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 
 def show_plain(text: str | None, label: str = "") -> None:
     """``label`` (the app's own words) followed by ``text`` exactly as it is: no links, images or formatting."""
     st.text(f"{label}{text or ''}")
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """``1 run``, ``2 runs``; ``plural`` for words that do not just add an s."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
+DATE_FORMAT = "DD/MM/YYYY"  # the clinic's (UK) way of writing dates: forms, tables and text use it alike
+
+
+def day_text(d: date) -> str:
+    """A date as DATE_FORMAT: 02/12/2026."""
+    return d.strftime("%d/%m/%Y")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from kneeassess.logbook import weekly_km_from_runs
 from kneeassess.ui import account, importer, logforms, safety
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.plan_source import profile_plan
 from kneeassess.ui.state import start_reassessment
 
@@ -28,16 +29,16 @@ runs_tab, pain_tab, exercise_tab, reassess_tab = st.tabs(
 )
 if runs_tab.open:
     with runs_tab:
-        st.subheader("Add a run")
+        st.header("Add a run")
         logforms.run_form(profile, today)
         importer.import_section(profile, records.runs)
-        st.subheader("Your runs")
+        st.header("Your runs")
         logforms.runs_table(profile)
         logforms.edit_run(profile, records.runs, today)
 
 if pain_tab.open:
     with pain_tab:
-        st.subheader("Rate your knee pain")
+        st.header("Rate your knee pain")
         logforms.checkin_form(profile, today)
         logforms.edit_checkin(profile, records.checkins, today)
 
@@ -45,7 +46,7 @@ if exercise_tab.open:
     with exercise_tab:
         phase, plan = profile_plan(profile, today)
         if plan and plan_ok:
-            st.subheader("Tick off today's session")
+            st.header("Tick off today's session")
             st.caption(f"This week's plan ({phase.phase} phase).")
             logforms.session_form(profile, today, plan)
         elif plan:
@@ -56,10 +57,9 @@ if exercise_tab.open:
 
 if reassess_tab.open:
     with reassess_tab:
-        st.subheader("Reassess")
+        st.header("Reassess")
         st.write("Repeat the knee score and the self-tests every few weeks to see what has changed. It takes the "
                  "same steps as the first check; your earlier answers are filled in where they still apply.")
-        if st.button("Start a reassessment", type="primary"):
-            start_reassessment(records.assessments,
-                               weekly_km_from_runs(records.runs, today) if records.runs else None)
-            st.switch_page("pages/runner/screening.py")
+        st.button("Start a reassessment", type="primary", on_click=go_to, args=(
+            "pages/runner/screening.py", lambda: start_reassessment(
+                records.assessments, weekly_km_from_runs(records.runs, today) if records.runs else None)))

@@ -5,6 +5,7 @@ import streamlit as st
 from kneeassess import profiles
 from kneeassess.storage import StorageError
 from kneeassess.ui import account
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.saving import link_card
 
 st.title("My profile")
@@ -12,20 +13,17 @@ profile = account.current_profile()
 if profile is None:
     st.info("You have no saved profile open. Finish a knee check and choose “Save my results”, or open your "
             "private link.", icon=":material/info:")
-    if st.button("Start the knee check", type="primary"):
-        st.switch_page("pages/runner/screening.py")
+    st.button("Start the knee check", type="primary", on_click=go_to, args=("pages/runner/screening.py",))
     st.stop()
 
 link_card(account.link())
 
-st.subheader("Units")
-unit = st.segmented_control("Show distances in", ["km", "mi"], default=profile.unit, key="profile_unit",
-                            format_func=lambda u: "kilometres" if u == "km" else "miles")
-if unit and unit != profile.unit:
-    account.store().set_unit(profile.id, unit)
-    st.rerun()
+st.header("Units")
+st.segmented_control("Show distances in", ["km", "mi"], default=profile.unit, key="profile_unit",
+                     format_func=lambda u: "kilometres" if u == "km" else "miles", on_change=account.save_unit,
+                     args=(profile,))
 
-st.subheader("Your data")
+st.header("Your data")
 store = account.store()
 left, right = st.columns(2)
 # made when pressed, not on every rerun (two years of data: ~170 ms a rerun otherwise, bench/NOTES.md)
@@ -34,7 +32,7 @@ left.download_button("Download my data (JSON)", lambda: profiles.export_json(sto
 right.download_button("Download my data (CSV)", lambda: profiles.export_csv_zip(store, profile),
                       "kneeassess-data.zip", mime="application/zip", width="stretch", on_click="ignore")
 
-st.subheader("Delete all my data")
+st.header("Delete all my data")
 st.write("This deletes your profile, every check, run, pain rating and exercise session, and any free "
          "consultation request you sent from it (the clinic will no longer see it: phone them if you still want "
          "one). It cannot be undone, and your private link will stop working.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kneeassess.ui import account, progress_charts, safety
+from kneeassess.ui import account, movement, progress_charts, safety
 
 st.title("Progress")
 profile = account.current_profile()
@@ -15,3 +15,4 @@ plan_ok = safety.render_safety(profile, key="progress")
 progress_charts.this_week(profile, show_plan=plan_ok)
 period = progress_charts.period_choice()
 progress_charts.charts_for(profile, period)
+movement.history(profile)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import streamlit as st
 
 from kneeassess.ui import console
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.staff_gate import sign_in_form, sign_out, signed_in
 from kneeassess.ui.text import show_plain
 
@@ -19,12 +20,12 @@ if who is None:
 top = st.columns([3, 1.2, 1.2, 1.2, 1], vertical_alignment="center")
 with top[0]:
     show_plain(f"Signed in as {who}.")
-if top[1].button("All requests", type="primary", width="stretch", icon=":material/inbox:"):
-    st.switch_page("pages/staff/staff_requests.py")
-if top[2].button("Events and kiosk", width="stretch", icon=":material/event:"):
-    st.switch_page("pages/staff/staff_events.py")
-if top[3].button("Growth dashboard", width="stretch", icon=":material/monitoring:"):
-    st.switch_page("pages/staff/dashboard.py")
+top[1].button("All requests", type="primary", width="stretch", icon=":material/inbox:", on_click=go_to,
+              args=("pages/staff/staff_requests.py",))
+top[2].button("Events and kiosk", width="stretch", icon=":material/event:", on_click=go_to,
+              args=("pages/staff/staff_events.py",))
+top[3].button("Growth dashboard", width="stretch", icon=":material/monitoring:", on_click=go_to,
+              args=("pages/staff/dashboard.py",))
 if top[4].button("Sign out", width="stretch"):
     sign_out()
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kneeassess import events, profiles
-from kneeassess.ui import account
+from kneeassess.ui import account, forms
 from kneeassess.ui.navigation import EVENT_KEY, KIOSK_KEY
 from kneeassess.ui.staff_gate import require_staff
 from kneeassess.ui.text import show_plain
@@ -16,24 +16,27 @@ require_staff()
 st.title("Events")
 store = account.store()
 
+
+def create_event() -> None:
+    state = st.session_state
+    forms.attempt("new_event", lambda: events.create_event(
+        store, state["ev_name"], state["ev_day"], state["ev_place"], state["ev_slug"] or None))
+
+
+def start_kiosk(slug: str) -> None:
+    st.session_state[KIOSK_KEY] = True
+    st.session_state[EVENT_KEY] = slug
+    st.query_params.from_dict({"kiosk": "1", "event": slug})
+
+
 with st.expander("New event", expanded=not events.list_events(store)), st.form("new_event"):
-    name = st.text_input("Name", max_chars=events.NAME_MAX, key="ev_name", placeholder="Riverside parkrun")
-    day = st.date_input("Date", value=date.today(), key="ev_day", format="DD/MM/YYYY")
-    place = st.text_input("Place", max_chars=events.PLACE_MAX, key="ev_place")
-    slug = st.text_input("Link name (optional)", max_chars=40, key="ev_slug",
-                         help="Lowercase letters, digits and hyphens. Made from the name when empty.")
-    problems = st.session_state.get("ev_problems", {})
-    for field in ("name", "day", "place", "slug"):
-        if field in problems:
-            st.error(problems[field])
-    if st.form_submit_button("Create event", type="primary"):
-        try:
-            events.create_event(store, name, day, place, slug or None)
-        except events.EventProblems as exc:
-            st.session_state["ev_problems"] = exc.problems
-            st.rerun()
-        st.session_state["ev_problems"] = {}
-        st.rerun()
+    st.text_input("Name", max_chars=events.NAME_MAX, key="ev_name", placeholder="Riverside parkrun")
+    st.date_input("Date", value=date.today(), key="ev_day", format="DD/MM/YYYY")
+    st.text_input("Place", max_chars=events.PLACE_MAX, key="ev_place")
+    st.text_input("Link name (optional)", max_chars=40, key="ev_slug",
+                  help="Lowercase letters, digits and hyphens. Made from the name when empty.")
+    forms.show("new_event", "name", "day", "place", "slug")
+    st.form_submit_button("Create event", type="primary", on_click=create_event)
 
 
 @st.fragment(run_every=timedelta(seconds=10))
@@ -72,11 +75,7 @@ if all_events:
     st.markdown("**Share this link** (newsletter, club chat): screenings and requests made through it count for "
                 "the event.")
     st.code(link, language=None)
-    st.image(profiles.qr_png(link), width=200)
+    st.image(profiles.qr_png(link), width=200, alt=f"QR code of the event link {link}")
     st.markdown("**Kiosk link** for the event tablet (leaving kiosk mode needs the staff passcode):")
     st.code(kiosk_link, language=None)
-    if st.button("Start kiosk mode on this device", type="primary", key="ev_kiosk"):
-        st.session_state[KIOSK_KEY] = True
-        st.session_state[EVENT_KEY] = slug
-        st.query_params.from_dict({"kiosk": "1", "event": slug})
-        st.rerun()
+    st.button("Start kiosk mode on this device", type="primary", key="ev_kiosk", on_click=start_kiosk, args=(slug,))

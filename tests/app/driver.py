@@ -8,6 +8,7 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from kneeassess.answers import KM_PER_MILE
 from kneeassess.content import questionnaire
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,7 +73,7 @@ def fill_step(at: AppTest, answers: dict[str, Any], step_id: str, unit: str = "k
                 continue
             value = answers[aid]
             if q.kind == "distance":
-                at.number_input(key=f"w_{aid}_{unit}").set_value(value / 1.609344 if unit == "mi" else value)
+                at.number_input(key=f"w_{aid}_{unit}").set_value(value / KM_PER_MILE if unit == "mi" else value)
             elif q.kind == "bool":
                 at.radio(key=f"w_{aid}").set_value("yes" if value else "no")
             else:

@@ -16,11 +16,11 @@ from tests.app.test_staff import passcode, sign_in  # noqa: F401 - passcode: aut
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:9/none?connect_timeout=1"
 
 
-def test_an_unreachable_database_says_so_once_and_the_app_recovers(store, monkeypatch, caplog):
+def test_an_unreachable_database_says_so_once_and_the_app_recovers(store, configure, caplog):
     _, token = seeded_profile(store)
     working = default_url()
     caplog.set_level(logging.INFO)
-    monkeypatch.setenv("KNEEASSESS_DATABASE_URL", UNREACHABLE)
+    configure(database_url=UNREACHABLE)
     account.store.clear()
     at = start()
     at.query_params["p"] = token
@@ -32,21 +32,22 @@ def test_an_unreachable_database_says_so_once_and_the_app_recovers(store, monkey
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and errors[0].exc_info is None, [r.getMessage() for r in errors]
 
-    monkeypatch.setenv("KNEEASSESS_DATABASE_URL", working)  # the database is back
+    configure(database_url=working)  # the database is back
     at.run()
     assert not at.exception and not [e for e in at.error if "database" in e.value.lower()]
     assert "Log" in [t.value for t in at.title] or at.header
 
 
-def test_the_staff_console_says_so_when_the_database_goes_away(store, monkeypatch):
+def test_the_staff_console_says_so_when_the_database_goes_away(store, configure):
+    working = default_url()
     at = start()
     sign_in(at, "clinic-passcode-7")
-    monkeypatch.setenv("KNEEASSESS_DATABASE_URL", UNREACHABLE)
+    configure(database_url=UNREACHABLE)
     account.store.clear()
     at.switch_page("pages/staff/staff_requests.py").run()
     assert not at.exception, at.exception
     assert account.DATABASE_DOWN in [e.value for e in at.error]
-    monkeypatch.delenv("KNEEASSESS_DATABASE_URL")
+    configure(database_url=working)  # the database is back
     account.store.clear()
     at.run()
     assert not at.exception and account.DATABASE_DOWN not in [e.value for e in at.error]

@@ -20,7 +20,8 @@ def test_hip_runner_sees_hip_first_and_a_build_plan():
     page = texts(at)
     assert step_caption(at) == "Step 7 of 7"
     assert "Safe to start with self-care" in page
-    cards = [m.value for m in at.markdown if "/100" in m.value]
+    summary, *cards = [m.value for m in at.markdown if "/100" in m.value]  # the answer first, then the detail
+    assert summary.startswith("**Your top weak link: Hip stabilisers**") and summary.endswith("80/100")
     assert cards[0] == ":red-badge[:material/priority_high: Likely weak link] · **80**/100"
     assert cards[1:] == [":gray-badge[:material/visibility_off: Not tested] · **0**/100"] * 2
     assert "Knee drifted inwards in the single-leg squat (right) (+25)" in page
@@ -138,28 +139,26 @@ def test_self_tests_ask_the_squat_and_hop_without_the_flag():
     assert "Single-leg squat" in subheads and "Step-down hop landing" in subheads
 
 
-def test_broken_content_file_stops_the_app_with_its_message(tmp_path, monkeypatch):
+def test_broken_content_file_stops_the_app_with_its_message(tmp_path, configure):
     import shutil
 
-    shutil.copytree(content.DATA_DIR, tmp_path / "data")
+    shutil.copytree(content.data_dir(), tmp_path / "data")
     (tmp_path / "data" / "rules.yaml").write_text("levels: {likely: high}\nlinks: {}\nrules: []\n")
-    monkeypatch.setattr(content, "DATA_DIR", tmp_path / "data")
-    for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic, content.safety_book):
-        f.cache_clear()
+    configure(data_dir=tmp_path / "data", clinic_file=None)
+    content.reload()
     try:
         at = start()
         assert "KneeAssess cannot start" in at.error[0].value
         assert "rules.yaml" in at.code[0].value and "levels.likely" in at.code[0].value
     finally:
-        for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic, content.safety_book):
-            f.cache_clear()
+        content.reload()
 
 
 def test_exercises_page_lists_the_whole_catalogue():
     at = start()
     at.switch_page("pages/runner/exercises.py").run()
     assert not at.exception
-    names = [s.value for s in at.subheader]
+    names = [s.value for s in at.header]
     assert len(names) == len(content.catalogue().exercises)
     assert "Side plank" in " ".join(names)
     page = texts(at)

@@ -22,8 +22,8 @@ OTHER_PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/
 
 
 @pytest.fixture(autouse=True)
-def passcode(monkeypatch):
-    monkeypatch.setenv("KNEEASSESS_STAFF_PASSCODE_HASH", PASSCODE_HASH)
+def passcode(configure):
+    configure(staff_passcode_hash=PASSCODE_HASH)
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from tests.factories import HIP_RUNNER
 
 
 @pytest.fixture(autouse=True)
-def secret(monkeypatch):
-    monkeypatch.setenv("KNEEASSESS_LINK_SECRET", "app-test-secret")
+def secret(configure):
+    configure(link_secret="app-test-secret")
 
 
 def test_unsubscribe_link_works_without_signing_in_and_a_changed_one_does_not(store):

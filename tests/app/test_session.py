@@ -21,23 +21,23 @@ def test_steps_through_reps_and_holds():
     at = walk(HIP_RUNNER)
     at.switch_page("pages/runner/session.py").run()
     assert not at.exception
-    assert at.subheader[0].value == "Floor reach · set 1 of 3"
+    assert at.header[0].value == "Floor reach · set 1 of 3"
     button(at, "+1 rep").click().run()
     assert at.metric[0].value == "1 / 12"
     button(at, "Set done").click().run()
-    assert at.subheader[0].value.startswith("Rest")
+    assert at.header[0].value.startswith("Rest")
     button(at, "Skip the rest").click().run()
-    assert at.subheader[0].value == "Floor reach · set 2 of 3"
+    assert at.header[0].value == "Floor reach · set 2 of 3"
     # jump to the first side-plank hold
     steps = steps_for(assess(HIP_RUNNER).plan)
     hold = next(i for i, s in enumerate(steps) if s.kind == "hold")
     at.session_state[KEY] = {"index": hold, "started": None, "reps": 0, "logged": False}
     at.run()
-    assert at.subheader[0].value == "Side plank · set 1 of 5 · left side"
+    assert at.header[0].value == "Side plank · set 1 of 5 · left side"
     button(at, "Start the hold").click().run()
     assert at.metric[0].label == "Hold"
     button(at, "Done early").click().run()
-    assert at.subheader[0].value == "Side plank · set 1 of 5 · right side"
+    assert at.header[0].value == "Side plank · set 1 of 5 · right side"
 
 
 def test_finishing_logs_the_session_to_the_profile(store):

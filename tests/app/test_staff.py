@@ -21,8 +21,8 @@ PLEASE_SIGN_IN = "This page is for clinic staff. Please sign in."
 
 
 @pytest.fixture(autouse=True)
-def passcode(monkeypatch):
-    monkeypatch.setenv("KNEEASSESS_STAFF_PASSCODE_HASH", PASSCODE_HASH)
+def passcode(configure):
+    configure(staff_passcode_hash=PASSCODE_HASH)
 
 
 def seed(store, name: str, **fields) -> leads.Request:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import subprocess
-import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +24,7 @@ from kneeassess.storage.sql import SqlStore
 from tests.conftest import ROOT, free_port, missing_setup
 from tests.e2e.conftest import PHONE, _healthy, serve, wait_idle
 from tests.e2e.ui import keyed, no_app_error, press, quick_screening, shoot, tick
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -82,27 +83,32 @@ def start_nginx(tmp: Path, replica_a: str, replica_b: str) -> tuple[subprocess.P
     assert checked.returncode == 0, f"nginx rejects the config:\n{checked.stderr}"
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while not _healthy(url):
-        assert proc.poll() is None, f"nginx exited: {(tmp / 'error.log').read_text()}"
-        assert time.monotonic() < deadline, "nginx did not answer in time"
-        time.sleep(0.1)
+
+    def exited() -> str | None:
+        return f"nginx exited: {(tmp / 'error.log').read_text()}" if proc.poll() is not None else None
+
+    wait_until(lambda: _healthy(url), 30, interval=0.1, give_up=exited, what="nginx answering")
     return proc, url
 
 
 def access_log(tmp: Path) -> list[dict[str, str]]:
-    lines = (tmp / "access.log").read_text().splitlines()
+    """The access log's complete lines so far (nginx writes a request's line after it has sent the response)."""
+    path = tmp / "access.log"
+    lines = path.read_text().split("\n")[:-1] if path.exists() else []  # a line still being written is left out
     return [m.groupdict() for line in lines if (m := LOG_LINE.match(line))]
+
+
+def logged_replica(tmp: Path, route: str) -> str | None:
+    """The replica (``$upstream_addr``) of the last logged request with this route cookie, once it is logged."""
+    return next((e["up"] for e in reversed(access_log(tmp)) if e["route"] == route), None)
 
 
 def wait_for_streams_logged(tmp: Path, routes: list[str]) -> None:
     """nginx logs a proxied WebSocket when it closes, a moment after the tab does."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        logged = {e["route"] for e in access_log(tmp) if "/_stcore/stream" in e["request"]}
-        if set(routes) <= logged:
-            return
-        time.sleep(0.1)
+    def logged() -> bool:
+        return set(routes) <= {e["route"] for e in access_log(tmp) if "/_stcore/stream" in e["request"]}
+
+    wait_until(logged, 30, interval=0.1, what=f"nginx logging the WebSockets of {routes}")
 
 
 def route_per_replica(url: str, tmp: Path, replicas: tuple[str, str]) -> dict[str, str]:
@@ -113,8 +119,9 @@ def route_per_replica(url: str, tmp: Path, replicas: tuple[str, str]) -> dict[st
             cookies = resp.headers.get_all("Set-Cookie") or []
         value = next((m for c in cookies if (m := re.match(rf"{COOKIE}=([0-9a-f]{{32}});", c))), None)
         assert value, f"no route cookie set: {cookies!r}"
-        up = next(e["up"] for e in reversed(access_log(tmp)) if e["route"] == value.group(1))
-        found.setdefault(up, value.group(1))
+        route = value.group(1)
+        up = wait_until(lambda route=route: logged_replica(tmp, route), 10, what="nginx logging the request")
+        found.setdefault(up, route)
         if set(found) == set(replicas):
             return found
     raise AssertionError(f"nginx sent every new visitor to {set(found)}")
@@ -145,6 +152,10 @@ def test_a_runner_and_a_consultation_request_through_nginx_and_two_replicas(  # 
     try:
         route = route_per_replica(url, tmp_path, replicas)
 
+        # the check that runs app.py is for the replicas' own launchers, not for the outside
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(f"{url}/_stcore/script-health-check", timeout=5)
+
         # once the cookie is there, nginx sets no other
         request = urllib.request.Request(f"{url}/_stcore/health", headers={"Cookie": f"{COOKIE}={route[replica_a]}"})
         with urllib.request.urlopen(request, timeout=5) as resp:
@@ -162,7 +173,7 @@ def test_a_runner_and_a_consultation_request_through_nginx_and_two_replicas(  # 
         token = link.split("?p=")[1]
         qr = main.locator('[data-testid="stImage"] img').first
         expect(qr).to_be_visible()  # served from /media/ of the replica holding the session
-        assert qr.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR code did not load"
+        wait_until(lambda: qr.evaluate("img => img.complete && img.naturalWidth > 0"), 15, what="the QR code loading")
         shoot(page, artifacts, "01-saved-through-nginx")
         page.goto(f"/progress?p={token}")
         wait_idle(page)
@@ -227,9 +238,7 @@ def test_the_proxy_log_keeps_no_private_link_and_the_headers_protect_it(  # issu
         assert headers["Referrer-Policy"] == "no-referrer"
         assert headers["Content-Security-Policy"] == f"frame-ancestors {FRAME_ANCESTORS}"
         assert headers["X-Frame-Options"] == "SAMEORIGIN"
-        deadline = time.monotonic() + 5
-        while len(access_log(tmp_path)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: len(access_log(tmp_path)) >= 3, 30, interval=0.1, what="nginx logging the 3 requests")
     finally:
         proc.terminate()
         proc.wait(10)

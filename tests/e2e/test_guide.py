@@ -17,6 +17,7 @@ from kneeassess.storage import open_store
 from tests.e2e.conftest import PHONE, serve, wait_idle
 from tests.e2e.ui import no_app_error, pill, press, shoot
 from tests.factories import safe
+from tests.waiting import wait_until
 
 # pain 7/10: the settle phase, a short plan of hip-dominant exercises at level 1
 SETTLE_RUNNER = safe(pain_run_worst=7, pain_next_morning=1, sls_knee_in_right=True, side_plank_seconds_left=20,
@@ -82,7 +83,8 @@ def test_exercise_pages_on_a_phone(browser, app_url: str, artifacts: Path) -> No
     for i in range(10):
         alt = pictures.nth(i).get_attribute("alt")
         assert alt and len(alt) > 20
-        assert pictures.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
+        wait_until(lambda i=i: pictures.nth(i).evaluate("img => img.complete && img.naturalWidth > 0"), 15,
+                   what=f"picture {i} loading")
     page.get_by_text("How to do it").first.click()
     expect(page.get_by_text(re.compile("When to stop")).first).to_be_visible()
     shoot(page, artifacts, "exercises-phone")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import PHONE, wait_idle
+from tests.e2e.conftest import IDLE_TIMEOUT_MS, PHONE, wait_idle
 
 STEP = re.compile(r"^Step \d of 7$")
 
@@ -100,7 +100,7 @@ def expect_step(page: Page, number: int, title: str) -> None:
     wait for the new caption first, then for the run to end, then check it is the only one.
     """
     captions = page.locator('[data-testid="stCaptionContainer"]').filter(has_text=STEP)
-    expect(captions.filter(has_text=f"Step {number} of 7")).to_be_visible(timeout=30_000)
+    expect(captions.filter(has_text=f"Step {number} of 7")).to_be_visible(timeout=IDLE_TIMEOUT_MS)
     wait_idle(page)
     expect(page.locator('[data-stale="true"]')).to_have_count(0)
     expect(captions).to_have_text([f"Step {number} of 7"])

@@ -18,8 +18,8 @@ from kneeassess.storage import StorageError
 from kneeassess.storage.sql import SqlStore
 
 
-def test_a_write_behind_a_held_lock_gives_up_with_try_again(open_store: Callable[[], SqlStore], monkeypatch):
-    monkeypatch.setenv("KNEEASSESS_DB_LOCK_TIMEOUT_S", "1")
+def test_a_write_behind_a_held_lock_gives_up_with_try_again(open_store: Callable[[], SqlStore], configure):
+    configure(db_lock_timeout_s=1.0)
     store = open_store()
     profile = store.create_profile(token_hash(new_token()))
     holder = sa.create_engine(store.engine.url)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from kneeassess import leads
 from kneeassess.leads import InvalidStatus, RateLimited, Rejected, submit_request
+from kneeassess.outbox import DeliveryConfig
 from kneeassess.records import Run
 from kneeassess.storage import NotFound, StorageError
 from kneeassess.storage.sql import SqlStore, make_engine
@@ -60,10 +61,9 @@ def test_a_request_is_stored_with_one_outbox_row_per_channel(store: SqlStore, st
     assert all(len(k) == 64 and "ann" not in k for k in keys)
 
 
-def test_the_channels_default_to_the_configured_ones(store: SqlStore, monkeypatch):
-    monkeypatch.delenv("KNEEASSESS_WEBHOOK_URL", raising=False)
-    monkeypatch.setenv("KNEEASSESS_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("KNEEASSESS_SMTP_TO", "desk@clinic.example")
+def test_the_channels_default_to_the_configured_ones(store: SqlStore, configure):
+    configure(delivery=DeliveryConfig.from_env({"KNEEASSESS_SMTP_HOST": "127.0.0.1",
+                                                "KNEEASSESS_SMTP_TO": "desk@clinic.example"}))
     saved = submit_request(store, form(), "session-1", now=T0)
     assert [o.channel for o in leads.delivery_history(store, saved.id)] == ["email"]
 

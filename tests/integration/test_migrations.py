@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -22,6 +21,7 @@ TABLES = {
     "requests", "outbox", "delivery_attempts", "events", "screenings", "rate_events", "login_failures", "audit",  # 0002
     "visits", "status_history",  # 0005
     "reminder_consents", "reminders", "email_suppressions", "reminder_counts",  # 0006
+    "movement_checks",  # 0007
 }
 
 
@@ -65,16 +65,22 @@ def test_migrated_schema_matches_the_tables_the_store_uses(store_url: str):
 
 def test_processes_starting_at_once_on_an_empty_database(store_url: str):
     """Several app processes open the store at the same moment: they take turns migrating, none fails."""
-    start_at = time.time() + 2  # after every process has imported the app
+    # each process imports the app, says so, and opens the store when told: all at once, however long the
+    # imports took on a busy machine
     code = (
-        "import sys, time; from kneeassess.storage.sql import SqlStore; "
-        "time.sleep(max(0, float(sys.argv[2]) - time.time())); SqlStore(sys.argv[1]).close()"
+        "import sys; from kneeassess.storage.sql import SqlStore; "
+        "print('ready', flush=True); sys.stdin.readline(); SqlStore(sys.argv[1]).close()"
     )
     procs = [
-        subprocess.Popen([sys.executable, "-c", code, store_url, str(start_at)], cwd=ROOT, stderr=subprocess.PIPE)
+        subprocess.Popen([sys.executable, "-c", code, store_url], cwd=ROOT, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(4)
     ]
-    failures = [p.stderr.read().decode() for p in procs if p.wait(timeout=60) != 0]
+    assert [p.stdout.readline().strip() for p in procs] == ["ready"] * 4  # blocks until each has imported
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    failures = [p.stderr.read() for p in procs if p.wait(timeout=120) != 0]
     assert failures == []
     assert tables(store_url) == TABLES
 

@@ -38,15 +38,15 @@ class Mailbox:
 
 
 @pytest.fixture
-def mailbox(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator[Mailbox]:
+def mailbox(configure, tmp_path) -> Iterator[Mailbox]:
     box = Mailbox()
     port = free_port()
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
-    for name, value in {"HOST": "127.0.0.1", "PORT": str(port), "TO": "clinic@example.org",
-                        "FROM": "reminders@clinic.example", "STARTTLS": "false"}.items():
-        monkeypatch.setenv(f"KNEEASSESS_SMTP_{name}", value)
-    monkeypatch.setenv("KNEEASSESS_LINK_SECRET", "test-link-secret")
+    smtp = {"HOST": "127.0.0.1", "PORT": str(port), "TO": "clinic@example.org",
+            "FROM": "reminders@clinic.example", "STARTTLS": "false"}
+    configure(delivery=DeliveryConfig.from_env({f"KNEEASSESS_SMTP_{k}": v for k, v in smtp.items()}),
+              link_secret="test-link-secret")
     yield box
     controller.stop()
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from kneeassess.records import CheckIn, ExerciseSession, LogRecord, Run, SavedAssessment
+from kneeassess.records import CheckIn, ExerciseSession, LogRecord, MovementCheck, Run, SavedAssessment
 from kneeassess.storage import NotFound, StorageError
 from kneeassess.storage.sql import TABLES, SqlStore
 
@@ -55,6 +55,9 @@ def full(kind: type[LogRecord], profile_id: str, day: date = date(2024, 3, 1)) -
             load="bodyweight",
             pain=2,
         )
+    if kind is MovementCheck:
+        return MovementCheck(profile_id=profile_id, created_at=at, squat="single_leg", fppa_left=6.4, fppa_right=-2.5,
+                             figures={"legs": {"left": {"reps": [{"fppa": 6.4}]}}, "notes": ["a"]})
     return SavedAssessment(profile_id=profile_id, created_at=at, kind="screening", answers=ANSWERS, result=RESULT)
 
 
@@ -66,6 +69,9 @@ def sparse(kind: type[LogRecord], profile_id: str, day: date = date(2024, 3, 2))
         return CheckIn(profile_id=profile_id, day=day, next_morning=0)
     if kind is ExerciseSession:
         return ExerciseSession(profile_id=profile_id, day=day, exercise="squat", sets=0)
+    if kind is MovementCheck:
+        return MovementCheck(profile_id=profile_id, created_at=datetime(2024, 3, 2, tzinfo=UTC), squat="photo",
+                             figures={})
     return SavedAssessment(
         profile_id=profile_id,
         created_at=datetime(2024, 3, 2, tzinfo=UTC),
@@ -100,6 +106,9 @@ def changed(record: LogRecord) -> dict[str, Any]:
             "load": None,
             "pain": None,
         }
+    if isinstance(record, MovementCheck):
+        return {"created_at": datetime(2025, 1, 1, tzinfo=UTC), "squat": "two_leg", "fppa_left": None,
+                "fppa_right": 12.5, "figures": {"x": [1.5]}}
     return {
         "created_at": datetime(2025, 1, 1, 23, 59, 59, 999999, tzinfo=UTC),
         "kind": "reassessment",
@@ -108,7 +117,7 @@ def changed(record: LogRecord) -> dict[str, Any]:
     }
 
 
-KINDS = [Run, CheckIn, ExerciseSession, SavedAssessment]
+KINDS = [Run, CheckIn, ExerciseSession, SavedAssessment, MovementCheck]
 kinds = pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.__name__)
 
 
@@ -249,7 +258,7 @@ def test_lists_are_oldest_first(store: SqlStore, kind: type[LogRecord]):
     added = []
     for day in days:
         record = sparse(kind, pid, day)
-        if kind is SavedAssessment:
+        if kind in (SavedAssessment, MovementCheck):
             record = record.model_copy(update={"created_at": datetime.combine(day, datetime.min.time(), UTC)})
         added.append(store.add(record))
     expected = [added[1], added[3], added[2], added[0]]  # by day, then by id

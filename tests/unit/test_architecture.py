@@ -1,9 +1,9 @@
-"""The shape of the codebase: only kneeassess/ui imports Streamlit; app.py only builds navigation; lint clean."""
+"""The shape of the codebase: only kneeassess/ui imports Streamlit, and none of Streamlit's internals; pages by role.
+
+(Lint and types: tests/static.)"""
 
 import ast
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,6 +99,45 @@ def test_pages_are_grouped_by_role_and_every_page_path_exists():
     assert sorted(p for p in written if not (ROOT / p).is_file()) == []
 
 
-def test_ruff_is_clean():
-    out = subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True)
-    assert out.returncode == 0, out.stdout + out.stderr
+def _code_files() -> list[Path]:
+    return [*(ROOT / "kneeassess").rglob("*.py"), *(ROOT / "pages").rglob("*.py"), ROOT / "app.py"]
+
+
+def _calls(path: Path, dotted: str) -> list[int]:
+    """Lines where the code reads or calls ``dotted`` (e.g. ``os.environ``, ``st.rerun``)."""
+    base, _, attr = dotted.rpartition(".")
+    return [node.lineno for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Attribute) and node.attr == attr
+            and isinstance(node.value, ast.Name) and node.value.id == base]
+
+
+def test_settings_are_read_in_one_place():
+    """The environment only in kneeassess/settings.py, Streamlit's secrets only in kneeassess/ui/config.py (which
+    passes them in as a mapping): nothing else reads them, and nothing writes a secret into the environment."""
+    readers = {str(p.relative_to(ROOT)) for p in _code_files()
+               if _calls(p, "os.environ") or _calls(p, "os.getenv") or _calls(p, "st.secrets")}
+    assert readers <= {"kneeassess/settings.py", "kneeassess/ui/config.py"}, readers
+
+
+def test_clicks_act_in_callbacks_not_reruns():
+    """A click runs the script once: no st.rerun() except the countdown's (a timer, not a click)."""
+    reruns = {str(p.relative_to(ROOT)): _calls(p, "st.rerun") for p in _code_files() if _calls(p, "st.rerun")}
+    allowed = {"kneeassess/ui/guided_session.py", "kneeassess/ui/staff_gate.py"}  # countdown; st.logout's sign-out
+    assert set(reruns) <= allowed, reruns
+
+
+def test_a_unit_test_cannot_start_a_process():
+    """tests/unit/conftest.py stops any process a unit test would start (and fails the test)."""
+    import os
+    import subprocess
+
+    import pytest
+
+    from tests.unit import conftest as guard
+
+    with pytest.raises(guard.StartsAProcess):
+        subprocess.run(["true"], check=False)
+    with pytest.raises(guard.StartsAProcess):
+        os.system("true")  # noqa: S605, S607
+    assert len(guard._started) == 2
+    guard._started.clear()  # this test's own probes: not a failure

@@ -37,5 +37,16 @@ def test_four_weeks_with_the_average_of_the_three_before_as_a_labelled_line():
     assert list(fig.data[0].y) == [20, 22, 24, 40] and list(fig.data[0].marker.color)[-1] == "#0f6e6e"
     (line,) = fig.layout.shapes
     assert line.y0 == line.y1 == 22
-    assert [a.text for a in fig.layout.annotations] == ["average of the 3 weeks before: 22.0 km"]
+    (label,) = fig.layout.annotations
+    assert label.text == "┈ average of the 3 weeks before: 22.0 km"
+    assert label.yref == "paper" and label.y >= 1  # above the plot: never over the bars
     assert not charts.weekly_km_figure([None, None, None, 12], "#000", "mi").layout.shapes  # nothing to average
+
+
+def test_weak_link_lines_are_named_in_words_and_equal_scores_stay_visible():
+    fig = charts.link_scores_figure([DAY], {"foot": [60], "hamstring": [60], "hip": [60]},
+                                    {"foot": "Foot, ankle and calf", "hamstring": "Hamstrings", "hip": "Hip"})
+    assert [t.name for t in fig.data] == ["Foot, ankle and calf", "Hamstrings", "Hip"]
+    sizes = [t.marker.size for t in fig.data]
+    assert len(set(sizes)) == 3  # nested markers: a point on top of an equal one does not hide it
+    assert sum("open" in t.marker.symbol for t in fig.data) >= 2

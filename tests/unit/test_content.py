@@ -9,19 +9,16 @@ import yaml
 from kneeassess import content
 from kneeassess.content import ContentError
 
-DATA = Path(content.DATA_DIR)
+DATA = Path(content.data_dir())
 
 
 @pytest.fixture
-def data_copy(tmp_path, monkeypatch):
+def data_copy(tmp_path, configure):
     shutil.copytree(DATA, tmp_path / "data")
-    monkeypatch.setattr(content, "DATA_DIR", tmp_path / "data")
-    monkeypatch.delenv("KNEEASSESS_CLINIC_FILE", raising=False)
-    for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic, content.safety_book):
-        f.cache_clear()
+    configure(data_dir=tmp_path / "data", clinic_file=None)
+    content.reload()
     yield tmp_path / "data"
-    for f in (content.questionnaire, content.rulebook, content.catalogue, content.clinic, content.safety_book):
-        f.cache_clear()
+    content.reload()
 
 
 def edit_yaml(path, change):

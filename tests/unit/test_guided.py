@@ -27,11 +27,11 @@ def test_holds_use_the_exercise_rest():
     assert len(rests) == 4 and all(s.seconds == 10 for s in rests)
 
 
-def test_countdown_and_time_scale(monkeypatch):
+def test_countdown_and_time_scale(configure):
     [hold] = steps_for([item(sets=1, seconds=30)])
     assert remaining(hold, started_at=100.0, now=110.0) == 20
     assert remaining(hold, started_at=100.0, now=200.0) == 0
-    monkeypatch.setenv("KNEEASSESS_TIME_SCALE", "0.1")
+    configure(time_scale=0.1)
     assert remaining(hold, started_at=100.0, now=101.0) == 20
 
 
@@ -41,3 +41,16 @@ def test_sets_count_when_both_sides_are_done():
     assert done_exercises(steps, 1) == {"a": 0, "b": 0}
     assert done_exercises(steps, 2) == {"a": 1, "b": 0}
     assert done_exercises(steps, len(steps)) == {"a": 2, "b": 1}
+
+
+def test_position_counts_exercises_and_sets_not_rests():
+    from kneeassess.guided import position
+
+    steps = steps_for([item(exercise="lunge", name="Reverse lunge", sets=3, reps=12, per_side=True),
+                       item(exercise="plank", name="Side plank", sets=2, seconds=25, per_side=True)])
+    assert len(steps) == 13  # 6 + 2 rests, 4 + 1 rest: a runner would read "Step 1 of 13"
+    assert position(steps, 0) == "Exercise 1 of 2 · set 1 of 3"
+    assert position(steps, 1) == "Exercise 1 of 2 · set 1 of 3"  # the other side of the same set
+    assert position(steps, 2) == "Exercise 1 of 2 · rest before set 2"
+    assert position(steps, 8) == "Exercise 2 of 2 · set 1 of 2"
+    assert position(steps, 13) == "All 2 exercises done"

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kneeassess import __main__ as cli
 from kneeassess import leads, outbox
 from kneeassess.leads import LeadProblems, Rejected, RequestIn, export_csv, parse_request
 from kneeassess.records import Request, StaffNote
@@ -69,11 +70,11 @@ def test_bad_email_with_a_good_phone_reports_only_the_email():
     assert set(problems(name="Ann", email="not an email", phone="07400 123456", consent_contact=True)) == {"email"}
 
 
-def test_phone_is_stored_in_e164_using_the_default_region(monkeypatch):
-    monkeypatch.delenv("KNEEASSESS_PHONE_REGION", raising=False)
+def test_phone_is_stored_in_e164_using_the_default_region(configure):
+    configure(phone_region="GB")
     assert parse_request({**GOOD, "phone": "07400 123456"}).phone == "+447400123456"
     assert parse_request({**GOOD, "phone": "+49 30 901820"}).phone == "+4930901820"
-    monkeypatch.setenv("KNEEASSESS_PHONE_REGION", "de")
+    configure(phone_region="DE")
     assert parse_request({**GOOD, "phone": "030 901820"}).phone == "+4930901820"
 
 
@@ -228,6 +229,6 @@ def test_delivery_settings_from_the_environment():
     assert outbox.configured_channels({"KNEEASSESS_WEBHOOK_URL": "ftp://x"}) == []  # broken: logged, none
 
 
-def test_main_deliver_refuses_bad_arguments(capsys):
-    assert outbox.main_deliver(["--loop", "0"]) == 2
-    assert outbox.main_deliver(["--once", "--loop", "5"]) == 2
+def test_deliver_command_refuses_bad_arguments(capsys):
+    assert cli.main(["deliver", "--loop", "0"]) == 2
+    assert cli.main(["deliver", "--once", "--loop", "5"]) == 2

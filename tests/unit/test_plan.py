@@ -86,3 +86,17 @@ def test_settle_with_only_a_foot_link_still_gets_exercises():
     assert set(ids) <= {"floor_reach", "banded_hip_flexion", "side_plank", "bent_knee_calf_raise"}
     assert "bent_knee_calf_raise" in ids, "the foot link is served in settle by the bent-knee calf raise (brief §6)"
     assert next(p for p in a.plan if p.exercise == "bent_knee_calf_raise").serves == ["foot"]
+
+
+def test_a_flagged_link_without_an_exercise_this_phase_is_named_with_the_phase_that_trains_it():
+    from kneeassess.models import WeakLink
+    from kneeassess.screening.plan import unserved_links
+
+    links = [WeakLink(link="foot", score=70, level="likely", tested=True, reasons=[]),
+             WeakLink(link="hip", score=40, level="possible", tested=True, reasons=[]),
+             WeakLink(link="hamstring", score=0, level="unlikely", tested=True, reasons=[])]
+    settle = build_plan("settle", links)
+    assert unserved_links(settle, links, "settle") == []  # every flagged link has an exercise of its own
+    no_foot = [p for p in settle if "foot" not in p.serves]  # e.g. a self-test answer took the calf raise out
+    assert unserved_links(no_foot, links, "settle") == [("foot", "build")]  # named with the phase that trains it
+    assert unserved_links(no_foot, links, "progress") == [("foot", None)]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 
+from kneeassess import __main__ as cli
 from kneeassess import staff_auth
 from kneeassess.staff_auth import LockedOut, verify
 
@@ -105,16 +106,16 @@ class Stdin(io.StringIO):
         return False
 
 
-def test_main_hash_passcode_reads_stdin_and_prints_a_hash(monkeypatch, capsys):
+def test_hash_passcode_command_reads_stdin_and_prints_a_hash(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", Stdin("correct horse\nignored\n"))
-    assert staff_auth.main_hash_passcode() == 0
+    assert cli.main(["hash-passcode"]) == 0
     printed = capsys.readouterr().out.strip()
     assert printed.startswith("$argon2id$")
     assert verify(FakeStore(), "correct horse", printed, "k")
 
 
-def test_main_hash_passcode_refuses_a_short_passcode(monkeypatch, capsys):
+def test_hash_passcode_command_refuses_a_short_passcode(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", Stdin("short\n"))
-    assert staff_auth.main_hash_passcode() == 2
+    assert cli.main(["hash-passcode"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "at least 8" in captured.err

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kneeassess.clients import client_address, trusted_proxies
 
-LOOPBACK = trusted_proxies({})
+LOOPBACK = trusted_proxies("127.0.0.1,::1")
 
 
 def test_behind_the_local_proxy_the_forwarded_client_is_the_key():
@@ -20,7 +20,7 @@ def test_a_forwarded_header_from_an_untrusted_peer_is_ignored():
 
 
 def test_a_chain_of_trusted_proxies():
-    trusted = trusted_proxies({"KNEEASSESS_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8, not-an-address"})
+    trusted = trusted_proxies("127.0.0.1, 10.0.0.0/8, not-an-address")
     assert client_address("10.1.2.3", "203.0.113.9, 10.9.9.9", trusted) == "203.0.113.9"
     assert client_address("10.1.2.3", None, trusted) is None  # unknown: the session is used instead
 

@@ -48,7 +48,7 @@ def test_safety_screen_cannot_be_skipped(missing):
     del answers[missing]
     with pytest.raises(InvalidAnswers) as err:
         assess(answers)
-    assert [p.field for p in err.value.problems] == [missing]
+    assert [p.field for p in err.value.items] == [missing]
 
 
 def test_child_hip_question_required_only_for_under_16():
@@ -57,7 +57,7 @@ def test_child_hip_question_required_only_for_under_16():
     assess(safe(age_band="16_29"))  # not asked: fine without it
     with pytest.raises(InvalidAnswers) as err:
         assess(safe(age_band="under_16"))
-    assert [p.field for p in err.value.problems] == ["rf_child_hip_limp"]
+    assert [p.field for p in err.value.items] == ["rf_child_hip_limp"]
 
 
 @pytest.mark.parametrize("age,noted", [("16_29", False), ("30_44", False), ("45_59", True), ("60_plus", True)])

@@ -135,3 +135,18 @@ def test_heel_raise_norm_near_misses_by_sex():
     # 22 is below the men's median (24) but not below the women's (21)
     assert not {r for r in _fired(safe(sex="female", heel_raise_reps_left=22)) if r.startswith("foot_heel")}
     assert "foot_heel_raise_mild_men" in _fired(safe(sex="male", heel_raise_reps_left=22))
+
+
+def test_a_wobbly_landing_alone_is_not_described_as_the_knee_drifting_in_the_landing():
+    """The hop-landing answer was only "wobbly": the reason must not say the landing showed the knee drifting
+    inwards (that was seen in the single-leg squat)."""
+    from kneeassess.screening.weak_links import score_links
+
+    answers = {"hop_landing_right": "wobbly", "sls_knee_in_right": True}
+    hip = next(w for w in score_links(answers) if w.link == "hip")
+    texts = [r.text for r in hip.reasons]
+    assert "Knee drifted inwards in the single-leg squat (right)" in texts
+    combined = next(t for t in texts if t.startswith("Wobbly"))
+    assert "landing with the knee drifting" not in combined and "single-leg squat" in combined
+    assert not any(r.text.startswith("Wobbly") for r in next(
+        w for w in score_links({"hop_landing_right": "wobbly"}) if w.link == "hip").reasons)

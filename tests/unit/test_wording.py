@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from kneeassess.content import DATA_DIR, catalogue, questionnaire
+from kneeassess.content import catalogue, data_dir, questionnaire
 from kneeassess.screening import assess
 from kneeassess.screening.kujala import VERSION, meaning
 from kneeassess.screening.load import RATIO_NOTE, load_findings
 from tests.factories import akps_all, safe
 
-LEARN = (DATA_DIR / "learn.md").read_text(encoding="utf-8")
+LEARN = (data_dir() / "learn.md").read_text(encoding="utf-8")
 
 
 def _findings(**answers):
