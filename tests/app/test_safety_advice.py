@@ -17,7 +17,7 @@ from tests.app.driver import button, fill_step, walk
 from tests.app.test_flow import texts
 from tests.app.test_kiosk import kiosk_tablet
 from tests.factories import safe
-from tests.unit.test_reports import flat
+from tests.render.test_pdf import flat
 
 LEVELS = {
     "urgent": safe(rf_calf_swelling=True),
