@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import streamlit as st
 
@@ -21,7 +21,6 @@ from kneeassess.records import MovementCheck, Profile
 from kneeassess.storage import Store
 from kneeassess.ui import account
 from kneeassess.ui.pictures import picture
-from kneeassess.ui.state import Screening
 
 KEY = "kneeassess_movement"  # {"result": MovementResult | None, "problems": [...], "upload": n}
 VIDEO_TYPES = ["mp4", "mov", "m4v", "webm", "jpg", "jpeg", "png"]
@@ -46,7 +45,14 @@ def _state() -> dict[str, Any]:
     return state
 
 
-def movement_check(s: Screening) -> None:
+class Filmed(Protocol):
+    """The check a video's figures answer: the full knee check (``Screening``) or the kiosk's quick check."""
+
+    answers: dict[str, Any]
+    movement: dict[str, Any] | None
+
+
+def movement_check(s: Filmed) -> None:
     """The optional video check above the single-leg squat questions."""
     with st.container(border=True):
         st.subheader("Film your single-leg squat (optional)")
@@ -77,7 +83,7 @@ def _how_to() -> None:
     st.info(PRIVACY, icon=":material/lock:")
 
 
-def _upload(s: Screening, state: dict[str, Any]) -> None:
+def _upload(s: Filmed, state: dict[str, Any]) -> None:
     limits = movement_rules().video
     upload = st.file_uploader(
         "Your squat video (or, if the video fails, a photo at the deepest point)", type=VIDEO_TYPES,
@@ -140,7 +146,7 @@ def _proposed(m: Measurement) -> dict[str, bool]:
     return {f"{aid}_{side}": bool(getattr(leg, attr)) for side, leg in m.legs.items() for attr, aid in SIGNS.items()}
 
 
-def _confirm(s: Screening, m: Measurement) -> None:
+def _confirm(s: Filmed, m: Measurement) -> None:
     answers = _proposed(m)
     labels = {"sls_knee_in": "knee drifted inwards", "sls_pelvis_drop": "the other hip dropped",
               "sls_trunk_lean": "upper body leaned"}
@@ -159,16 +165,17 @@ def _confirm(s: Screening, m: Measurement) -> None:
     right.button("Film again", on_click=_discard, args=(s,), key="movement_again", width="stretch")
 
 
-def _use(s: Screening, m: Measurement) -> None:
+def _use(s: Filmed, m: Measurement) -> None:
     answers = _proposed(m)
     s.answers |= answers
     s.movement = m.model_dump(mode="json")
     for side in m.legs:
         picked = [aid for aid in SIGNS.values() if answers[f"{aid}_{side}"]]
         st.session_state[f"w_signs_{side}"] = picked or ["__none__"]  # the form's pills show the answers
+        st.session_state.pop(f"q_signs_{side}", None)  # the quick check's chips: drawn again from the answers
 
 
-def _discard(s: Screening) -> None:
+def _discard(s: Filmed) -> None:
     state = _state()
     state["result"], state["problems"] = None, []
     s.movement = None
@@ -176,7 +183,7 @@ def _discard(s: Screening) -> None:
 
 # ---- the results' "Why?" and the progress page ----
 
-def why_lines(s: Screening) -> list[str]:
+def why_lines(s: Filmed) -> list[str]:
     """The confirmed figures, for the hip link's "Why?"."""
     if not s.movement:
         return []
@@ -194,7 +201,7 @@ def why_lines(s: Screening) -> list[str]:
     return lines
 
 
-def save_check(store: Store, profile_id: str, s: Screening) -> None:
+def save_check(store: Store, profile_id: str, s: Filmed) -> None:
     """Save the confirmed figures with the results (never the video)."""
     if not s.movement:
         return

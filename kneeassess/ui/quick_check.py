@@ -21,7 +21,7 @@ from kneeassess.records import Profile, SavedAssessment
 from kneeassess.screening import assess
 from kneeassess.screening.triage import red_flags, self_tests_not_asked, triage_level
 from kneeassess.storage import StorageError
-from kneeassess.ui import account, results, safety, saving
+from kneeassess.ui import account, movement, results, safety, saving
 from kneeassess.ui.config import settings
 from kneeassess.ui.navigation import EVENT_KEY
 from kneeassess.ui.page_top import open_at_top
@@ -39,6 +39,7 @@ class Quick:
     answers: dict[str, Any] = field(default_factory=dict)
     timer_started: float | None = None  # time.time() when the squat timer was started
     counted_id: int | None = None  # the row that counts this check for the clinic's event figures
+    movement: dict[str, Any] | None = None  # the confirmed figures of a filmed squat (staff film it with the tablet)
 
     def timer_left(self, duration: int) -> float:
         if self.timer_started is None:
@@ -230,6 +231,7 @@ def test_screen(q: Quick) -> None:
         if sec.safety:
             st.caption(sec.safety)
     timer(q)
+    movement.movement_check(q)  # or film it: the tablet measures what staff would judge by eye
     labels = {b.id: b.label for b in sec.questions if b.id in quick.SQUAT_SIGNS}
     labels[quick.NONE_SEEN] = "None of these"
     for side in SIDES:
@@ -277,6 +279,9 @@ def reading(q: Quick, a: Assessment, *, key: str) -> bool:
         st.markdown("\n".join(f"- {line}" for line in r.firm))
         st.markdown("**Needs the full check**")
         st.markdown("\n".join(f"- {line}" for line in r.needs_full_check))
+        if figures := movement.why_lines(q):
+            st.markdown("**Movement check (video)**")
+            st.markdown("\n".join(f"- {line}" for line in figures))
     return plan_ok and r.show_plan
 
 

@@ -20,7 +20,7 @@ from kneeassess.staff_auth import hash_passcode
 from kneeassess.storage import open_store
 from tests.conftest import missing_setup
 from tests.e2e.conftest import serve, wait_idle
-from tests.e2e.ui import expect_step, keyed, no_app_error, open_app, press, radio, shoot, shoot_at, slide, tick
+from tests.e2e.ui import expect_step, keyed, no_app_error, open_app, press, shoot, shoot_at, slide, tick
 from tests.movement.conftest import VIDEO
 
 ANALYSIS_MS = 180_000  # the pose estimation of 65 frames, on a machine shared with other test runs
@@ -106,8 +106,8 @@ TABLET = {"width": 820, "height": 1180}
 
 
 def test_kiosk_tablet_films_the_visitor(browser, artifacts: Path) -> None:  # noqa: ANN001
-    """At an event, staff film the visitor with the tablet: the same check inside kiosk mode, figures in the
-    result's "Why?", and nothing of it left for the next visitor."""
+    """At an event, staff film the visitor with the tablet during the quick check's squat test: the figures in the
+    result, and nothing of it left for the next visitor."""
     if not VIDEO.is_file() or not pose_available():
         missing_setup("the movement fixture or the pose library (mediapipe) is missing")
     slug = f"movement-{uuid.uuid4().hex[:8]}"
@@ -120,20 +120,9 @@ def test_kiosk_tablet_films_the_visitor(browser, artifacts: Path) -> None:  # no
         try:
             page.goto(f"/?kiosk=1&event={slug}")
             wait_idle(page)
-            press(page, "Start")
-            expect_step(page, 1, "About you")
-            radio(page, "w_sex", "Male")  # the men's usual figure is used: 9°
-            press(page, "Next")
-            expect_step(page, 2, "Safety check")
-            tick(page, "w_safety_none")
-            press(page, "Next")
-            expect_step(page, 3, "Your knee pain")
-            slide(page, "w_pain_run_worst", 3)
-            press(page, "Next")
-            for number, title in ((4, "Knee score"), (5, "Your running")):
-                expect_step(page, number, title)
-                press(page, "Skip this step")
-            expect_step(page, 6, "Self-tests")
+            press(page, "Start the quick check")
+            press(page, "None of these apply to me")
+            press(page, "Next: the self-test")
             main = page.locator('[data-testid="stMain"]')
             keyed(page, "w_movement_upload_0").locator("input[type=file]").set_input_files(str(VIDEO))
             measure = keyed(page, "movement_measure").get_by_role("button")
@@ -146,32 +135,25 @@ def test_kiosk_tablet_films_the_visitor(browser, artifacts: Path) -> None:  # no
                 timeout=ANALYSIS_MS)
             wait_idle(page)
             expect(main.locator('[data-testid="stImage"] img')).to_have_count(2)
-            expect(main.get_by_text("sex used: male", exact=False)).to_be_visible()
+            expect(main.get_by_text("sex used: unknown", exact=False)).to_be_visible()  # the quick check asks none
             shoot_at(page, artifacts, "01-kiosk-figures", TABLET)
             press(page, "Use these answers")
             wait_idle(page)
-            press(page, "Next")
-            expect_step(page, 7, "Your result")
-            hip = main.locator('[data-testid="stVerticalBlock"]').filter(
-                has=page.get_by_text("Hip stabilisers", exact=True)).last
-            hip.locator('[data-testid="stExpander"] summary', has_text="Why?").click()
-            expect(hip.get_by_text(re.compile(r"Movement check \(video\).*sex used: male"))).to_be_visible()
+            press(page, "See my result")
+            wait_idle(page)
+            expect(main.get_by_text("Movement check (video)", exact=True)).to_be_visible()
+            expect(main.get_by_text(re.compile(r"Movement check \(video\), knee inwards.*sex used: unknown"))
+                   ).to_be_visible()
             no_app_error(page)
             shoot_at(page, artifacts, "02-kiosk-why", TABLET)
 
             page.evaluate("window.__visitor1 = true")
-            press(page, "Finish")
+            press(page, "Finish, clear the tablet")
             page.wait_for_function("window.__visitor1 === undefined")
             wait_idle(page)
-            press(page, "Start")
-            press(page, "Skip this step")
-            tick(page, "w_safety_none")
-            press(page, "Next")
-            slide(page, "w_pain_run_worst", 3)
-            press(page, "Next")
-            for _ in range(2):
-                press(page, "Skip this step")
-            expect_step(page, 6, "Self-tests")
+            press(page, "Start the quick check")
+            press(page, "None of these apply to me")
+            press(page, "Next: the self-test")
             expect(keyed(page, "movement_measure").get_by_role("button")).to_be_disabled()  # nothing uploaded
             expect(main.locator('[data-testid="stImage"] img')).to_have_count(0)  # no frames of the last visitor
             expect(main.get_by_text(re.compile("drifted further inwards"))).to_have_count(0)
