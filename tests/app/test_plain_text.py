@@ -10,7 +10,7 @@ from kneeassess.ui.importer import RESULT_KEY
 from tests.app.driver import unique
 from tests.app.test_booking import book_page, fill, send
 from tests.app.test_profile import open_with_link, seeded_profile
-from tests.app.test_staff import open_requests, passcode, seed, signed_in_app  # noqa: F401 - passcode: autouse
+from tests.app.test_staff import open_request, open_requests, passcode, seed, signed_in_app  # noqa: F401 - passcode: autouse
 
 HOSTILE = "www.evil.example ![x](https://evil.example/p.png) [click](https://evil.example) **bold**"
 MARKDOWN_KINDS = ("title", "header", "subheader", "markdown", "caption", "success", "error", "info", "warning")
@@ -37,7 +37,7 @@ def test_the_thank_you_shows_the_name_as_plain_text(store):
 def test_the_staff_console_shows_a_request_as_plain_text(store):
     request = seed(store, f"Mallory {HOSTILE}"[:100], message=HOSTILE, preferred_time="mornings **now**")
     at = open_requests(signed_in_app())
-    at.selectbox(key="console_open").set_value(request.id).run()
+    open_request(at, request.id)
     assert not at.exception, at.exception
     assert f"Request #{request.id}" in [s.value for s in at.subheader]
     assert in_text(at, f"Name: {request.name}")

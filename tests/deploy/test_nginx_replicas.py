@@ -172,7 +172,8 @@ def test_a_runner_and_a_consultation_request_through_nginx_and_two_replicas(  # 
         assert link.startswith(f"{url}/?p="), link  # the address the browser used: nginx's
         token = link.split("?p=")[1]
         qr = main.locator('[data-testid="stImage"] img').first
-        expect(qr).to_be_visible()  # served from /media/ of the replica holding the session
+        expect(qr).to_be_attached()  # hidden on a touch screen (it is the phone), still loaded: from /media/ of the
+        # replica holding the session
         wait_until(lambda: qr.evaluate("img => img.complete && img.naturalWidth > 0"), 15, what="the QR code loading")
         shoot(page, artifacts, "01-saved-through-nginx")
         page.goto(f"/progress?p={token}")
