@@ -88,9 +88,9 @@ def _upload(s: Filmed, state: dict[str, Any]) -> None:
     upload = st.file_uploader(
         "Your squat video (or, if the video fails, a photo at the deepest point)", type=VIDEO_TYPES,
         key=f"w_movement_upload_{state['upload']}",
-        help=f"On a phone, choose 'Take video' or 'Camera'. Up to {limits.max_seconds:g} seconds and "
-             f"{limits.max_megabytes:g} MB.",
     )
+    st.caption(f"On a phone, choose 'Take video' or 'Camera'. Up to {limits.max_seconds:g} seconds and "
+               f"{limits.max_megabytes:g} MB.")  # a caption, not a help icon: a 16 px target is too small to tap
     if not st.button("Measure my squat", type="primary", disabled=upload is None, key="movement_measure"):
         return
     assert upload is not None

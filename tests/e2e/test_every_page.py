@@ -174,7 +174,7 @@ def test_every_page_is_accessible_opens_at_its_top_and_logs_no_error(
     wait_idle(walk.page)
     expect(walk.page.get_by_text("Signed in as Walker.")).to_be_visible()
     walk.check("staff home", moved=False)
-    press(walk.page, "Consultation requests")
+    press(walk.page, "All requests")
     walk.check("staff requests")
     walk.page.go_back()  # staff pages exist only after sign-in: moved to in the app (a new load signs out)
     wait_idle(walk.page)
