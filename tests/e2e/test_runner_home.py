@@ -19,6 +19,7 @@ from kneeassess.staff_auth import hash_passcode
 from kneeassess.storage import open_store
 from tests.e2e.a11y import BrowserErrors
 from tests.e2e.conftest import PHONE, serve, wait_idle
+from tests.e2e.test_booking_console import open_row
 from tests.e2e.ui import keyed, no_app_error, press, quick_screening, shoot, shoot_at, tick
 
 PASSCODE = "home-passcode-3"
@@ -124,14 +125,15 @@ def test_private_link_opens_home_results_and_booking_on_another_phone(
     keyed(staff, "staff_code").locator("input").fill(PASSCODE)
     press(staff, "Sign in")
     wait_idle(staff)
-    press(staff, "Consultation requests")
+    press(staff, "All requests")
     wait_idle(staff)
-    combo = keyed(staff, "console_open").get_by_role("combobox")
-    combo.focus()
-    combo.press("ArrowDown")
-    staff.get_by_role("option", name=f"#{request.id}", exact=True).click()
+    search = keyed(staff, "f_search").locator("input")
+    search.fill(name)
+    search.press("Enter")  # the list holds every test's requests: show this one
     wait_idle(staff)
+    open_row(staff, name)
+    expect(staff.get_by_role("heading", name=f"Request #{request.id}", exact=True)).to_be_visible()
     expect(staff.get_by_text("assessment attached yes", exact=False)).to_be_visible()
-    expect(staff.get_by_text("Attached assessment")).to_be_visible()
+    expect(staff.get_by_text("The runner's knee check", exact=False)).to_be_visible()
     shoot_at(staff, artifacts, "03-console-attached", DESKTOP)
     staff.context.close()
