@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from kneeassess import leads, outbox
-from kneeassess.outbox import deliver_due
+from kneeassess.outbox import DeliveryConfig, WebhookConfig, deliver_due
 from kneeassess.storage.sql import SqlStore
 from tests.integration.test_outbox import SECRET, T0, Receiver, submit
 
@@ -16,19 +16,16 @@ LATER = timedelta(hours=2)  # past any backoff
 
 
 @pytest.fixture
-def receiver(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201 - as in test_outbox.py
+def receiver(configure):  # noqa: ANN201 - as in test_outbox.py
     r = Receiver()
-    monkeypatch.setenv("KNEEASSESS_WEBHOOK_URL", r.url)
-    monkeypatch.setenv("KNEEASSESS_WEBHOOK_SECRET", SECRET)
-    for name in ("HOST", "TO"):
-        monkeypatch.delenv(f"KNEEASSESS_SMTP_{name}", raising=False)
+    configure(delivery=DeliveryConfig(webhook=WebhookConfig(url=r.url, secret=SECRET)))
     yield r
     r.stop()
 
 
 def test_the_same_permanent_failure_n_times_marks_the_delivery_failed(store: SqlStore, receiver: Receiver,
-                                                                     monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("KNEEASSESS_OUTBOX_FAIL_AFTER", "3")
+                                                                     configure):
+    configure(outbox_fail_after=3)
     receiver.status = 400
     receiver.start()
     request = submit(store)
@@ -43,8 +40,8 @@ def test_the_same_permanent_failure_n_times_marks_the_delivery_failed(store: Sql
     assert f"#{request.id}" in leads.attention_message([failed])
 
 
-def test_a_transient_failure_is_retried_for_ever(store: SqlStore, receiver: Receiver, monkeypatch):
-    monkeypatch.setenv("KNEEASSESS_OUTBOX_FAIL_AFTER", "2")
+def test_a_transient_failure_is_retried_for_ever(store: SqlStore, receiver: Receiver, configure):
+    configure(outbox_fail_after=2)
     receiver.status = 503
     receiver.start()
     request = submit(store)
@@ -54,8 +51,8 @@ def test_a_transient_failure_is_retried_for_ever(store: SqlStore, receiver: Rece
     assert item.status == "pending" and leads.deliveries_needing_attention(store) == []
 
 
-def test_different_permanent_failures_do_not_add_up(store: SqlStore, receiver: Receiver, monkeypatch):
-    monkeypatch.setenv("KNEEASSESS_OUTBOX_FAIL_AFTER", "2")
+def test_different_permanent_failures_do_not_add_up(store: SqlStore, receiver: Receiver, configure):
+    configure(outbox_fail_after=2)
     receiver.start()
     request = submit(store)
     for i, status in enumerate([400, 422, 400]):
@@ -68,16 +65,14 @@ def test_different_permanent_failures_do_not_add_up(store: SqlStore, receiver: R
     assert leads.delivery_history(store, request.id)[0].status == "failed"
 
 
-def test_an_email_that_cannot_be_built_is_given_up_after_n_tries(store: SqlStore, monkeypatch):
-    monkeypatch.setenv("KNEEASSESS_OUTBOX_FAIL_AFTER", "2")
-    monkeypatch.setenv("KNEEASSESS_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("KNEEASSESS_SMTP_TO", "desk@clinic.example")
-    monkeypatch.delenv("KNEEASSESS_WEBHOOK_URL", raising=False)
+def test_an_email_that_cannot_be_built_is_given_up_after_n_tries(store: SqlStore, monkeypatch, configure):
+    configure(outbox_fail_after=2, delivery=DeliveryConfig.from_env(
+        {"KNEEASSESS_SMTP_HOST": "127.0.0.1", "KNEEASSESS_SMTP_TO": "desk@clinic.example"}))
 
     def broken(*_args):  # noqa: ANN202 - what a header that cannot be encoded did before the fix
         raise ValueError("Header values may not contain linefeed or carriage return characters")
 
-    monkeypatch.setattr(outbox, "email_message", broken)
+    monkeypatch.setattr(outbox.transport, "email_message", broken)
     request = submit(store, channels=["email"])
     for i in range(2):
         deliver_due(store, now=T0 + i * LATER)

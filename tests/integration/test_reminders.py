@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 
 from kneeassess import leads, reminders
 from kneeassess.outbox import DeliveryConfig
+from kneeassess.settings import current
 from kneeassess.storage.reminder_store import ReminderStore
 from kneeassess.storage.sql import SqlStore
 from tests.conftest import free_port
@@ -56,7 +57,7 @@ def ask(store: SqlStore, address: str = "ann@example.org", kind: str = "recheck"
 
 
 def deliver(store: SqlStore, now: datetime) -> reminders.ReminderReport:
-    return reminders.deliver_due_reminders(store, now, config=DeliveryConfig.from_env(), base_url=BASE)
+    return reminders.deliver_due_reminders(store, now, config=current().delivery, base_url=BASE)
 
 
 def link(message: email.message.EmailMessage, path: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 
 from kneeassess import leads
 from kneeassess.leads import Limits, RateLimited, mailbox_key, submit_request
+from kneeassess.settings import Settings
 from kneeassess.storage.sql import SqlStore
 
 T0 = datetime(2026, 6, 2, 9, 0, tzinfo=UTC)
@@ -57,8 +58,8 @@ def test_everyone_together_is_capped(store: SqlStore):
     assert len(leads.list_requests(store)) == 4
 
 
-def test_the_limits_are_configurable(monkeypatch):
-    monkeypatch.setenv("KNEEASSESS_REQUESTS_PER_ADDRESS_HOUR", "7")
-    monkeypatch.setenv("KNEEASSESS_REQUESTS_PER_HOUR", "250")
-    assert (Limits.from_env().per_address_hour, Limits.from_env().per_hour) == (7, 250)
+def test_the_limits_are_configurable():
+    settings = Settings.load({"KNEEASSESS_REQUESTS_PER_ADDRESS_HOUR": "7", "KNEEASSESS_REQUESTS_PER_HOUR": "250"})
+    limits = Limits.from_settings(settings)
+    assert (limits.per_address_hour, limits.per_hour) == (7, 250)
     assert mailbox_key("A.nn+x@GoogleMail.com") == "ann@gmail.com"
