@@ -77,7 +77,9 @@ def test_profile_saves_and_a_second_import_reports_duplicates(fx, tmp_path: Path
     data = json.loads(first.stdout)
     assert (data["saved"], data["duplicates"], len(data["runs"]), len(data["skipped"])) == (2, 0, 2, 1)
 
-    preview = json.loads(cli(*files, "--dry-run", "--profile", token, db=db).stdout)
+    dry = cli(*files, "--dry-run", "--profile", token, db=db)
+    assert dry.returncode == 0, dry.stderr
+    preview = json.loads(dry.stdout)
     assert preview["duplicates"] == 2 and "saved" not in preview
 
     second = json.loads(cli(*files, "--profile", token, db=db).stdout)  # the bare token works too
