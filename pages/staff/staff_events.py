@@ -74,8 +74,8 @@ if all_events:
     kiosk_link = events.event_link(account.base_url(), slug, kiosk=True)
     st.markdown("**Share this link** (newsletter, club chat): screenings and requests made through it count for "
                 "the event.")
-    st.code(link, language=None)
+    st.code(link, language=None, wrap_lines=True)  # wrapped: no scrolling region on a phone
     st.image(profiles.qr_png(link), width=200, alt=f"QR code of the event link {link}")
     st.markdown("**Kiosk link** for the event tablet (leaving kiosk mode needs the staff passcode):")
-    st.code(kiosk_link, language=None)
+    st.code(kiosk_link, language=None, wrap_lines=True)
     st.button("Start kiosk mode on this device", type="primary", key="ev_kiosk", on_click=start_kiosk, args=(slug,))
