@@ -75,6 +75,12 @@ def artifacts(request: pytest.FixtureRequest) -> Path:
     return folder
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The container tests last (their order among themselves kept): their image build, the longest wait of the
+    run, then overlaps everything else when .ci/run has started it in the background."""
+    items.sort(key=lambda item: item.get_closest_marker("container") is not None)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _saved:
         terminalreporter.section("screenshots")

@@ -10,6 +10,10 @@
 # Chroot isolation: the build's RUN steps need no OCI runtime (crun cannot set rlimits on these machines).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# One build at a time on a machine: a second call (e.g. the container test while .ci/run's early build still runs)
+# waits, then finds every layer cached.
+exec 9>"${TMPDIR:-/tmp}/kneeassess-image-build.lock"
+flock 9
 IMAGE="${IMAGE:-localhost/kneeassess}"
 BASE="${BASE:-localhost/kneeassess-base}"
 if [ "$BASE" = localhost/kneeassess-base ]; then
