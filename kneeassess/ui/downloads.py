@@ -12,6 +12,8 @@ Two kinds:
 - ``data`` as a callable (a database read, a PDF): made only when asked. The first press ("Export …") asks the
   server (a trigger; its callback makes the file before the one rerun); the button then reads "Save <file>" and a
   second press saves it. The file is shown for that one run only: any later rerun drops it from the page.
+
+Not inside ``st.form``: Streamlit ignores a component's triggers there.
 """
 
 from __future__ import annotations

@@ -279,8 +279,11 @@ def test_staff_files_reach_only_the_signed_in_tab(desktop: Callable[[], Page], a
     expect(main.get_by_text("1 requests", exact=False)).to_be_visible()
     shoot_at(page, artifacts, "01-export-button", DESKTOP)
 
-    # the export: asked for (the server makes it), then saved by the tab
-    press(page, "Export for a spreadsheet (CSV)")
+    # the export, from the keyboard: asked for (the server makes it), then saved by the tab
+    export_button = page.get_by_role("button", name="Export for a spreadsheet (CSV)")
+    export_button.focus()
+    expect(export_button).to_be_focused()
+    page.keyboard.press("Enter")
     wait_idle(page)
     said = keyed(page, "requests_export").get_by_role("status")
     expect(said).to_have_text("consultation-requests.csv is ready to save.")
@@ -290,13 +293,14 @@ def test_staff_files_reach_only_the_signed_in_tab(desktop: Callable[[], Page], a
     page.set_viewport_size(PHONE)
     shoot_at(page, artifacts, "03-export-ready-phone", PHONE)
     page.set_viewport_size(DESKTOP)
+    expect(page.get_by_role("button", name="Save consultation-requests.csv")).to_be_focused()
     with page.expect_download() as saving:
-        press(page, "Save consultation-requests.csv")
+        page.keyboard.press("Enter")
     export = saving.value
     assert export.suggested_filename == "consultation-requests.csv"
     (row,) = csv.DictReader(io.StringIO(Path(export.path()).read_text("utf-8-sig")))
     assert (row["Name"], row["Email"], row["Assessment attached"]) == (name, kim.email, "yes")
-    expect(page.get_by_role("button", name="Export for a spreadsheet (CSV)")).to_be_visible()  # made afresh next
+    expect(export_button).to_be_focused()  # the next press makes it afresh
 
     # the clinician summary of the attached knee check
     open_row(page, name)
