@@ -21,6 +21,7 @@ from kneeassess.records import Request
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.storage import LeadStore, NotFound, StorageError
 from kneeassess.ui import account, forms
+from kneeassess.ui.downloads import staff_download
 from kneeassess.ui.text import show_plain
 
 
@@ -116,8 +117,8 @@ def assessment_summary(result: dict[str, Any]) -> None:
     if a.load.weekly_km and all(v is not None for v in a.load.weekly_km):
         st.markdown(f"**Weekly km (oldest → newest):** {', '.join(f'{v:g}' for v in a.load.weekly_km)}"
                     f" · change {a.load.change_pct}% · ratio {a.load.acwr}")
-    st.download_button("Clinician summary (PDF)", lambda: plan_pdf(a, clinic(), for_clinician=True),
-                       "assessment-summary.pdf", mime="application/pdf", on_click="ignore", key="dl_clin")
+    staff_download("Clinician summary (PDF)", lambda: plan_pdf(a, clinic(), for_clinician=True),
+                   "assessment-summary.pdf", mime="application/pdf", key="dl_clin")
 
 
 OPEN_KEY = "console_open"

@@ -14,6 +14,7 @@ import streamlit as st
 from kneeassess import charts, growth
 from kneeassess.storage import LeadStore
 from kneeassess.ui import account
+from kneeassess.ui.downloads import staff_download
 
 DEFAULT_WEEKS = 8
 
@@ -49,8 +50,9 @@ def chart(fig: Any, name: str, rows: Sequence[Mapping[str, object]], key: str) -
             "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
         })
     left, right = st.columns([1, 1])
-    right.download_button("Numbers (CSV)", growth.table_csv(rows), f"{name}.csv", mime="text/csv", key=f"{key}_csv",
-                          on_click="ignore", icon=":material/download:", width="stretch")
+    with right:
+        staff_download("Numbers (CSV)", growth.table_csv(rows), f"{name}.csv", mime="text/csv", key=f"{key}_csv",
+                       width="stretch")
     left.caption("PNG: the camera button at the chart's top right.")
 
 
@@ -109,5 +111,5 @@ def reminder_figures(first: date, last: date) -> None:
     st.subheader("Follow-up reminders")
     with st.container(key="dash_reminders"):
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    st.download_button("Numbers (CSV)", growth.table_csv(rows), "reminders.csv", mime="text/csv",
-                       key="dash_reminders_csv", on_click="ignore", icon=":material/download:")
+    staff_download("Numbers (CSV)", growth.table_csv(rows), "reminders.csv", mime="text/csv",
+                   key="dash_reminders_csv")

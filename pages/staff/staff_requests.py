@@ -7,6 +7,7 @@ import streamlit as st
 from kneeassess import events, leads, outbox
 from kneeassess.storage import StorageError
 from kneeassess.ui import account, console
+from kneeassess.ui.downloads import staff_download
 from kneeassess.ui.staff_gate import require_staff
 
 staff = require_staff()
@@ -42,9 +43,9 @@ def live_list() -> None:
 
 with listing:
     live_list()
-    st.download_button("Export for a spreadsheet (CSV)",
-                       lambda: leads.export_csv(leads.list_requests(store, **chosen), tz=console.local_tz()),
-                       "consultation-requests.csv", mime="text/csv", on_click="ignore", icon=":material/download:")
+    staff_download("Export for a spreadsheet (CSV)",
+                   lambda: leads.export_csv(leads.list_requests(store, **chosen), tz=console.local_tz()),
+                   "consultation-requests.csv", mime="text/csv", key="requests_export")
 
 with opened:
     request_id = st.session_state.get(console.OPEN_KEY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -29,6 +30,11 @@ def seed(store, name: str, **fields) -> leads.Request:
     """A request as a runner sends it (each with its own browser session)."""
     data = {"name": name, "email": f"{unique('r')}@example.com", "consent_contact": True} | fields
     return leads.submit_request(store, data, unique("session-"), channels=[])
+
+
+def staff_downloads(at: AppTest) -> list[dict]:
+    """The staff download buttons on the screen (kneeassess/ui/downloads.py): what each was given."""
+    return [json.loads(e.proto.json) for e in at.get("bidi_component")]
 
 
 def everything_shown(at: AppTest) -> str:
@@ -94,6 +100,7 @@ def test_each_staff_page_checks_sign_in_itself(store, page):
     at.run()
     assert [e.value for e in at.error] == [PLEASE_SIGN_IN]
     assert not at.title and not at.dataframe and not at.text_input and not at.get("download_button")
+    assert not staff_downloads(at)
     assert secret not in everything_shown(at)
 
     at.session_state[STAFF_KEY] = "Dana"  # the same page for a signed-in member of staff draws its content
@@ -141,7 +148,10 @@ def test_requests_are_listed_and_the_filters_work(store):
     for r in (newer, called, marathon):
         assert r.name in listed(at)
     assert any(c.value.endswith("updated every 15 seconds") for c in at.caption)
-    assert [d.label for d in at.get("download_button")] == ["Export for a spreadsheet (CSV)"]
+    assert not at.get("download_button")  # no /media/ URL (kneeassess/ui/downloads.py)
+    (export,) = staff_downloads(at)
+    assert export["label"] == "Export for a spreadsheet (CSV)" and export["prepare"]
+    assert export["file"] is None  # made only when asked for
 
     at.selectbox(key="f_status").set_value("contacted").run()
     assert called.name in listed(at) and newer.name not in listed(at) and marathon.name not in listed(at)

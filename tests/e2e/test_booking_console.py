@@ -9,19 +9,25 @@ from __future__ import annotations
 import csv
 import io
 import re
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from kneeassess import events, leads
+from kneeassess.screening import assess
 from kneeassess.staff_auth import hash_passcode
 from kneeassess.storage import NotFound, open_store
-from tests.e2e.conftest import serve, wait_idle
-from tests.e2e.ui import keyed, no_app_error, pill, press, quick_screening, radio, shoot_at, tick
+from tests.e2e.a11y import BrowserErrors, axe_violations, describe
+from tests.e2e.conftest import PHONE, serve, wait_idle
+from tests.e2e.ui import keyed, no_app_error, open_row, pill, press, quick_screening, radio, shoot_at, staff_file, tick
+from tests.factories import safe
 
 DESKTOP = {"width": 1280, "height": 900}
 PASSCODE = "console-passcode-9"
@@ -108,16 +114,16 @@ def send_request(page: Page, name: str, email: str, days: tuple[str, ...] = (), 
     expect(page.get_by_text("Your request has reached ReSync Physiotherapy.", exact=False)).to_be_visible()
 
 
-def open_row(page: Page, name: str) -> None:
-    """Click the selection box of the request's row in the list (rows are 35 px high under a 35 px header)."""
-    table = page.locator('[class*="st-key-requests_"] [data-testid="stDataFrame"]')
-    names = [row.inner_text() for row in table.locator("tbody tr").all()]
-    (index,) = [i for i, text in enumerate(names) if name in text]
-    box = table.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 16, box["y"] + 35 * (index + 1) + 17)
+def sign_in(page: Page) -> None:
+    """Sign in as Dana and open the list of all requests."""
+    go(page, "/staff")
+    type_into(page, "staff_name", "Dana")
+    type_into(page, "staff_code", PASSCODE)
+    press(page, "Sign in")
     wait_idle(page)
-    no_app_error(page)
+    expect(page.get_by_text("Signed in as Dana.")).to_be_visible()
+    press(page, "All requests")
+    wait_idle(page)
 
 
 def stored(name: str) -> leads.Request:
@@ -168,14 +174,7 @@ def test_runner_books_and_staff_follow_it_up(desktop: Callable[[], Page], slug: 
 
     # --- the clinic's staff, on another computer ----------------------------------------------------------
     page = desktop()
-    go(page, "/staff")
-    type_into(page, "staff_name", "Dana")
-    type_into(page, "staff_code", PASSCODE)
-    press(page, "Sign in")
-    wait_idle(page)
-    expect(page.get_by_text("Signed in as Dana.")).to_be_visible()
-    press(page, "All requests")
-    wait_idle(page)
+    sign_in(page)
     main = page.locator('[data-testid="stMain"]')
     expect(main.get_by_role("heading", name="Consultation requests", exact=True)).to_be_visible()
 
@@ -206,10 +205,8 @@ def test_runner_books_and_staff_follow_it_up(desktop: Callable[[], Page], slug: 
     shoot_at(page, artifacts, "04-console-contacted", DESKTOP)
 
     # the CSV export: what the list shows, formulas made harmless
-    with page.expect_download() as download:
-        press(page, "Export for a spreadsheet (CSV)")
-    assert download.value.suggested_filename == "consultation-requests.csv"
-    rows = {r["Email"]: r for r in csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig")))}
+    export = staff_file(page, "Export for a spreadsheet (CSV)", "consultation-requests.csv")
+    rows = {r["Email"]: r for r in csv.DictReader(io.StringIO(Path(export.path()).read_text("utf-8-sig")))}
     assert set(rows) == {first.email, formula.email, markup.email}
     assert rows[first.email]["Name"] == RUNNER
     assert rows[first.email]["Status"] == "Contacted"
@@ -248,3 +245,71 @@ def test_runner_books_and_staff_follow_it_up(desktop: Callable[[], Page], slug: 
     with pytest.raises(NotFound):
         leads.get_request(open_store(), first.id)
     shoot_at(page, artifacts, "06-console-erased", DESKTOP)
+
+
+def fetched_without_cookie(url: str) -> str:
+    """What a client with no cookie and no session gets at ``url``."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            return f"HTTP {resp.status}: {len(resp.read())} bytes"
+    except urllib.error.HTTPError as exc:
+        return f"HTTP {exc.code}"
+
+
+def test_staff_files_reach_only_the_signed_in_tab(desktop: Callable[[], Page], artifacts: Path) -> None:
+    """Issue 14: the requests export and the clinician summary used to be served at ``/media/<id>`` URLs that any
+    client could fetch without a cookie while the staff session lived. Now the file's bytes come over the staff
+    member's own session (kneeassess/ui/downloads.py) and the tab saves them from a ``blob:`` object URL: no
+    request for the file, no address another client could replay."""
+    name = f"Kim Export {RUN}"
+    kim = leads.submit_request(open_store(), {
+        "name": name, "email": f"kim-{RUN}@example.com", "consent_contact": True, "consent_assessment": True,
+        "assessment": assess(safe()).model_dump(mode="json")}, f"kim-{RUN}", channels=[])
+    page = desktop()
+    errors = BrowserErrors(page)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    sign_in(page)
+    search = keyed(page, "f_search").locator("input")
+    search.fill(name)
+    search.press("Enter")  # the list holds every test's requests: only this one
+    wait_idle(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.locator('[data-testid="stDataFrame"] tbody tr')).to_have_count(1)
+    expect(main.get_by_text("1 requests", exact=False)).to_be_visible()
+    shoot_at(page, artifacts, "01-export-button", DESKTOP)
+
+    # the export, from the keyboard: asked for (the server makes it), then saved by the tab
+    export_button = page.get_by_role("button", name="Export for a spreadsheet (CSV)")
+    export_button.focus()
+    expect(export_button).to_be_focused()
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    said = keyed(page, "requests_export").get_by_role("status")
+    expect(said).to_have_text("consultation-requests.csv is ready to save.")
+    expect(page.get_by_role("button", name="Save consultation-requests.csv")).to_be_focused()  # focus stays
+    assert axe_violations(page) == [], describe(axe_violations(page))
+    shoot_at(page, artifacts, "02-export-ready", DESKTOP)
+    page.set_viewport_size(PHONE)
+    shoot_at(page, artifacts, "03-export-ready-phone", PHONE)
+    page.set_viewport_size(DESKTOP)
+    expect(page.get_by_role("button", name="Save consultation-requests.csv")).to_be_focused()
+    with page.expect_download() as saving:
+        page.keyboard.press("Enter")
+    export = saving.value
+    assert export.suggested_filename == "consultation-requests.csv"
+    (row,) = csv.DictReader(io.StringIO(Path(export.path()).read_text("utf-8-sig")))
+    assert (row["Name"], row["Email"], row["Assessment attached"]) == (name, kim.email, "yes")
+    expect(export_button).to_be_focused()  # the next press makes it afresh
+
+    # the clinician summary of the attached knee check
+    open_row(page, name)
+    expect(main.get_by_role("heading", name=f"Request #{kim.id}", exact=True)).to_be_visible()
+    summary = staff_file(page, "Clinician summary (PDF)", "assessment-summary.pdf")
+    assert Path(summary.path()).read_bytes()[:5] == b"%PDF-"
+    shoot_at(page, artifacts, "04-summary-saved", DESKTOP)
+
+    assert export.url.startswith("blob:") and summary.url.startswith("blob:"), (export.url, summary.url)
+    media = [url for url in asked if urlsplit(url).path.startswith("/media/")]
+    assert media == [], f"staff files had addresses: {[(url, fetched_without_cookie(url)) for url in media]}"
+    assert errors.take() == []

@@ -24,7 +24,7 @@ from kneeassess import events, leads
 from kneeassess.staff_auth import hash_passcode
 from kneeassess.storage import open_store
 from tests.e2e.conftest import serve, wait_idle
-from tests.e2e.ui import keyed, no_app_error, pill, press, quick_screening, radio, shoot_at, tick
+from tests.e2e.ui import keyed, no_app_error, pill, press, quick_screening, radio, shoot_at, staff_file, tick
 
 DESKTOP = {"width": 1440, "height": 900}
 PASSCODE = "growth-passcode-4"
@@ -136,9 +136,8 @@ def test_a_working_day_and_its_funnel(browser: Browser, server: str, db_url: str
     shoot_at(page, artifacts, "02-staff-request", DESKTOP)
 
     # the export opens in a spreadsheet as it is
-    with page.expect_download() as download:
-        press(page, "Export for a spreadsheet (CSV)")
-    (row,) = csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig")))
+    export = staff_file(page, "Export for a spreadsheet (CSV)", "consultation-requests.csv")
+    (row,) = csv.DictReader(io.StringIO(Path(export.path()).read_text("utf-8-sig")))
     assert row["Status"] == "Attended" and row["Name"] == RUNNER and row["Event"] == SLUG
     assert "id" not in row and len(row["Received"]) == len("2026-12-02 10:30")
 

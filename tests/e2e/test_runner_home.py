@@ -19,8 +19,7 @@ from kneeassess.staff_auth import hash_passcode
 from kneeassess.storage import open_store
 from tests.e2e.a11y import BrowserErrors
 from tests.e2e.conftest import PHONE, serve, wait_idle
-from tests.e2e.test_booking_console import open_row
-from tests.e2e.ui import keyed, no_app_error, press, quick_screening, shoot, shoot_at, tick
+from tests.e2e.ui import keyed, no_app_error, open_row, press, quick_screening, shoot, shoot_at, tick
 
 PASSCODE = "home-passcode-3"
 DESKTOP = {"width": 1440, "height": 900}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Download, Locator, Page, expect
 
 from tests.e2e.conftest import IDLE_TIMEOUT_MS, PHONE, wait_idle
 
@@ -82,6 +82,34 @@ def press(page: Page, label: str) -> None:
     expect(button).to_have_count(1)
     expect(button).to_be_enabled()
     button.click()
+
+
+def staff_file(page: Page, label: str, file_name: str) -> Download:
+    """Save a staff file (kneeassess/ui/downloads.py): press ``label`` (the server makes the file), then
+    "Save ``file_name``" (the tab saves it). Returns the download."""
+    press(page, label)
+    wait_idle(page)
+    no_app_error(page)
+    with page.expect_download() as download:
+        press(page, f"Save {file_name}")
+    assert download.value.suggested_filename == file_name
+    return download.value
+
+
+# --- the staff console ----------------------------------------------------------------------------------------
+
+
+def open_row(page: Page, name: str) -> None:
+    """Click the selection box of the request's row in the list (rows are 35 px high under a 35 px header)."""
+    table = page.locator('[class*="st-key-requests_"] [data-testid="stDataFrame"]')
+    expect(table.locator("tbody tr", has_text=name)).to_have_count(1)  # the grid has drawn its rows
+    names = [row.inner_text() for row in table.locator("tbody tr").all()]
+    (index,) = [i for i, text in enumerate(names) if name in text]
+    box = table.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 16, box["y"] + 35 * (index + 1) + 17)
+    wait_idle(page)
+    no_app_error(page)
 
 
 # --- where we are, and screenshots --------------------------------------------------------------------------

@@ -37,10 +37,11 @@ def test_pages_write_no_sql_and_import_no_storage_internals():
         assert "sqlalchemy" not in text and "SELECT " not in text, page
 
 
-# Streamlit's public API is ``streamlit`` itself (``st.*``) and the versioned ``streamlit.components.v1``.
+# Streamlit's public API is ``streamlit`` itself (``st.*``) and the versioned ``streamlit.components.v1`` and
+# ``streamlit.components.v2`` (``st.components.v2.component``: the staff downloads, kneeassess/ui/downloads.py).
 # Everything else is its machinery: importing or patching it ties the app to one release's internals (the
 # PagesManager patch that once made deep links work is the example this test exists for).
-PUBLIC_STREAMLIT = {"streamlit", "streamlit.components.v1"}
+PUBLIC_STREAMLIT = {"streamlit", "streamlit.components.v1", "streamlit.components.v2"}
 PRIVATE_ATTRIBUTES = {"runtime", "source_util", "web", "config", "proto", "elements", "commands", "watcher",
                       "delta_generator", "scriptrunner", "util"}
 PRIVATE_NAMES = ("PagesManager", "uses_pages_directory", "_mpa_v1", "get_script_run_ctx", "ScriptRunContext",
@@ -81,7 +82,8 @@ def test_the_internals_check_sees_each_way_in(tmp_path: Path):
         probe = tmp_path / "probe.py"
         probe.write_text(source)
         assert streamlit_internals(probe), source
-    probe.write_text("import streamlit as st\nimport streamlit.components.v1 as components\nst.navigation([])")
+    probe.write_text("import streamlit as st\nimport streamlit.components.v1 as components\nst.navigation([])\n"
+                     "st.components.v2.component('x', js='')")
     assert streamlit_internals(probe) == []
 
 
