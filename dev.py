@@ -132,10 +132,16 @@ def app(args: list[str]) -> int:
         return proc.wait()
 
 
+WORKERS = ["--numprocesses", "3", "--dist", "loadfile"]  # pytest-xdist: the whole suite in three processes
+
+
 def test(args: list[str]) -> int:
+    """The whole suite (no arguments) runs in three worker processes, a test file's tests in one of them: the
+    browser, server and container tests mostly wait, so three share two cores well (measured: README, "Tests").
+    With arguments (a folder, ``-k``, ``-n 0`` …) pytest gets exactly those."""
     ensure_env("test")
     ensure_test_tools()
-    return subprocess.call([PY, "-m", "pytest", *args], cwd=ROOT)
+    return subprocess.call([PY, "-m", "pytest", *(args or WORKERS)], cwd=ROOT)
 
 
 def main() -> int:

@@ -5,7 +5,8 @@
 #   bash tests/stress.sh                 # 20 runs of tests/deploy and tests/e2e
 #   bash tests/stress.sh 5 tests/deploy  # 5 runs of the given pytest targets
 #
-# Settings (environment): STRESS_BUSY (busy loops, default: one per core); STRESS_RUN_TIMEOUT (seconds a run may
+# Settings (environment): STRESS_BUSY (busy loops, default: one per core); STRESS_WORKERS (pytest-xdist
+# processes, default 3 as in python3 dev.py test; 0 for one process); STRESS_RUN_TIMEOUT (seconds a run may
 # take, default 3600; at the limit pytest gets Ctrl+C and lists what failed so far); STRESS_DEADLINE (seconds
 # after which no new run starts, default: none); STRESS_LOGS (folder of each run's pytest output, run-N.log;
 # default test-artifacts/stress). Prints one line per run and a summary.
@@ -20,6 +21,7 @@ targets=("$@")
 py=.venv/bin/python
 [ -x "$py" ] || py=python3
 busy="${STRESS_BUSY:-$(nproc)}"
+workers="${STRESS_WORKERS:-3}"  # pytest-xdist processes, as python3 dev.py test runs the suite (0: one process)
 run_timeout="${STRESS_RUN_TIMEOUT:-3600}"
 deadline="${STRESS_DEADLINE:-0}"
 logs="${STRESS_LOGS:-test-artifacts/stress}"
@@ -50,7 +52,8 @@ for n in $(seq "$runs"); do
   fi
   log="${logs}/run-${n}.log"
   t0=$SECONDS
-  timeout -s INT --kill-after=120 "$run_timeout" "$py" -m pytest "${targets[@]}" -q -p no:cacheprovider >"$log" 2>&1
+  timeout -s INT --kill-after=120 "$run_timeout" "$py" -m pytest "${targets[@]}" -q -p no:cacheprovider \
+    --numprocesses "$workers" --dist loadfile >"$log" 2>&1
   status=$?
   took=$((SECONDS - t0))
   done_runs=$((done_runs + 1))
