@@ -153,10 +153,6 @@ def deliver_command(args: argparse.Namespace) -> int:
     """Send what is due, once (default) or every ``--loop`` SECONDS until stopped (SIGTERM / Ctrl-C). Exit 0 —
     also when deliveries failed: they stay in the outbox and are retried; 1 when the database cannot be reached;
     2 for bad arguments or settings."""
-    from kneeassess import outbox
-    from kneeassess.storage import StorageError
-    from kneeassess.storage.sql import SqlStore
-
     if args.loop is not None and args.loop <= 0:
         print("error: --loop needs a number of seconds above 0", file=sys.stderr)
         return USAGE_ERROR
@@ -164,6 +160,11 @@ def deliver_command(args: argparse.Namespace) -> int:
     if settings.delivery_problem:
         print(f"error: {settings.delivery_problem}", file=sys.stderr)
         return USAGE_ERROR
+    # imported after the checks above: a mistake in the arguments is reported without loading the database layer
+    from kneeassess import outbox
+    from kneeassess.storage import StorageError
+    from kneeassess.storage.sql import SqlStore
+
     config = settings.delivery
     if not config.channels:
         print("warning: no delivery channel is configured (KNEEASSESS_WEBHOOK_URL, KNEEASSESS_SMTP_HOST/_TO)",

@@ -37,6 +37,8 @@ KNEEASSESS_STAFF_PASSCODE_HASH          ``[staff] passcode_hash`` (wins)  none: 
 KNEEASSESS_WEBHOOK_URL, _SECRET         ``[delivery] webhook_url``, ...   none (the environment wins)
 KNEEASSESS_SMTP_HOST, _PORT, _USER,     ``[delivery] smtp_host``, ...     none (the environment wins)
 _PASSWORD, _FROM, _TO, _STARTTLS
+–                                       –                                 Argon2id cost of a new staff passcode hash:
+                                                                          RFC 9106 "low memory" (tests lower it)
 ======================================  ================================  ==========================================
 """
 
@@ -105,6 +107,10 @@ class Settings:
     db_lock_timeout_s: float = 5.0  # a write waits this long for another's lock (SQLite busy, PG lock_timeout)
     db_statement_timeout_s: float = 15.0  # PostgreSQL statement_timeout
     trusted_proxies: str = "127.0.0.1,::1"  # proxies whose X-Forwarded-For is believed (comma-separated)
+    # the Argon2id cost of a new staff passcode hash: RFC 9106's "low memory" choice, 3 passes over 64 MiB. Read from
+    # neither the environment nor the secrets, so no deployment weakens it; tests make it cheap (``replace``)
+    passcode_hash_time_cost: int = 3
+    passcode_hash_memory_kib: int = 64 * 1024
 
     @property
     def clinic_path(self) -> Path:

@@ -15,13 +15,16 @@ attempt). A right passcode clears that key's failures. While locked, nothing is 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.profiles import RFC_9106_LOW_MEMORY
 
+from kneeassess.settings import current
 from kneeassess.storage import LeadStore
 
 MAX_FAILURES_PER_KEY = 5
@@ -30,7 +33,7 @@ WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSCODE_LENGTH = 8
 
-_hasher = PasswordHasher()  # RFC 9106 "low memory" parameters (argon2id, 64 MiB, t=3)
+_hasher = PasswordHasher()  # verifies with the parameters written in the hash (new hashes: hash_passcode)
 
 
 class LockedOut(Exception):
@@ -45,7 +48,10 @@ def hash_passcode(passcode: str) -> str:
     """An Argon2id hash of the passcode (with its own random salt), to store in the app's secrets."""
     if not passcode:
         raise ValueError("the passcode is empty")
-    return _hasher.hash(passcode)
+    settings = current()  # RFC 9106 "low memory" (argon2id, 64 MiB, t=3); only tests lower the cost
+    cost = dataclasses.replace(RFC_9106_LOW_MEMORY, time_cost=settings.passcode_hash_time_cost,
+                               memory_cost=settings.passcode_hash_memory_kib)
+    return PasswordHasher.from_parameters(cost).hash(passcode)
 
 
 def client_hash(client_key: str) -> str:

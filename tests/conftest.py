@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -79,6 +80,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The container tests last (their order among themselves kept): their image build, the longest wait of the
     run, then overlaps everything else when .ci/run has started it in the background."""
     items.sort(key=lambda item: item.get_closest_marker("container") is not None)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Hypothesis's pytest plugin imports all of Hypothesis (about a second) for its end-of-run summary, even in a
+    run that never used it. When no collected test module imported Hypothesis (a run of tests/unit, say), no test
+    can be a Hypothesis test and the plugin has nothing to report: it is dropped. A run that includes
+    tests/properties keeps it (statistics, failing examples)."""
+    manager = session.config.pluginmanager
+    plugin = manager.get_plugin("hypothesispytest")
+    if plugin is not None and "hypothesis" not in sys.modules:
+        manager.unregister(plugin)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -108,6 +108,8 @@ def test_deliver_and_hash_passcode_commands(tmp_path):
     hashed = subprocess.run([sys.executable, "-m", "kneeassess", "hash-passcode"], input="letmein-2026\n",
                             capture_output=True, text=True)
     assert hashed.returncode == 0 and hashed.stdout.startswith("$argon2id$")
-    from argon2 import PasswordHasher
+    from argon2 import PasswordHasher, extract_parameters
+    from argon2.profiles import RFC_9106_LOW_MEMORY
 
     assert PasswordHasher().verify(hashed.stdout.strip(), "letmein-2026")
+    assert extract_parameters(hashed.stdout.strip()) == RFC_9106_LOW_MEMORY  # the real cost (the unit tests lower it)

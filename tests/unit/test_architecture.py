@@ -3,16 +3,22 @@
 (Lint and types: tests/static.)"""
 
 import ast
+import functools
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@functools.cache
+def nodes(source: str) -> tuple[ast.AST, ...]:
+    """Every node of a module's source, parsed once per run: the checks below each read every file."""
+    return tuple(ast.walk(ast.parse(source)))
+
+
 def imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
     names = set()
-    for node in ast.walk(tree):
+    for node in nodes(path.read_text()):
         if isinstance(node, ast.Import):
             names |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
@@ -56,7 +62,7 @@ def streamlit_internals(path: Path) -> list[str]:
     """What this file uses of Streamlit beyond its public API: imports, attributes, patched names."""
     text = path.read_text()
     found = [name for name in PRIVATE_NAMES if name in text]
-    for node in ast.walk(ast.parse(text)):
+    for node in nodes(text):
         if isinstance(node, ast.Import):
             found += [a.name for a in node.names if a.name.startswith("streamlit.") and a.name not in PUBLIC_STREAMLIT]
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "streamlit":
@@ -108,7 +114,7 @@ def _code_files() -> list[Path]:
 def _calls(path: Path, dotted: str) -> list[int]:
     """Lines where the code reads or calls ``dotted`` (e.g. ``os.environ``, ``st.rerun``)."""
     base, _, attr = dotted.rpartition(".")
-    return [node.lineno for node in ast.walk(ast.parse(path.read_text()))
+    return [node.lineno for node in nodes(path.read_text())
             if isinstance(node, ast.Attribute) and node.attr == attr
             and isinstance(node.value, ast.Name) and node.value.id == base]
 

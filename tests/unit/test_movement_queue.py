@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
 from kneeassess.movement import MovementRejected, problem
 from kneeassess.movement import queue as analyses
+from tests.waiting import wait_until
 
 
 def test_one_at_a_time_the_rest_queued_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -32,10 +32,7 @@ def test_one_at_a_time_the_rest_queued_in_order(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(analyses, "analyse_squat", slow)
     jobs = [analyses.submit(b"one"), analyses.submit(b"bad"), analyses.submit(b"three")]
-    deadline = time.monotonic() + 10
-    while jobs[0].state != "running" and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert jobs[0].state == "running"
+    wait_until(lambda: jobs[0].state == "running", interval=0.01, what="the first analysis running")
     assert [j.state for j in jobs[1:]] == ["queued", "queued"]
     assert [j.position() for j in jobs] == [0, 0, 1]  # "in the queue: 1 video ahead of yours" for the third
     release.set()

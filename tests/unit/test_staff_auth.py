@@ -1,5 +1,8 @@
 """The staff passcode: Argon2 hashes, the attempt limit and lockout (on a fake store; the database version is in
-tests/integration/test_leads_staff_auth.py), and the hash-passcode command."""
+tests/integration/test_leads_staff_auth.py), and the hash-passcode command.
+
+New hashes are made at a cheap cost set through the settings (``cheap_hashes``); that the app's settings keep RFC
+9106's cost is checked here, and a hash made by the real command at that cost in tests/cli/test_cli.py."""
 
 from __future__ import annotations
 
@@ -7,14 +10,23 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
+from argon2.profiles import RFC_9106_LOW_MEMORY
 
 from kneeassess import __main__ as cli
 from kneeassess import staff_auth
+from kneeassess.settings import Settings
 from kneeassess.staff_auth import LockedOut, verify
 
 T0 = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
 HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash("right horse battery")  # cheap for tests
+CHEAP = {"passcode_hash_time_cost": 1, "passcode_hash_memory_kib": 1024}
+
+
+@pytest.fixture
+def cheap_hashes(configure) -> None:  # noqa: ANN001
+    """New hashes at 1 pass over 1 MiB: milliseconds instead of a third of a second each."""
+    configure(**CHEAP)
 
 
 class FakeStore:
@@ -38,9 +50,18 @@ class FakeStore:
         self.failures = [(k, at) for k, at in self.failures if k != key_hash]
 
 
-def test_hash_passcode_is_argon2id_and_salted():
+def test_the_passcode_hash_costs_what_rfc_9106_low_memory_says_unless_a_test_lowers_it():
+    for settings in (Settings(), Settings.load({})):
+        assert (settings.passcode_hash_time_cost, settings.passcode_hash_memory_kib) == (
+            RFC_9106_LOW_MEMORY.time_cost, RFC_9106_LOW_MEMORY.memory_cost)
+
+
+def test_hash_passcode_is_argon2id_salted_and_at_the_settings_cost(cheap_hashes):
     first, second = staff_auth.hash_passcode("right horse battery"), staff_auth.hash_passcode("right horse battery")
     assert first.startswith("$argon2id$") and first != second
+    made = extract_parameters(first)
+    assert (made.time_cost, made.memory_cost) == (1, 1024)  # the settings' cost, not a constant of its own
+    assert made.parallelism == RFC_9106_LOW_MEMORY.parallelism and made.salt_len == RFC_9106_LOW_MEMORY.salt_len
     assert verify(FakeStore(), "right horse battery", first, "k")
     with pytest.raises(ValueError):
         staff_auth.hash_passcode("")
@@ -106,7 +127,7 @@ class Stdin(io.StringIO):
         return False
 
 
-def test_hash_passcode_command_reads_stdin_and_prints_a_hash(monkeypatch, capsys):
+def test_hash_passcode_command_reads_stdin_and_prints_a_hash(monkeypatch, capsys, cheap_hashes):
     monkeypatch.setattr("sys.stdin", Stdin("correct horse\nignored\n"))
     assert cli.main(["hash-passcode"]) == 0
     printed = capsys.readouterr().out.strip()
