@@ -3,7 +3,8 @@
 Before a click, ``ARM`` records ``performance.now()`` at the click event (capture phase, so before Streamlit's own
 handler) and watches the app's ``data-test-script-state``. ``DONE`` is polled on every animation frame until the
 screen is updated: the app is connected, the script not running, no skeleton, no stale element left, the text that
-only the new screen has is there (and, where asked, that many Plotly charts are drawn); it then records the time.
+only the new screen has is there (and, where asked, that many Plotly charts are drawn; for a click that changes no
+text, ``ran``: a script run has started and finished since the click); it then records the time.
 So a latency is click → server rerun → deltas over the WebSocket → React render → Plotly drawn, as a person waits
 for it.
 
@@ -22,10 +23,12 @@ ARM = """() => {
   document.addEventListener('click', () => { if (window.__kb.t0 === null) window.__kb.t0 = performance.now(); },
                             {capture: true, once: true});
   if (window.__kbObs) window.__kbObs.disconnect();
-  window.__kbObs = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__kb.ran = true;
+  window.__kbObs = new MutationObserver((records) => {  // a run that started and ended between two callbacks too
+    if (records.some((r) => r.oldValue === 'running') || app.getAttribute('data-test-script-state') === 'running')
+      window.__kb.ran = true;
   });
-  window.__kbObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  window.__kbObs.observe(app, {attributes: true, attributeOldValue: true,
+                               attributeFilter: ['data-test-script-state']});
 }"""
 
 DONE = """(want) => {
@@ -34,6 +37,7 @@ DONE = """(want) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  if (want.ran && !k.ran) return false;
   if (document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')) return false;
   if (want.charts && Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
         .filter((c) => c.querySelector('.main-svg')).length < want.charts)
