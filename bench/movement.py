@@ -77,7 +77,7 @@ def served_clicks(video: Path, var_dir: Path, log_dir: Path, clicks: int = 20, m
 
     from bench import probe
     from bench.browser import IDLE
-    from bench.clicks import VIEWPORTS, Tab
+    from bench.clicks import Tab, new_context
     from bench.common import CHROMIUM, CHROMIUM_ARGS, app_env, serve, theme_flags
     from bench.load import NO_THROTTLING
 
@@ -91,7 +91,7 @@ def served_clicks(video: Path, var_dir: Path, log_dir: Path, clicks: int = 20, m
         try:
             pages = []
             for _ in range(2):
-                context = browser.new_context(base_url=srv.url, **VIEWPORTS["desktop"])
+                context = new_context(browser, srv.url, "desktop")
                 page = context.new_page()
                 page.set_default_timeout(60_000)
                 pages.append(page)
