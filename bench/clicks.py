@@ -176,6 +176,8 @@ def runner(tab: Tab, token: str) -> None:
 
 
 def quick_check(tab: Tab) -> None:
+    from playwright.sync_api import expect
+
     page = tab.page
     tab.open("/?kiosk=1", "Start the quick check")
     tab.click("quick check: Start (kiosk welcome)", tab.button("Start the quick check"),
@@ -188,8 +190,7 @@ def quick_check(tab: Tab) -> None:
               {"text": "Quick check · step 3 of 3"})
     measure = tab.button("Measure my squat")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(VIDEO))
-    page.wait_for_function("(b) => b && !b.disabled", arg=measure.element_handle(timeout=ACTION_TIMEOUT_MS),
-                           timeout=ACTION_TIMEOUT_MS)
+    expect(measure).to_be_enabled(timeout=ACTION_TIMEOUT_MS)  # the upload is in
     page.wait_for_selector(IDLE, timeout=ACTION_TIMEOUT_MS)
     tab.click(MEASURE, measure, {"text": "They become your answers only when you confirm them", "charts": 1})
     tab.click("movement check: Use these answers", tab.button("Use these answers"),

@@ -73,7 +73,7 @@ ANALYSIS_TIMEOUT_MS = 300_000
 
 def served_clicks(video: Path, var_dir: Path, log_dir: Path, clicks: int = 20, max_analyses: int = 6) -> dict:
     """Another session's click-to-drawn times (ms) with nothing else running and while an analysis runs."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from bench import probe
     from bench.browser import IDLE
@@ -118,8 +118,7 @@ def served_clicks(video: Path, var_dir: Path, log_dir: Path, clicks: int = 20, m
 
             def upload() -> None:
                 filmer.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(video))
-                button = film.button("Measure my squat")
-                filmer.wait_for_function("(b) => b && !b.disabled", arg=button.element_handle(), timeout=120_000)
+                expect(film.button("Measure my squat")).to_be_enabled(timeout=120_000)  # the upload is in
                 filmer.wait_for_selector(IDLE)
 
             upload()
