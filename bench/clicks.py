@@ -130,14 +130,13 @@ class Tab:
 
         def open_side_panel() -> None:  # not timed: the panel opens in the browser, without the server
             page.get_by_test_id("stExpandSidebarButton").tap(timeout=ACTION_TIMEOUT_MS)
-            page.wait_for_selector(SIDE_PANEL_OPEN, timeout=ACTION_TIMEOUT_MS)
-            time.sleep(0.3)  # the panel's slide-in: tap the link where it comes to rest
+            page.wait_for_selector(SIDE_PANEL_OPEN, timeout=ACTION_TIMEOUT_MS)  # the tap waits for the link to
+            # come to rest (Playwright's "stable"); the time runs from the tap's click event
 
         self.click(label, link, want, before=open_side_panel)
         if page.locator(SIDE_PANEL_OPEN).count():  # it stays open over the page: closed as a person would
             page.get_by_test_id("stSidebarCollapseButton").locator("button").tap(timeout=ACTION_TIMEOUT_MS)
             page.wait_for_selector('[data-testid="stSidebar"][data-collapsed="true"]', timeout=ACTION_TIMEOUT_MS)
-            time.sleep(0.3)  # its slide-out
 
     def open(self, path: str, text: str) -> None:
         page = self.page
