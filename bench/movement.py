@@ -102,7 +102,7 @@ def served_clicks(video: Path, var_dir: Path, log_dir: Path, clicks: int = 20, m
             def click_pair(n: int) -> list[tuple[float, float, float]]:
                 """``n`` clicks, Skip and Back in turn: (start, end unix time, ms) each."""
                 done = []
-                for i in range(n):
+                for _ in range(n):
                     forward = runner.get_by_text("Step 1 of 7").count() > 0
                     since = time.time()
                     other.click("other session's click", other.button("Skip this step" if forward else "Back"),

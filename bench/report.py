@@ -63,8 +63,8 @@ def _click_rows(results: dict) -> list[list[str]]:
                     f"{name} " + ", ".join(f"{n} runs ({len(c)} of {len(combos)} size × visit)"
                                            for n, c in sorted(seen.items()) if n != 1)
                     for name, seen in offenders.items())
-            rows.append([f"one script run per click, every kind (bench/probe.py: executions of the script body){variant}",
-                         "1 each", text, _ok(not offenders)])
+            rows.append([f"one script run per click, every kind (bench/probe.py: executions of the script "
+                         f"body){variant}", "1 each", text, _ok(not offenders)])
     return rows
 
 
@@ -97,7 +97,8 @@ def target_rows(results: dict) -> list[list[str]]:
         r = _level(results, key, ONE_PROCESS)
         if r is not None:
             rows.append([f"memory per added session ({ONE_PROCESS} protocol-level sessions{variant})",
-                         f"≤ {SESSION_MB:g} MB", f"{r['per_session_mb']:.2f} MB", _ok(r["per_session_mb"] <= SESSION_MB)])
+                         f"≤ {SESSION_MB:g} MB", f"{r['per_session_mb']:.2f} MB",
+                         _ok(r["per_session_mb"] <= SESSION_MB)])
         elif (small := _largest(results, key)) is not None:
             rows.append([f"memory per added session ({ONE_PROCESS} protocol-level sessions{variant})",
                          f"≤ {SESSION_MB:g} MB", f"not measured at {ONE_PROCESS} (quick run: {small['sessions']} "
