@@ -239,14 +239,16 @@ def one_round(browser, url: str, token: str, size: str, runs_file: Path, out: di
 # --- the part ---------------------------------------------------------------------------------------------------
 
 
-def _bare(browser, log_dir: Path, name: str, clicks: int, server_flags: tuple[str, ...]) -> dict:  # noqa: ANN001
+def bare_page(browser, log_dir: Path, name: str, clicks: int, server_flags: tuple[str, ...] = (),  # noqa: ANN001
+              sizes: tuple[str, ...] = tuple(VIEWPORTS)) -> dict:
+    """The bare page's clicks per size (after 3 warm-up clicks): {size: {"ms": [...], "server_ms": [...], ...}}."""
     runs_file = log_dir / f"clicks{name}-bare.runs"
     runs_file.unlink(missing_ok=True)
     found: dict = {}
     bare_flags = [*app_runner_flags(), *server_flags]  # the same Streamlit settings as the app's server
     with bare_script(BARE_BUTTON) as script, serve(script, script.parent, log_dir / f"clicks{name}-bare.log",
                                                      runs_file=runs_file, extra=bare_flags) as srv:
-        for size in VIEWPORTS:
+        for size in sizes:
             context = new_context(browser, srv.url, size)
             page = context.new_page()
             page.goto("/")
@@ -275,7 +277,7 @@ def run(token: str, var_dir: Path, log_dir: Path, rounds: int = 10, bare_clicks:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
-            bare = _bare(browser, log_dir, name, bare_clicks, server_flags)
+            bare = bare_page(browser, log_dir, name, bare_clicks, server_flags)
             with serve(ROOT / "app.py", ROOT, log_dir / f"clicks{name}-app.log",
                        env={**app_env(var_dir), **staff_env()}, extra=[*theme_flags(), *server_flags],
                        runs_file=app_runs) as srv:
