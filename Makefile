@@ -6,7 +6,8 @@ PY := .venv/bin/python
 bench-tools:
 	$(PY) -m pip install --quiet psutil pyinstrument
 
-# The whole bench (about 15 minutes on 2 cores): prints the tables, writes bench/RESULTS.md and bench/results.json.
+# The bench (about 20 minutes on 2 cores; every target of issue 19): prints the tables, writes bench/RESULTS.md
+# and bench/RESULTS.json.
 bench: bench-tools
 	$(PY) -m bench
 

@@ -1,13 +1,17 @@
 """Run the bench: ``make bench`` or ``.venv/bin/python -m bench`` (from the checkout's root).
 
-    .venv/bin/python -m bench                      # everything (about 15 minutes on 2 cores), writes RESULTS.md
+    .venv/bin/python -m bench                      # the default parts (about 20 minutes on 2 cores), writes RESULTS.md
     .venv/bin/python -m bench --parts server,storage --no-write
-    .venv/bin/python -m bench --quick              # fewer rounds, 3 and 5 sessions: a smoke run (~4 minutes)
+    .venv/bin/python -m bench --quick              # fewer rounds and sessions: a smoke run
 
-Parts: server (AppTest rerun time of every page), clicks (Chromium, one user), load (10 and 25 sessions),
-protocol (10, 25 and 50 sessions as protocol-level clients: Streamlit's WebSocket protocol without a browser, the
-server alone), storage (20 writers, SQLite and PostgreSQL), profile (pyinstrument text reports in bench/profiles/),
-movement (a 15 s 1080p squat video measured, and another session's clicks meanwhile; bench/movement.py).
+Parts: server (AppTest rerun time of every runner page), clicks (Chromium, one user, phone and desktop size, first
+visit and returning: the runner's home, the knee check, progress and log, the quick check at the kiosk with the
+movement check's video, the staff console and dashboard; script runs per click), protocol (10, 25 and 50 sessions
+as protocol-level clients: Streamlit's WebSocket protocol without a browser, one server process), replicas (100
+protocol-level sessions through nginx to one replica, then to two on one PostgreSQL; bench/replicas.py), storage
+(20 writers, SQLite and PostgreSQL), profile (pyinstrument text reports in bench/profiles/), movement (a 15 s 1080p
+squat video measured, and another session's clicks in the served app meanwhile; bench/movement.py); load (10 and
+25 Chromium sessions: not in the default run, ``--parts load`` adds it: on 2 cores it measures the browsers).
 The served parts (clicks, load, protocol) run with the app's Streamlit configuration as it is;
 ``--variants as-is,gc-on`` runs them again with ``--runner.postScriptGC true`` (Streamlit's default, which the app's
 configuration switches off).
@@ -15,7 +19,8 @@ configuration switches off).
 KNEEASSESS_BENCH_APP=/path/to/a/copy measures another copy of the app (e.g. with a proposed fix) with this bench.
 
 Everything runs on 127.0.0.1: a seeded SQLite file in a temp dir, PostgreSQL at KNEEASSESS_TEST_POSTGRES_URL or
-127.0.0.1:5432 in a schema of its own (skipped when not reachable), Debian's Chromium at /usr/bin/chromium.
+127.0.0.1:5432 in a schema of its own (skipped when not reachable), Debian's Chromium at /usr/bin/chromium, nginx at
+/usr/sbin/nginx.
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("server", "clicks", "load", "protocol", "storage", "profile", "movement")
+PARTS = ("server", "clicks", "load", "protocol", "replicas", "storage", "profile", "movement")
+DEFAULT_PARTS = tuple(p for p in PARTS if p != "load")  # issue 19's targets; the browser-level load on request
 GC_ON = ("--runner.postScriptGC", "true")  # Streamlit's default, switched off in .streamlit/config.toml
 GC_ON_LABEL = " (runner.postScriptGC=true, Streamlit's default)"
 
@@ -40,13 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     if app:  # that copy's kneeassess, not this checkout's
         sys.path.insert(0, str(Path(app).resolve()))
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, from {', '.join(PARTS)}")
+    parser.add_argument("--parts", default=",".join(DEFAULT_PARTS),
+                        help=f"comma-separated, from {', '.join(PARTS)} (default: all but load)")
     parser.add_argument("--quick", action="store_true", help="fewer rounds and sessions (a smoke run)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md as it is")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md",
                         help="the Markdown report; the raw figures go beside it as .json")
     parser.add_argument("--wait-quiet", type=float, default=600, metavar="SECONDS",
                         help="first wait (at most this long) for the 1-minute load average to fall below 1.5")
+    parser.add_argument("--rounds", type=int, default=None, metavar="N",
+                        help="part 2's rounds per size and kind of visit (default 10; 1 with --quick)")
     parser.add_argument("--variants", default="as-is",
                         help="served parts (clicks, load, protocol), comma-separated: as-is (the app's config), "
                              "gc-on (--runner.postScriptGC true)")
@@ -69,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(parts: list[str], args: argparse.Namespace, var_dir: Path, log_dir: Path) -> int:
     from bench import common
-    from bench.seed import seed_two_years
+    from bench.seed import seed_clinic, seed_two_years
     from kneeassess.storage import open_store
 
     waited = wait_quiet(args.wait_quiet)
@@ -80,12 +89,15 @@ def _run(parts: list[str], args: argparse.Namespace, var_dir: Path, log_dir: Pat
         f"Streamlit {info['streamlit']}")
     store = open_store()
     seeded = seed_two_years(store)
-    store.close()
     say(f"seeded the two-year profile: {seeded.counts}")
+    clinic = seed_clinic(store) if "clicks" in parts else {}
+    store.close()
+    if clinic:
+        say(f"seeded the clinic's last 8 weeks for the staff pages: {clinic}")
     quick = args.quick
     variants = [(name, flags) for name, flags in (("", ()), ("-gc-on", GC_ON))
                 if ("gc-on" if name else "as-is") in args.variants.split(",")]
-    results: dict = {"machine": info, "seeded": seeded.counts, "quick": quick, "parts": parts,
+    results: dict = {"machine": info, "seeded": seeded.counts, "clinic": clinic, "quick": quick, "parts": parts,
                      "app": str(common.ROOT), "command": " ".join(["python -m bench", *sys.argv[1:]]).strip()}
 
     if "server" in parts:
@@ -98,14 +110,12 @@ def _run(parts: list[str], args: argparse.Namespace, var_dir: Path, log_dir: Pat
         from bench import clicks
 
         for name, flags in variants:
-            for returning in (False, True):  # a first visit (empty browser cache), then a returning visitor
-                key = "clicks" + name + ("-returning" if returning else "")
-                say(f"part 2: click-to-updated-screen, one user{GC_ON_LABEL if flags else ''}"
-                    f"{', returning visitor' if returning else ', first visit'}")
-                results[key] = clicks.run(seeded.token, var_dir, log_dir, rounds=3 if quick else 10,
-                                          bare_clicks=10 if quick else 40, server_flags=flags, name=key[6:],
-                                          returning=returning)
-                print(results[key]["table"], flush=True)
+            say(f"part 2: click-to-updated-screen, one user, phone and desktop, first visit and returning"
+                f"{GC_ON_LABEL if flags else ''}")
+            results["clicks" + name] = clicks.run(seeded.token, var_dir, log_dir,
+                                                  rounds=args.rounds or (1 if quick else 10),
+                                                  bare_clicks=10 if quick else 40, server_flags=flags, name=name)
+            print(results["clicks" + name]["table"], flush=True)
     if "load" in parts:
         from bench import load
 
@@ -127,6 +137,14 @@ def _run(parts: list[str], args: argparse.Namespace, var_dir: Path, log_dir: Pat
             print(results["protocol" + name]["table"], flush=True)
             for e in results["protocol" + name]["errors"]:
                 print("  failure:", e, flush=True)
+    if "replicas" in parts:
+        from bench import replicas
+
+        say("part 3c: two replicas behind nginx, protocol-level sessions; one replica against two")
+        results["replicas"] = replicas.run(var_dir, log_dir, sessions=10 if quick else 100)
+        print(results["replicas"]["table"], flush=True)
+        for e in results["replicas"].get("errors", []):
+            print("  failure:", e, flush=True)
     if "storage" in parts:
         from bench import storage
 
@@ -145,7 +163,7 @@ def _run(parts: list[str], args: argparse.Namespace, var_dir: Path, log_dir: Pat
         from bench import movement
 
         say("part 6: the movement check (15 s 1080p video) and its effect on another session's clicks")
-        results["movement"] = movement.run(runs=1 if quick else 3)
+        results["movement"] = movement.run(var_dir, log_dir, runs=1 if quick else 2, clicks=8 if quick else 20)
         print(results["movement"]["table"], flush=True)
 
     results["duration_s"] = time.perf_counter() - began

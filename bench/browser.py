@@ -1,9 +1,10 @@
 """Click-to-updated-screen timing inside the page, the same for the sync (one user) and async (load) drivers.
 
 Before a click, ``ARM`` records ``performance.now()`` at the click event (capture phase, so before Streamlit's own
-handler) and watches the app's ``data-test-script-state``. ``DONE`` is polled on every animation frame until the
+handler) and how many runs have finished (``FINISHED_COUNTER``). ``DONE`` is polled on every animation frame until the
 screen is updated: the app is connected, the script not running, no skeleton, no stale element left, the text that
-only the new screen has is there (and, where asked, that many Plotly charts are drawn); it then records the time.
+only the new screen has is there (and, where asked, that many Plotly charts are drawn; for a click that changes no
+text, ``ran``: a run has finished since the click, by its ``script_finished`` message); it then records the time.
 So a latency is click → server rerun → deltas over the WebSocket → React render → Plotly drawn, as a person waits
 for it.
 
@@ -16,16 +17,47 @@ from __future__ import annotations
 APP = '[data-testid="stApp"]'
 IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 
+# Added to every page of a context (``context.add_init_script``) before Streamlit's code: counts the
+# ``script_finished`` ForwardMsgs of a finished run (field 6, FINISHED_SUCCESSFULLY or FINISHED_FRAGMENT_RUN_
+# SUCCESSFULLY) that reach the page, by reading the top-level fields of each binary message. A click that changes no
+# text waits for one (``ran``): the page's script-state attribute may never show "running" for a short run (React
+# batches the two changes).
+FINISHED_COUNTER = """(() => {
+  const Native = window.WebSocket;
+  function varint(b, i) {
+    let v = 0, f = 1;
+    for (;;) { const x = b[i++]; v += (x & 127) * f; if (x < 128) return [v, i]; f *= 128; }
+  }
+  function finished(data) {
+    if (!(data instanceof ArrayBuffer)) return false;
+    const b = new Uint8Array(data);
+    let i = 0;
+    while (i < b.length) {
+      let tag, v;
+      [tag, i] = varint(b, i);
+      const field = Math.floor(tag / 8), wire = tag % 8;
+      if (wire === 0) { [v, i] = varint(b, i); if (field === 6) return v === 0 || v === 3; }
+      else if (wire === 2) { [v, i] = varint(b, i); i += v; }
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return false;
+    }
+    return false;
+  }
+  window.__kbFinished = 0;
+  window.WebSocket = function (...args) {
+    const ws = new Native(...args);
+    ws.addEventListener('message', (e) => { if (finished(e.data)) window.__kbFinished += 1; });
+    return ws;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();"""
+
 ARM = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  window.__kb = {t0: null, t1: null, ran: false};
+  window.__kb = {t0: null, t1: null, finished: window.__kbFinished || 0};
   document.addEventListener('click', () => { if (window.__kb.t0 === null) window.__kb.t0 = performance.now(); },
                             {capture: true, once: true});
-  if (window.__kbObs) window.__kbObs.disconnect();
-  window.__kbObs = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__kb.ran = true;
-  });
-  window.__kbObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
 
 DONE = """(want) => {
@@ -34,6 +66,7 @@ DONE = """(want) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  if (want.ran && (window.__kbFinished || 0) <= k.finished) return false;
   if (document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')) return false;
   if (want.charts && Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
         .filter((c) => c.querySelector('.main-svg')).length < want.charts)

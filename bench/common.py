@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [  # as tests/e2e/conftest.py
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 START_TIMEOUT_S = 60
+READY_TIMEOUT_S = 150  # the first run of app.py, cold imports included, on a busy machine
 
 BARE_PAGE = 'import streamlit as st\nst.write("Hello")\n'
 BARE_BUTTON = (
@@ -134,12 +135,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def healthy(url: str) -> bool:
+def healthy(url: str, path: str = "/_stcore/health", timeout: float = 2) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+        with urllib.request.urlopen(f"{url}{path}", timeout=timeout) as resp:
             return resp.status == 200
     except (urllib.error.URLError, OSError):
         return False
+
+
+def ready(url: str) -> bool:
+    """The app has run app.py once (``/_stcore/script-health-check``, .streamlit/config.toml), as every launcher of
+    the app waits for before it takes visitors: until then Streamlit 1.67 runs a fresh process in its old
+    ``pages/`` mode, whose first run answers a deep link (/progress?p=...) with a "Page not found" notice."""
+    return healthy(url, "/_stcore/script-health-check", timeout=70)
 
 
 def theme_flags() -> list[str]:
@@ -159,6 +167,7 @@ class Served:
 def serve(script: Path, cwd: Path, log: Path, env: dict[str, str] | None = None,
           extra: Sequence[str] = (), runs_file: Path | None = None) -> Iterator[Served]:
     """``streamlit run script`` on a free 127.0.0.1 port, as the e2e tests and dev.py start it; stopped after.
+    The app (``app.py``) is waited for as its launchers do: until it has run once (:func:`ready`).
 
     With ``runs_file``, through ``bench.probe``: every script run's server-side time is appended to that file.
     """
@@ -180,6 +189,11 @@ def serve(script: Path, cwd: Path, log: Path, env: dict[str, str] | None = None,
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not start ({' '.join(cmd)}); log: {log}")
                 time.sleep(0.2)
+            deadline = time.monotonic() + READY_TIMEOUT_S
+            while script.name == "app.py" and not ready(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"app.py did not run (/_stcore/script-health-check); log: {log}")
+                time.sleep(0.5)
             yield Served(url, proc, log)
         finally:
             proc.terminate()
@@ -206,6 +220,17 @@ def bare_script(source: str) -> Iterator[Path]:
         path = Path(folder) / "bare.py"
         path.write_text(source)
         yield path
+
+
+STAFF_PASSCODE = "bench-staff-passcode-19"  # the staff sign-in of the served app (its hash in the environment)
+
+
+def staff_env() -> dict[str, str]:
+    """The staff passcode as the app takes it (KNEEASSESS_STAFF_PASSCODE_HASH: an Argon2 hash), as the e2e tests
+    set it up."""
+    from kneeassess.staff_auth import hash_passcode
+
+    return {"KNEEASSESS_STAFF_PASSCODE_HASH": hash_passcode(STAFF_PASSCODE)}
 
 
 def app_env(var_dir: Path) -> dict[str, str]:

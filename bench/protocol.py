@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -445,24 +446,48 @@ class _ClientSampler(Sampler):
         return [self._me]
 
 
-async def _level(url: str, token: str, sessions: int, sampler: Sampler, runs_file: Path) -> dict:
+async def warm_up(url: str, token: str) -> dict:
+    """One session alone first (imports, caches, pools); its outcome."""
     warm: dict = {}
     ready = asyncio.Event()
     ready.set()
-    await _session(url, token, ready, warm)  # one session first: imports, caches, pools
+    await _session(url, token, ready, warm)
     await warm["client"].close()
-    await asyncio.sleep(SETTLE_S)
-    base_rss = sampler.rss_now()
+    return warm
+
+
+async def crowd(url: str, token: str, sessions: int, started: Callable[[], None] | None = None,
+                close: bool = True) -> tuple[list[dict], float, float]:
+    """``sessions`` sessions doing the journey together: their outcomes, the wall time (s) from their start to
+    the last one's end, and the unix time of the start. ``started`` is called as they start."""
     start = asyncio.Event()
     outs: list[dict] = [{} for _ in range(sessions)]
     tasks = [asyncio.create_task(_session(url, token, start, o)) for o in outs]
     await asyncio.sleep(0.5)
-    n_cpu = len(sampler.cpu)
+    if started:
+        started()
     t0, since = time.perf_counter(), time.time()
     start.set()
     await asyncio.gather(*tasks)
     wall = time.perf_counter() - t0
+    if close:
+        await asyncio.gather(*(o["client"].close() for o in outs if "client" in o))
+    return outs, wall, since
+
+
+async def _level(url: str, token: str, sessions: int, sampler: Sampler, runs_file: Path) -> dict:
+    warm = await warm_up(url, token)
+    await asyncio.sleep(SETTLE_S)
+    base_rss = sampler.rss_now()
+    n_cpu = 0
+
+    def mark() -> None:
+        nonlocal n_cpu
+        n_cpu = len(sampler.cpu)
+
+    outs, wall, since = await crowd(url, token, sessions, started=mark, close=False)
     server_runs = probe.read(runs_file, since, time.time() + 1)
+    script_runs = sum(r.execs for r in probe.runs(runs_file, since, time.time() + 1) if not r.auto)
     busy_cpu, busy_client = sampler.cpu[n_cpu:], sampler.client_cpu[n_cpu:]
     await asyncio.sleep(SETTLE_S)
     open_rss = sampler.rss_now()  # all N sessions still connected, idle
@@ -470,6 +495,8 @@ async def _level(url: str, token: str, sessions: int, sampler: Sampler, runs_fil
     steps = {label: [t for o in outs for lb, t in o.get("clicks", []) if lb == label] for label, _, _ in STEPS}
     done = [o for o in outs if o.get("ok")]
     figures = level_figures(sessions, outs, wall, server_runs, busy_cpu, busy_client, base_rss, open_rss, sampler)
+    figures["script_runs"] = script_runs
+    figures["clicks_per_s"] = sum(len(o.get("clicks", [])) for o in outs) / wall if wall else float("nan")
     if not warm.get("ok"):
         figures["errors"] = [f"warm-up session: {warm.get('error')}", *figures["errors"]]
     return {
@@ -490,12 +517,15 @@ def run(token: str, var_dir: Path, log_dir: Path, levels: tuple[int, ...] = (10,
                 _ClientSampler(srv.proc.pid) as sampler:
             results.append(asyncio.run(_level(srv.url, token, n, sampler, runs_file)))
     rows = [[r["sessions"], r["failed"], ms(r["click_p50"]), ms(r["click_p95"]), ms(r["progress_p95"]),
-             ms(r["open_p95"]), r["server_runs"], f"{ms(r['server_run_p50'])} / {ms(r['server_run_p95'])}",
-             f"{r['wall_s']:.1f}", f"{r['server_cpu_mean']:.0f} / {r['server_cpu_peak']:.0f}",
+             ms(r["open_p95"]), f"{r['server_runs']} / {r['script_runs']}",
+             f"{ms(r['server_run_p50'])} / {ms(r['server_run_p95'])}",
+             f"{r['wall_s']:.1f}", f"{r['clicks_per_s']:.1f}",
+             f"{r['server_cpu_mean']:.0f} / {r['server_cpu_peak']:.0f}",
              f"{r['client_cpu_mean']:.0f}", f"{r['rss_base_mb']:.0f} → {r['rss_peak_mb']:.0f}",
              f"{r['per_session_mb']:.2f}", f"{r['rx_mb_per_session']:.1f}"] for r in results]
     text = table(["sessions", "failed", "click p50 ms", "click p95 ms", "progress p95 ms", "open link p95 ms",
-                  "server runs", "server run ms p50 / p95", "wall s", "server CPU % median / peak",
+                  "server runs / script runs", "server run ms p50 / p95", "wall s", "clicks/s",
+                  "server CPU % median / peak",
                   "clients' CPU % median", "server RSS MB base → peak", "MB per added session",
                   "MB received per session"], rows)
     errors = [f"{r['sessions']} sessions: {e}" for r in results for e in r["errors"]]

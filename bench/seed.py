@@ -81,3 +81,49 @@ def seed_two_years(store: Store, today: date | None = None, seed: int = 2024) ->
                                       sets=3, reps=rng.choice([8, 10, 12, 15]), pain=rng.randint(0, 3)))
             counts["exercise_sessions"] += 1
     return Seeded(token, profile.id, counts)
+
+
+CLINIC_WEEKS = 8
+
+
+def seed_clinic(store: Store, today: date | None = None, seed: int = 2025) -> dict[str, int]:
+    """What the staff console and the growth dashboard show: over the last 8 weeks (the dashboard's default range)
+    3 events, about 800 visits, 250 finished checks and 60 consultation requests, a third of them followed up.
+    Through the modules the app uses (no raw SQL); deterministic."""
+    from kneeassess import events, growth, leads
+    from kneeassess.content import LINKS, TRIAGE_LEVELS
+
+    rng = random.Random(seed)
+    today = today or date.today()
+    start = datetime.combine(today - timedelta(weeks=CLINIC_WEEKS), time(8, 0), UTC)
+    slugs = []
+    for i, name in enumerate(("Riverside parkrun", "Spring 10k", "Club night")):
+        day = today - timedelta(days=7 + 14 * i)
+        slugs.append(events.create_event(store, name, day, "Riverside park",
+                                         now=datetime.combine(day, time(7), UTC)).slug)
+    sources = [growth.Source(), growth.Source(utm_source="newsletter", utm_medium="email", utm_campaign="spring"),
+               growth.Source(utm_source="instagram"), *(growth.Source(event=s) for s in slugs)]
+    counts = {"events": len(slugs), "visits": 0, "screenings": 0, "requests": 0, "followed up": 0}
+    limits = leads.Limits(per_session_hour=10**6, per_contact_day=10**6, per_address_hour=10**6, per_hour=10**6)
+    span = (datetime.combine(today, time(8), UTC) - start).total_seconds()
+    for n in range(800):
+        at = start + timedelta(seconds=span * n / 800)
+        source = rng.choice(sources)
+        growth.record_visit(store, source, now=at)
+        counts["visits"] += 1
+        if rng.random() < 0.32:
+            events.record_screening(store, triage=rng.choice(TRIAGE_LEVELS[:3]), top_weak_link=rng.choice(LINKS),
+                                    took_home=rng.random() < 0.5, source=source, now=at)
+            counts["screenings"] += 1
+        if rng.random() < 0.075:
+            request = leads.submit_request(
+                store, {"name": f"Bench Runner {n}", "email": f"bench-runner-{n}@example.com",
+                        "consent_contact": True, "preferred_days": ["Tuesday"], "message": "Knee pain on hills",
+                        "event": source.event},
+                f"bench-seed-{n}", now=at, channels=[], limits=limits)
+            counts["requests"] += 1
+            if rng.random() < 0.35:
+                leads.set_status(store, request.id, "contacted", "Rang, left a message", "Bench",
+                                 now=at + timedelta(hours=rng.uniform(1, 40)))
+                counts["followed up"] += 1
+    return counts

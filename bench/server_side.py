@@ -24,6 +24,7 @@ from pathlib import Path
 from bench.common import BARE_PAGE, BENCH_ROOT, ROOT, bare_script, median, ms, pct, table
 
 PAGES = [  # (label, page file); staff pages need a sign-in and the kiosk its own navigation: not measured here
+    ("home", "pages/runner/home.py"),
     ("screening (step 1)", "pages/runner/screening.py"),
     ("results", "pages/runner/results.py"),
     ("session", "pages/runner/session.py"),
