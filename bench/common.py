@@ -134,9 +134,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def healthy(url: str) -> bool:
+def healthy(url: str, path: str = "/_stcore/health", timeout: float = 2) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+        with urllib.request.urlopen(f"{url}{path}", timeout=timeout) as resp:
             return resp.status == 200
     except (urllib.error.URLError, OSError):
         return False
@@ -179,6 +179,12 @@ def serve(script: Path, cwd: Path, log: Path, env: dict[str, str] | None = None,
             while not healthy(url):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not start ({' '.join(cmd)}); log: {log}")
+                time.sleep(0.2)
+            # as every launcher of the app does (.streamlit/config.toml): app.py run once, so that its
+            # st.navigation answers deep links such as /progress (a fresh process would say "Page not found")
+            while script.name == "app.py" and not healthy(url, "/_stcore/script-health-check", timeout=70):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"app.py did not run ({' '.join(cmd)}); log: {log}")
                 time.sleep(0.2)
             yield Served(url, proc, log)
         finally:
