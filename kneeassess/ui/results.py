@@ -74,15 +74,16 @@ def next_actions(s: Screening, a: Assessment, *, saved: bool, plan: bool = True)
     from kneeassess.ui import saving
 
     cols = st.columns(3)
-    if plan and cols[0].button("Start today's session", type="primary", key="start_session", width="stretch"):
-        st.switch_page("pages/runner/session.py")
+    if plan:
+        cols[0].button("Start today's session", type="primary", key="start_session", width="stretch",
+                       on_click=go_to, args=("pages/runner/session.py",))
     with cols[1]:
         if saved:
             st.markdown(":material/check_circle: **Saved to your profile**")
         else:
             saving.save_action(s, a)
-    if cols[2].button("Book a free consultation", key="book", width="stretch"):
-        st.switch_page("pages/runner/book.py")
+    cols[2].button("Book a free consultation", key="book", width="stretch", on_click=go_to,
+                   args=("pages/runner/book.py",))
 
 
 def notes(a: Assessment) -> None:
