@@ -234,3 +234,17 @@ def test_a_session_logged_from_the_log_is_saved_whole_or_not_at_all(store, monke
     button(at, "Log this session").click().run()  # try again
     logged = [s.exercise for s in store.list_records(ExerciseSession, p.id)]
     assert sorted(logged) == sorted(cb.key.removeprefix("sess_done_") for cb in ticks)
+
+
+def test_progress_draws_this_weeks_plan_when_its_expander_is_opened(store):
+    """The plan's exercise cards are drawn only while their expander is open (they are not sent, hidden, with
+    every view of the page)."""
+    _, token = seeded_profile(store)
+    at = open_with_link(token, "pages/runner/progress.py")
+    assert [e.label for e in at.expander] == ["This week's plan (3 sessions)"]
+    assert not any(m.value.startswith("#### ") for m in at.markdown)
+    at.session_state["progress_plan"] = True  # what opening it does
+    at.run()
+    assert not at.exception
+    cards = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    assert cards and all(e.label in ("This week's plan (3 sessions)", "How to do it") for e in at.expander), cards
