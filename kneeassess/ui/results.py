@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import date
+from html import escape
 
 import streamlit as st
 
 from kneeassess.answers import km_to_miles
-from kneeassess.charts import weekly_km_figure
+from kneeassess.charts import weekly_km_svg
 from kneeassess.content import NO_PLAN_LEVELS, Clinic, Exercise, Triage, catalogue, clinic, rulebook
 from kneeassess.models import Assessment, PlanItem, WeakLink
 from kneeassess.records import Profile
@@ -140,8 +142,12 @@ def knee_score(a: Assessment) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def weekly_km_chart(weekly: tuple[float, ...], primary: str, unit: str) -> None:
-    """Drawn once per set of four weeks, then replayed (every rerun of the results page redraws it otherwise)."""
-    st.plotly_chart(weekly_km_figure(list(weekly), primary, unit), width="stretch", config={"displayModeBar": False})
+    """A static picture (its values are written on the bars): Plotly's code, the heaviest the browser can load,
+    would be loaded and run for this one small chart on the first results a runner sees (bench/NOTES.md). Drawn
+    once per set of four weeks, then replayed."""
+    svg, alt = weekly_km_svg(list(weekly), primary, unit)
+    st.html(f'<img src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}" alt="{escape(alt)}" '
+            'style="width:100%;max-width:560px;height:auto;display:block">')
 
 
 def training_load(a: Assessment, primary: str, unit: str) -> None:
