@@ -297,8 +297,7 @@ def plan_or_invitation(q: Quick, a: Assessment, plan_ok: bool) -> None:
     if plan_ok and a.plan:
         st.subheader("This week's exercises")
         st.caption("A starting plan from your quick answers; the full check on your phone fits it to you.")
-        for item in a.plan:
-            st.markdown(f"- **{item.name}**: {item.dose}")
+        st.markdown("\n".join(f"- **{item.name}**: {item.dose}" for item in a.plan))
     results.notes(a)
 
 

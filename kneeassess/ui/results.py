@@ -157,8 +157,8 @@ def training_load(a: Assessment, primary: str, unit: str) -> None:
     if len(known) == len(km):
         shown = [km_to_miles(v) for v in known] if unit == "mi" else known
         weekly_km_chart(tuple(shown), primary, unit)
-    for f in a.load.findings:
-        st.markdown(f"- {f}")
+    if a.load.findings:
+        st.markdown("\n".join(f"- {f}" for f in a.load.findings))
     if a.load.acwr is not None:
         with st.expander("Why?"):
             st.markdown(RATIO_NOTE.format(ratio=a.load.acwr))
@@ -241,8 +241,7 @@ def take_away(a: Assessment) -> None:
 def not_judged(a: Assessment) -> None:
     if a.not_judged:
         with st.expander("What we could not judge"):
-            for line in a.not_judged:
-                st.markdown(f"- {line}")
+            st.markdown("\n".join(f"- {line}" for line in a.not_judged))
 
 
 def contact_lines(c: Clinic) -> list[str]:
