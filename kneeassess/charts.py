@@ -11,24 +11,59 @@ import plotly.graph_objects as go
 WEEK_LABELS = ["3 weeks<br>before", "2 weeks<br>before", "Week<br>before", "Last<br>7 days"]
 
 
-def weekly_km_figure(weekly_km: list[float | None], primary: str, unit: str = "km") -> go.Figure:
-    """Bars of the four weeks, oldest to newest, with the mean of the three earlier weeks as a line."""
-    values = [0 if v is None else v for v in weekly_km]
-    colours = ["#9aa5b1"] * 3 + [primary]
-    bars = dict(type="bar", x=WEEK_LABELS, y=values, marker_color=colours, text=[f"{v:g}" for v in values],
-                textposition="outside", hovertemplate=f"%{{x}}: %{{y:g}} {unit}<extra></extra>")
-    shapes, notes = [], []
+def _svg_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def weekly_km_svg(weekly_km: list[float | None], primary: str, unit: str = "km") -> tuple[str, str]:
+    """Bars of the four weeks, oldest to newest, with the mean of the three earlier weeks as a dotted line, as a
+    static SVG, and its text alternative: (svg, alt). The results page shows it as a picture: its values are
+    written on the bars, so nothing is lost without Plotly, whose code the browser would load and run for this one
+    chart (bench/NOTES.md)."""
+    values = [0.0 if v is None else float(v) for v in weekly_km]
+    width, height, left, right, top, bottom = 420, 270, 44, 8, 34, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    top_value = max(values + [1.0]) * 1.25
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if top_value / s <= 6)
+
+    def y(v: float) -> float:
+        return top + plot_h - v / top_value * plot_h
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+           f'height="{height}" font-family="sans-serif" font-size="13">']
+    tick = 0
+    while tick <= top_value:
+        out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#e5e7eb"/>'
+                   f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" fill="#3e4652">{tick:g}</text>')
+        tick += step
+    out.append(f'<text x="12" y="{top + plot_h / 2:.0f}" text-anchor="middle" fill="#3e4652" '
+               f'transform="rotate(-90 12 {top + plot_h / 2:.0f})">{_svg_text(unit)}</text>')
     earlier = values[:3]
-    if any(earlier):  # the line and its label in the layout at once (add_hline re-validates the figure: ~12 ms)
-        mean = sum(earlier) / 3
-        shapes.append(dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=mean, y1=mean,
-                           line=dict(dash="dot", color="#52606d")))
-        # the label sits above the plot (a key to the dotted line), never over the bars or their numbers
-        notes.append(dict(text=f"┈ average of the 3 weeks before: {mean:.1f} {unit}", showarrow=False,
-                          xref="paper", x=1, xanchor="right", yref="paper", y=1.02, yanchor="bottom",
-                          font=dict(size=12, color="#3e4652")))
-    return _figure([bars], height=280, yaxis_title=unit, yaxis_range=[0, max(values + [1]) * 1.25],
-                   xaxis_tickangle=0, showlegend=False, shapes=shapes, annotations=notes)
+    mean = sum(earlier) / 3 if any(earlier) else None
+    if mean is not None:  # under the bars and their numbers
+        out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(mean):.1f}" y2="{y(mean):.1f}" stroke="#52606d" '
+                   f'stroke-width="1.5" stroke-dasharray="4 3"/>')
+    slot = plot_w / len(values)
+    for i, (v, label) in enumerate(zip(values, WEEK_LABELS, strict=True)):
+        x = left + i * slot + slot * 0.15
+        colour = primary if i == len(values) - 1 else "#9aa5b1"
+        out.append(f'<rect x="{x:.1f}" y="{y(v):.1f}" width="{slot * 0.7:.1f}" height="{y(0) - y(v):.1f}" '
+                   f'fill="{_svg_text(colour)}"/>'
+                   f'<text x="{x + slot * 0.35:.1f}" y="{y(v) - 5:.1f}" text-anchor="middle" '
+                   f'fill="#1b2330" stroke="#ffffff" stroke-width="3" paint-order="stroke">{v:g}</text>')
+        for n, line in enumerate(label.split("<br>")):
+            out.append(f'<text x="{x + slot * 0.35:.1f}" y="{height - bottom + 18 + n * 15}" text-anchor="middle" '
+                       f'fill="#3e4652">{line}</text>')
+    alt = (f"Weekly distance in {unit}: "
+           + ", ".join(f"{label.replace('<br>', ' ').lower()} {v:g}" for v, label in zip(values, WEEK_LABELS,
+                                                                                        strict=True)))
+    if mean is not None:
+        note = f"average of the 3 weeks before: {mean:.1f} {unit}"
+        out.append(f'<text x="{width - right}" y="{top - 14}" text-anchor="end" fill="#3e4652" font-size="12">'
+                   f"┈ {_svg_text(note)}</text>")
+        alt += f"; {note}"
+    out.append("</svg>")
+    return "".join(out), alt + "."
 
 
 # --------------------------------------------------------------------------------------------------

@@ -147,8 +147,8 @@ def draw_step(s: Screening, results_page: str | None = RESULTS_PAGE) -> None:
                     st.subheader(sec.title)
                     if sec.id:
                         picture(sec.id, max_width=420)
-                    for line in sec.how_to:
-                        st.markdown(f"- {line}")
+                    if sec.how_to:  # one list, one element
+                        st.markdown("\n".join(f"- {line}" for line in sec.how_to))
                     if sec.safety:
                         st.info(sec.safety, icon=":material/health_and_safety:")
                 questions.section(sec, s)

@@ -4,6 +4,7 @@ quick log actions, a progress glance, the plan to take away, when to re-check, a
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -17,11 +18,16 @@ from kneeassess.records import Profile
 from kneeassess.reports.calendar import plan_ics
 from kneeassess.reports.pdf import plan_pdf
 from kneeassess.ui import account, quick_check, results, saving
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.plan_source import profile_plan
 from kneeassess.ui.state import start_reassessment
 from kneeassess.ui.text import count, day_text
 
 LOG_PAGE = "pages/runner/log.py"
+SCREENING_PAGE = "pages/runner/screening.py"
+
+# Every button here opens another page from its callback (``go_to``): the click's one run is that page's (a
+# ``st.switch_page`` after the button would draw Home again first, then the page).
 
 
 def _go_log(tab: str) -> None:
@@ -30,10 +36,10 @@ def _go_log(tab: str) -> None:
 
 def _card_actions(plan_ok: bool) -> None:
     cols = st.columns(2)
-    if cols[0].button("See my full results", key="home_results", width="stretch"):
-        st.switch_page("pages/runner/results.py")
-    if cols[1].button("Book a free consultation", key="home_book", width="stretch"):
-        st.switch_page("pages/runner/book.py")
+    cols[0].button("See my full results", key="home_results", width="stretch", on_click=go_to,
+                   args=("pages/runner/results.py",))
+    cols[1].button("Book a free consultation", key="home_book", width="stretch", on_click=go_to,
+                   args=("pages/runner/book.py",))
 
 
 def draw(profile: Profile, today: date) -> None:
@@ -42,14 +48,13 @@ def draw(profile: Profile, today: date) -> None:
     st.title("Welcome back")
     if found is None:
         st.write("Your profile has no saved knee check yet.")
-        if st.button("Start the knee check", type="primary"):
-            st.switch_page("pages/runner/screening.py")
+        st.button("Start the knee check", type="primary", on_click=go_to, args=(SCREENING_PAGE,))
         return
     rec, a = found
     phase, plan = profile_plan(profile, today)
     st.caption(f"Your knee at a glance, from your latest knee check ({day_text(rec.created_at.date())}).")
 
-    quick_check.finish_offer(profile, go_to="pages/runner/screening.py")  # saved from a quick check at a stand
+    quick_check.finish_offer(profile, go_to=SCREENING_PAGE)  # saved from a quick check at a stand
     plan_ok = results.summary_card(a, phase=phase.phase, key="home", profile=profile, safety_of=profile,
                                    actions=_card_actions)
     if not plan_ok:
@@ -81,8 +86,8 @@ def this_weeks_plan(plan: list[PlanItem], phase: str | None, reason: str) -> Non
     info = catalogue().phases[phase]  # type: ignore[index]
     st.markdown(f"**{info.title}** · {catalogue().sessions_per_week} sessions this week")
     st.markdown("\n".join(f"- **{p.name}**: {p.dose}" for p in plan))
-    if st.button("Start today's session", type="primary", key="home_session", width="stretch"):
-        st.switch_page("pages/runner/session.py")
+    st.button("Start today's session", type="primary", key="home_session", width="stretch", on_click=go_to,
+              args=("pages/runner/session.py",))
 
 
 def quick_log() -> None:
@@ -90,8 +95,8 @@ def quick_log() -> None:
     cols = st.columns(3)
     for col, (label, tab) in zip(cols, (("Log a run", "Runs"), ("Rate my pain", "Pain"),
                                         ("Tick off exercises", "Exercises")), strict=True):
-        if col.button(label, key=f"home_log_{tab}", width="stretch", on_click=_go_log, args=(tab,)):
-            st.switch_page(LOG_PAGE)
+        col.button(label, key=f"home_log_{tab}", width="stretch", on_click=go_to,
+                   args=(LOG_PAGE, partial(_go_log, tab)))
 
 
 def glance(profile: Profile, today: date) -> None:
@@ -109,8 +114,8 @@ def glance(profile: Profile, today: date) -> None:
         st.markdown(f":material/directions_run: This week so far: **{this:.1f} {unit}**; last week {last:.1f} {unit}.")
     else:
         st.markdown(":material/directions_run: No runs logged yet.")
-    if st.button("See my progress", key="home_progress", width="stretch"):
-        st.switch_page("pages/runner/progress.py")
+    st.button("See my progress", key="home_progress", width="stretch", on_click=go_to,
+              args=("pages/runner/progress.py",))
 
 
 def take_away(a: Assessment, plan: list[PlanItem], today: date) -> None:
@@ -131,6 +136,6 @@ def recheck(last: date, today: date, recs: ProfileRecords) -> None:
     ago = "this week" if weeks == 0 else f"{count(weeks, 'week')} ago"
     st.markdown(f"Your last knee check was on {day_text(last)} ({ago}). Repeat the knee score and the "
                 "self-tests every few weeks to see what has changed.")
-    if st.button("Start a re-check", key="home_recheck", width="stretch"):
-        start_reassessment(recs.assessments, weekly_km_from_runs(recs.runs, today) if recs.runs else None)
-        st.switch_page("pages/runner/screening.py")
+    st.button("Start a re-check", key="home_recheck", width="stretch", on_click=go_to, args=(
+        SCREENING_PAGE, lambda: start_reassessment(
+            recs.assessments, weekly_km_from_runs(recs.runs, today) if recs.runs else None)))

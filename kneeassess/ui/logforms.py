@@ -13,7 +13,7 @@ from kneeassess import logbook
 from kneeassess.answers import KM_PER_MILE, km_to_miles
 from kneeassess.content import catalogue
 from kneeassess.models import PlanItem
-from kneeassess.records import CheckIn, Profile, Run
+from kneeassess.records import CheckIn, ExerciseSession, Profile, Run
 from kneeassess.ui import account, forms
 from kneeassess.ui.text import DATE_FORMAT, count, day_text
 
@@ -211,8 +211,18 @@ def checkin_label(c: CheckIn) -> str:
 
 
 def edit_run(profile: Profile, runs: list[Run], today: date) -> None:
+    """In an expander drawn only while open: the list of runs is a select box, whose code the browser would
+    otherwise load with every first view of the page."""
     if not runs:
         return
+    edit = st.expander("Edit or delete a run", key="log_edit_run", on_change="rerun")
+    if not edit.open:
+        return
+    with edit:
+        _edit_run(profile, runs, today)
+
+
+def _edit_run(profile: Profile, runs: list[Run], today: date) -> None:
     by_id = {r.id: r for r in reversed(runs)}
     chosen = st.selectbox("Edit or delete a run", list(by_id), index=None, placeholder="Choose a run",
                           format_func=lambda i: run_label(by_id[i], profile.unit), key="edit_run")
@@ -221,8 +231,17 @@ def edit_run(profile: Profile, runs: list[Run], today: date) -> None:
 
 
 def edit_checkin(profile: Profile, checkins: list[CheckIn], today: date) -> None:
+    """In an expander drawn only while open (as ``edit_run``)."""
     if not checkins:
         return
+    edit = st.expander("Edit or delete a rating", key="log_edit_checkin", on_change="rerun")
+    if not edit.open:
+        return
+    with edit:
+        _edit_checkin(profile, checkins, today)
+
+
+def _edit_checkin(profile: Profile, checkins: list[CheckIn], today: date) -> None:
     by_id = {c.id: c for c in reversed(checkins)}
     chosen = st.selectbox("Edit or delete a rating", list(by_id), index=None, placeholder="Choose a day",
                           format_func=lambda i: checkin_label(by_id[i]), key="edit_checkin")
@@ -239,43 +258,95 @@ def _shown(v: int | None) -> str:
 
 
 # The two tables are drawn by functions cached per profile revision (their elements are replayed on a rerun
-# that changed nothing; any write raises the revision).
+# that changed nothing; any write raises the revision). The latest entries are a plain table; every entry is in
+# the data grid of an expander drawn only while it is open: the grid's code is the heaviest the browser loads for
+# this page (bench/NOTES.md), and two years of runs are not sent with every view of it.
 TABLES_CACHE = st.cache_data(show_spinner=False, max_entries=64, ttl=900)
+LATEST = 10  # entries in the plain table
 
 
 def runs_table(profile: Profile) -> None:
-    _runs_table(profile.id, profile.revision, profile.unit, _profile=profile)
+    shown = _latest_runs(profile.id, profile.revision, profile.unit, _profile=profile)
+    if shown > LATEST:
+        every = st.expander(f"All your runs ({shown})", key="log_all_runs", on_change="rerun")
+        if every.open:
+            with every:
+                _runs_table(profile.id, profile.revision, profile.unit, _profile=profile)
 
 
 def sessions_table(profile: Profile) -> None:
-    _sessions_table(profile.id, profile.revision, _profile=profile)
+    shown = _latest_sessions(profile.id, profile.revision, _profile=profile)
+    if shown > LATEST:
+        every = st.expander(f"All your exercise sessions ({shown})", key="log_all_sessions", on_change="rerun")
+        if every.open:
+            with every:
+                _sessions_table(profile.id, profile.revision, _profile=profile)
+
+
+def _number(v: float) -> str:
+    return f"{v:g}"
+
+
+def _run_rows(runs: list[Run], unit: str) -> list[dict[str, Any]]:
+    factor = 1 / KM_PER_MILE if unit == "mi" else 1
+    return [{
+        "Date": r.day, f"Distance ({unit})": round(r.km * factor, 2), "Minutes": r.minutes,
+        "Effort": _shown(r.effort), "Fast min": r.fast_minutes, "Source": r.source,
+    } for r in reversed(runs)]
+
+
+def markdown_table(rows: list[dict[str, Any]]) -> str:
+    """A plain table as Markdown: no element code to load in the browser (the data grid's and st.table's are the
+    heaviest of the page). For the app's own words and numbers only: never the runner's text (kneeassess.ui.text)."""
+    head = list(rows[0])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(r[k]) for k in head) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+@TABLES_CACHE
+def _latest_runs(profile_id: str, revision: int, unit: str, _profile: Profile) -> int:
+    """The latest runs as a plain table; how many runs there are. An imported run's source is a file's name (the
+    runner's text, shown by the grid only): here it is "file"."""
+    runs = account.records(_profile).runs
+    if not runs:
+        st.caption("No runs logged yet.")
+        return 0
+    st.markdown(markdown_table([{
+        **r, "Date": day_text(r["Date"]), **{k: _number(r[k]) for k in list(r)[1:3]},
+        "Fast min": _number(r["Fast min"]), "Source": "by hand" if r["Source"] == "manual" else "file",
+    } for r in _run_rows(runs[-LATEST:], unit)]))
+    return len(runs)
 
 
 @TABLES_CACHE
 def _runs_table(profile_id: str, revision: int, unit: str, _profile: Profile) -> None:
-    runs = account.records(_profile).runs
-    if not runs:
-        st.caption("No runs logged yet.")
-        return
-    factor = 1 / KM_PER_MILE if unit == "mi" else 1
-    df = pd.DataFrame([{
-        "Date": r.day, f"Distance ({unit})": round(r.km * factor, 2), "Minutes": r.minutes,
-        "Effort": _shown(r.effort), "Fast min": r.fast_minutes, "Source": r.source,
-    } for r in reversed(runs)])
-    st.dataframe(df, hide_index=True, width="stretch", column_config=DATE_COLUMN)
+    st.dataframe(pd.DataFrame(_run_rows(account.records(_profile).runs, unit)), hide_index=True, width="stretch",
+                 column_config=DATE_COLUMN)
 
 
-@TABLES_CACHE
-def _sessions_table(profile_id: str, revision: int, _profile: Profile) -> None:
-    sessions = account.records(_profile).sessions
-    if not sessions:
-        st.caption("No exercise sessions logged yet.")
-        return
+def _session_rows(sessions: list[ExerciseSession]) -> list[dict[str, Any]]:
     names = {e.id: e.name for e in catalogue().exercises}
-    df = pd.DataFrame([{
+    return [{
         "Date": s.day, "Exercise": names.get(s.exercise, s.exercise), "Sets": s.sets,
         "Reps or seconds": (f"{s.reps} reps" if s.reps is not None else f"{s.seconds} s" if s.seconds is not None
                             else NOT_GIVEN),
         "Load": s.load or NOT_GIVEN, "Pain": _shown(s.pain),
-    } for s in reversed(sessions)])
-    st.dataframe(df, hide_index=True, width="stretch", column_config=DATE_COLUMN)
+    } for s in reversed(sessions)]
+
+
+@TABLES_CACHE
+def _latest_sessions(profile_id: str, revision: int, _profile: Profile) -> int:
+    """The latest sessions as a plain table (the catalogue's words and numbers only); how many there are."""
+    sessions = account.records(_profile).sessions
+    if not sessions:
+        st.caption("No exercise sessions logged yet.")
+        return 0
+    st.markdown(markdown_table([{**r, "Date": day_text(r["Date"])} for r in _session_rows(sessions[-LATEST:])]))
+    return len(sessions)
+
+
+@TABLES_CACHE
+def _sessions_table(profile_id: str, revision: int, _profile: Profile) -> None:
+    st.dataframe(pd.DataFrame(_session_rows(account.records(_profile).sessions)), hide_index=True, width="stretch",
+                 column_config=DATE_COLUMN)

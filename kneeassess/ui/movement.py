@@ -78,8 +78,7 @@ def movement_check(s: Filmed) -> None:
 def _how_to() -> None:
     st.write("Instead of judging yourself in a mirror, film the squat and let the app measure your knee and hips.")
     picture("film_single_leg_squat", max_width=420)
-    for line in HOW_TO:
-        st.markdown(f"- {line}")
+    st.markdown("\n".join(f"- {line}" for line in HOW_TO))
     st.info(PRIVACY, icon=":material/lock:")
 
 
@@ -112,8 +111,8 @@ def _upload(s: Filmed, state: dict[str, Any]) -> None:
 
 def _problems(problems: list[Problem]) -> None:
     st.error("**We could not measure this video.** No figures were made from it.", icon=":material/error:")
-    for p in problems:
-        st.markdown(f"- **{p.message}** {p.how_to_refilm}")
+    if problems:
+        st.markdown("\n".join(f"- **{p.message}** {p.how_to_refilm}" for p in problems))
 
 
 def _words(value: float) -> str:
@@ -138,8 +137,7 @@ def _show(m: Measurement, pictures: Mapping[Side, bytes]) -> None:
     for note in m.notes:
         st.caption(note)
     with st.expander("What this figure cannot tell"):
-        for line in m.limits:
-            st.markdown(f"- {line}")
+        st.markdown("\n".join(f"- {line}" for line in m.limits))
 
 
 def _proposed(m: Measurement) -> dict[str, bool]:
@@ -154,10 +152,11 @@ def _confirm(s: Filmed, m: Measurement) -> None:
         st.success("These figures answer the single-leg squat questions below. You can still change the answers.",
                    icon=":material/check_circle:")
     else:
-        st.markdown("**What the video suggests for the questions below:**")
+        legs = []
         for side in m.legs:
             seen = [labels[aid] for aid in SIGNS.values() if answers[f"{aid}_{side}"]]
-            st.markdown(f"- {side.capitalize()} leg: {', '.join(seen) if seen else 'none of these'}")
+            legs.append(f"- {side.capitalize()} leg: {', '.join(seen) if seen else 'none of these'}")
+        st.markdown("\n".join(["**What the video suggests for the questions below:**", "", *legs]))
         st.caption("They become your answers only when you confirm them.")
     left, right = st.columns(2)
     left.button("Use these answers", type="primary", on_click=_use, args=(s, m), key="movement_use",

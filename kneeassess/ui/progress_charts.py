@@ -39,8 +39,17 @@ def period_choice() -> str:
 
 
 def this_week(profile: Profile, show_plan: bool = True) -> None:
-    """This week's phase and, when the safety status allows it here (``show_plan``), the plan."""
-    _this_week(profile.id, profile.revision, date.today(), show_plan, _profile=profile)
+    """This week's phase and, when the safety status allows it here (``show_plan``), the plan: in an expander
+    whose exercise cards are drawn only while it is open (``on_change="rerun"``); closed, they would still be
+    sent and laid out on every view of the page (over a hundred elements)."""
+    today = date.today()
+    if not _this_week(profile.id, profile.revision, today, show_plan, _profile=profile):
+        return
+    plan = st.expander(f"This week's plan ({catalogue().sessions_per_week} sessions)", key="progress_plan",
+                       on_change="rerun")
+    if plan.open:
+        with plan:
+            _plan(profile.id, profile.revision, today, _profile=profile)
 
 
 TABS = ["Pain and running", "Exercises", "Knee checks"]
@@ -63,22 +72,29 @@ def charts_for(profile: Profile, period: str) -> None:
 
 
 @CACHE
-def _this_week(profile_id: str, revision: int, today: date, show_plan: bool, _profile: Profile) -> None:
+def _this_week(profile_id: str, revision: int, today: date, show_plan: bool, _profile: Profile) -> bool:
+    """The phase's heading and reason; whether its plan may follow."""
     from kneeassess.ui.plan_source import profile_plan
 
-    phase, plan = profile_plan(_profile, today)
+    phase, _ = profile_plan(_profile, today)
     if not phase.phase:
         st.info(phase.reason)
-        return
+        return False
     info = catalogue().phases[phase.phase]
     st.header(f"This week: {info.title}")
     st.write(phase.reason)
     if not show_plan:
         st.info("This week's plan is shown once you confirm the warning at the top of the page.")
-        return
-    with st.expander(f"This week's plan ({catalogue().sessions_per_week} sessions)"):
-        for item in plan:
-            plan_item(item)
+        return False
+    return True
+
+
+@CACHE
+def _plan(profile_id: str, revision: int, today: date, _profile: Profile) -> None:
+    from kneeassess.ui.plan_source import profile_plan
+
+    for item in profile_plan(_profile, today)[1]:
+        plan_item(item)
 
 
 def _weeks(period: str) -> int | None:

@@ -9,6 +9,7 @@ import contextlib
 import json
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -21,7 +22,7 @@ from kneeassess.records import Profile, SavedAssessment
 from kneeassess.screening import assess
 from kneeassess.screening.triage import red_flags, self_tests_not_asked, triage_level
 from kneeassess.storage import StorageError
-from kneeassess.ui import account, movement, results, safety, saving
+from kneeassess.ui import account, movement, navigation, results, safety, saving
 from kneeassess.ui.config import settings
 from kneeassess.ui.navigation import EVENT_KEY
 from kneeassess.ui.page_top import open_at_top
@@ -296,8 +297,7 @@ def plan_or_invitation(q: Quick, a: Assessment, plan_ok: bool) -> None:
     if plan_ok and a.plan:
         st.subheader("This week's exercises")
         st.caption("A starting plan from your quick answers; the full check on your phone fits it to you.")
-        for item in a.plan:
-            st.markdown(f"- **{item.name}**: {item.dose}")
+        st.markdown("\n".join(f"- **{item.name}**: {item.dose}" for item in a.plan))
     results.notes(a)
 
 
@@ -348,9 +348,10 @@ def finish_offer(profile: Profile | None, *, key: str = "finish_check", go_to: s
                  + "; ".join(a[0].lower() + a[1:] for a in quick.FULL_CHECK_ADDS) + ".")
         with st.expander("Your quick answers", expanded=True):
             quick_summary(saved.answers)
-        if st.button("Finish your check", type="primary", width="stretch", key=key, on_click=prefill_full_check,
-                     args=(saved.answers,), icon=":material/checklist:") and go_to:
-            st.switch_page(go_to)  # from the runner's home to the knee check, its answers filled in
+        fill = partial(prefill_full_check, saved.answers)
+        # from the runner's home: the knee check opened from the callback, its answers filled in (one run)
+        st.button("Finish your check", type="primary", width="stretch", key=key, icon=":material/checklist:",
+                  on_click=navigation.go_to if go_to else fill, args=(go_to, fill) if go_to else None)
         st.caption("Your answers from the stand are filled in; about 6 more minutes.")
     return True
 
@@ -380,6 +381,5 @@ def save_box(q: Quick, a: Assessment) -> None:
             st.error("Saving failed: we could not reach the database. Your answers are still here; try again.")
         st.button("Save my quick check", type="primary", width="stretch", key="q_save", on_click=_save,
                   args=(q, a), icon=":material/save:")
-    if st.button("Finish your check now", width="stretch", key="q_finish_now", icon=":material/checklist:"):
-        prefill_full_check(q.answers)
-        st.switch_page("pages/runner/screening.py")
+    st.button("Finish your check now", width="stretch", key="q_finish_now", icon=":material/checklist:",
+              on_click=navigation.go_to, args=("pages/runner/screening.py", partial(prefill_full_check, q.answers)))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import date
+from html import escape
 
 import streamlit as st
 
 from kneeassess.answers import km_to_miles
-from kneeassess.charts import weekly_km_figure
-from kneeassess.content import NO_PLAN_LEVELS, Clinic, Triage, catalogue, clinic, rulebook
+from kneeassess.charts import weekly_km_svg
+from kneeassess.content import NO_PLAN_LEVELS, Clinic, Exercise, Triage, catalogue, clinic, rulebook
 from kneeassess.models import Assessment, PlanItem, WeakLink
 from kneeassess.records import Profile
 from kneeassess.reports.calendar import plan_ics
@@ -74,15 +76,16 @@ def next_actions(s: Screening, a: Assessment, *, saved: bool, plan: bool = True)
     from kneeassess.ui import saving
 
     cols = st.columns(3)
-    if plan and cols[0].button("Start today's session", type="primary", key="start_session", width="stretch"):
-        st.switch_page("pages/runner/session.py")
+    if plan:
+        cols[0].button("Start today's session", type="primary", key="start_session", width="stretch",
+                       on_click=go_to, args=("pages/runner/session.py",))
     with cols[1]:
         if saved:
             st.markdown(":material/check_circle: **Saved to your profile**")
         else:
             saving.save_action(s, a)
-    if cols[2].button("Book a free consultation", key="book", width="stretch"):
-        st.switch_page("pages/runner/book.py")
+    cols[2].button("Book a free consultation", key="book", width="stretch", on_click=go_to,
+                   args=("pages/runner/book.py",))
 
 
 def notes(a: Assessment) -> None:
@@ -93,26 +96,30 @@ def notes(a: Assessment) -> None:
         st.info(limit.text, icon=":material/do_not_disturb_on:")
 
 
+def small(text: str) -> str:
+    """Small print inside a Markdown element (what ``st.caption`` shows as an element of its own)."""
+    return ":small[" + text.replace("[", "\\[").replace("]", "\\]") + "]"
+
+
+# The cards below draw a few larger Markdown elements rather than one per line: the browser's work on every
+# screen grows with the number of elements (expanders' contents included, drawn while closed; bench/NOTES.md).
+
+
 def weak_link_card(w: WeakLink, measured: list[str] | None = None) -> None:
     info = rulebook().links[w.link]
     with st.container(border=True):
-        st.markdown(f"**{info.name}**")
         badge = LEVEL_BADGES[w.level] if w.tested or w.level != "unlikely" else UNTESTED_BADGE
-        st.markdown(f"{badge} · **{w.score}**/100")
+        st.markdown(f"**{info.name}**\n\n{badge} · **{w.score}**/100")
         st.progress(w.score / 100)
         if w.untested_note:
             st.caption(w.untested_note)
         with st.expander("Why?"):
-            if w.reasons:
-                for r in w.reasons:
-                    st.markdown(f"- {r.text} (+{r.points})")
-                    st.caption(f"Source: {r.source}")
-            else:
-                st.markdown("None of your answers pointed to this link.")
-            for line in measured or []:  # the movement check's figures, as the runner confirmed them
-                st.markdown(f"- {line}")
-            st.caption(info.what)
-            st.caption(f"What the evidence says: {info.evidence}")
+            items = [f"- {r.text} (+{r.points})  \n  {small(f'Source: {r.source}')}" for r in w.reasons]
+            items += [f"- {line}" for line in measured or []]  # the movement check's figures, as confirmed
+            if not w.reasons:
+                items.insert(0, "None of your answers pointed to this link.\n")
+            st.markdown("\n".join(items))
+            st.caption(f"{info.what}\n\nWhat the evidence says: {info.evidence}")
 
 
 def weak_links(a: Assessment) -> None:
@@ -135,8 +142,12 @@ def knee_score(a: Assessment) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def weekly_km_chart(weekly: tuple[float, ...], primary: str, unit: str) -> None:
-    """Drawn once per set of four weeks, then replayed (every rerun of the results page redraws it otherwise)."""
-    st.plotly_chart(weekly_km_figure(list(weekly), primary, unit), width="stretch", config={"displayModeBar": False})
+    """A static picture (its values are written on the bars): Plotly's code, the heaviest the browser can load,
+    would be loaded and run for this one small chart on the first results a runner sees (bench/NOTES.md). Drawn
+    once per set of four weeks, then replayed."""
+    svg, alt = weekly_km_svg(list(weekly), primary, unit)
+    st.html(f'<img src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}" alt="{escape(alt)}" '
+            'style="width:100%;max-width:560px;height:auto;display:block">')
 
 
 def training_load(a: Assessment, primary: str, unit: str) -> None:
@@ -146,32 +157,32 @@ def training_load(a: Assessment, primary: str, unit: str) -> None:
     if len(known) == len(km):
         shown = [km_to_miles(v) for v in known] if unit == "mi" else known
         weekly_km_chart(tuple(shown), primary, unit)
-    for f in a.load.findings:
-        st.markdown(f"- {f}")
+    if a.load.findings:
+        st.markdown("\n".join(f"- {f}" for f in a.load.findings))
     if a.load.acwr is not None:
         with st.expander("Why?"):
             st.markdown(RATIO_NOTE.format(ratio=a.load.acwr))
 
 
+def how_to_do_it(ex: Exercise) -> None:
+    """The steps, cues and mistakes of an exercise, in an expander (two elements)."""
+    with st.expander("How to do it"):
+        st.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(ex.steps, 1))
+                    + "\n\n**Cues:** " + " · ".join(ex.cues) + "\n\n**Avoid:** " + " · ".join(ex.mistakes))
+        st.caption(f"Source: {ex.source}" + (f"\n\nEvidence: {ex.evidence_note}" if ex.evidence_note else ""))
+
+
 def plan_item(p: PlanItem, weak: list[WeakLink] | None = None) -> None:
-    ex = catalogue().get(p.exercise)
     with st.container(border=True):
         st.markdown(f"#### {p.name}")
         picture(p.exercise, max_width=360)
-        st.markdown(f"**{p.dose}** · level {p.level}")
         flagged = {w.link for w in weak or [] if w.level in ("likely", "possible")}
         serves = [lk for lk in p.serves if lk in flagged]
-        if serves:
-            st.markdown(":material/target: **Trains your " + " and ".join(LINK_WORDS[s] for s in serves) + "**")
+        trains = (":material/target: **Trains your " + " and ".join(LINK_WORDS[s] for s in serves) + "**"
+                  if serves else "")
+        st.markdown(f"**{p.dose}** · level {p.level}" + (f"\n\n{trains}" if trains else ""))
         st.caption(p.why)
-        with st.expander("How to do it"):
-            for i, line in enumerate(ex.steps, 1):
-                st.markdown(f"{i}. {line}")
-            st.markdown("**Cues:** " + " · ".join(ex.cues))
-            st.markdown("**Avoid:** " + " · ".join(ex.mistakes))
-            st.caption(f"Source: {ex.source}")
-            if ex.evidence_note:
-                st.caption(f"Evidence: {ex.evidence_note}")
+        how_to_do_it(catalogue().get(p.exercise))
 
 
 def phase_and_plan(a: Assessment) -> None:
@@ -180,12 +191,9 @@ def phase_and_plan(a: Assessment) -> None:
     cat = catalogue()
     info = cat.phases[a.phase]
     st.subheader(f"This week: {info.title}")
-    st.write(a.phase_reason)
-    st.markdown(f"**Running:** {info.running}")
-    if "big_jump" in a.load.flags:
-        st.markdown("**But first:** last week was a big jump in distance. Ease back towards your usual weekly "
-                    "distance before you build up again.")
-    st.markdown(f"**Exercises:** {info.exercise}")
+    first = ("\n\n**But first:** last week was a big jump in distance. Ease back towards your usual weekly "
+             "distance before you build up again.") if "big_jump" in a.load.flags else ""
+    st.markdown(f"{a.phase_reason}\n\n**Running:** {info.running}{first}\n\n**Exercises:** {info.exercise}")
     st.caption(f"Pain rule: {info.rule}")
     st.markdown(f"#### Your plan: {cat.sessions_per_week} sessions this week")
     st.caption(cat.sessions_note)
@@ -233,8 +241,7 @@ def take_away(a: Assessment) -> None:
 def not_judged(a: Assessment) -> None:
     if a.not_judged:
         with st.expander("What we could not judge"):
-            for line in a.not_judged:
-                st.markdown(f"- {line}")
+            st.markdown("\n".join(f"- {line}" for line in a.not_judged))
 
 
 def contact_lines(c: Clinic) -> list[str]:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from kneeassess.content import clinic
 from kneeassess.ui import account, flow, quick_check
+from kneeassess.ui.navigation import go_to
 from kneeassess.ui.state import screening
 
 s = screening()
@@ -16,8 +17,8 @@ if s.step == 0:
         "it is safe to manage on your own, which weak link most likely drives your knee pain, and what to do "
         "this week."
     )
-    if not s.answers and st.button("In a hurry? The 2-minute quick check", icon=":material/bolt:",
-                                   key="go_quick_check"):
-        st.switch_page("pages/runner/quick_check.py")
+    if not s.answers:
+        st.button("In a hurry? The 2-minute quick check", icon=":material/bolt:", key="go_quick_check",
+                  on_click=go_to, args=("pages/runner/quick_check.py",))
     st.caption("This is a self-screening, not a diagnosis. Your answers stay in this browser tab.")
 flow.draw_step(s)

@@ -99,6 +99,26 @@ def test_each_log_form_saves_in_one_run(store, runs: list[int]):
     assert len(store.list_records(ExerciseSession, p.id)) == 1
 
 
+HOME_BUTTONS = [  # (button, what only the page it opens shows)
+    ("See my full results", "Your results"),
+    ("Book a free consultation", "Book a free consultation"),
+    ("Start today's session", "Today's session"),
+    ("Log a run", "Add a run"),
+    ("See my progress", "Progress"),
+    ("Start a re-check", "Runner's knee check"),
+]
+
+
+@pytest.mark.parametrize(("label", "heading"), HOME_BUTTONS)
+def test_each_home_button_opens_its_page_in_one_run(store, runs: list[int], label: str, heading: str):
+    """Home's buttons open their page from the callback: the click's one run is that page's (not Home, then it)."""
+    _, token = seeded_profile(store)
+    at = open_with_link(token, "pages/runner/home.py")
+    assert "Welcome back" in [t.value for t in at.title]
+    assert click(at, label, runs) == 1
+    assert heading in [h.value for h in [*at.title, *at.header]], label
+
+
 SAVE_TWO_RUNS = """
 import sys
 from kneeassess import profiles

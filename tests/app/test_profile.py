@@ -194,8 +194,10 @@ def test_exercises_tab_logs_a_session_and_shows_it_in_the_table(store):
     button(at, "Log this session").click().run()
     logged = store.list_records(ExerciseSession, p.id)
     assert [(s.exercise, s.pain, s.day) for s in logged] == [(first.key.removeprefix("sess_done_"), 2, date.today())]
-    table = at.dataframe[0].value
-    assert len(table) == 1 and table["Pain"].tolist() == ["2"]  # the cached table was drawn again after the write
+    table = next(m.value for m in at.markdown if m.value.startswith("| Date |")).splitlines()
+    assert len(table) == 3 and table[0].endswith("| Pain |") and table[2].endswith("| 2 |")  # the cached table
+    # was drawn again after the write
+    assert not at.dataframe and not at.expander  # the data grid of every session: only when there are more
 
 
 def test_reassess_tab_starts_a_reassessment(store):
@@ -234,3 +236,46 @@ def test_a_session_logged_from_the_log_is_saved_whole_or_not_at_all(store, monke
     button(at, "Log this session").click().run()  # try again
     logged = [s.exercise for s in store.list_records(ExerciseSession, p.id)]
     assert sorted(logged) == sorted(cb.key.removeprefix("sess_done_") for cb in ticks)
+
+
+def test_progress_draws_this_weeks_plan_when_its_expander_is_opened(store):
+    """The plan's exercise cards are drawn only while their expander is open (they are not sent, hidden, with
+    every view of the page)."""
+    _, token = seeded_profile(store)
+    at = open_with_link(token, "pages/runner/progress.py")
+    assert [e.label for e in at.expander] == ["This week's plan (3 sessions)"]
+    assert not any(m.value.startswith("#### ") for m in at.markdown)
+    at.session_state["progress_plan"] = True  # what opening it does
+    at.run()
+    assert not at.exception
+    cards = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    assert cards and all(e.label in ("This week's plan (3 sessions)", "How to do it") for e in at.expander), cards
+
+
+def test_log_shows_the_latest_runs_and_every_run_in_a_grid_on_request(store):
+    p, token = seeded_profile(store)
+    for i in range(12):
+        logbook.record_run(store, p, day=date.today() - timedelta(days=i), distance=5 + i, minutes=30)
+    at = open_with_link(token, "pages/runner/log.py")
+    latest = next(m.value for m in at.markdown if m.value.startswith("| Date |")).splitlines()
+    assert latest[0] == "| Date | Distance (km) | Minutes | Effort | Fast min | Source |" and len(latest) == 12
+    assert latest[2].startswith(f"| {date.today():%d/%m/%Y} | 5 | 30 |") and latest[3].split(" | ")[1] == "6"
+    assert all(r.endswith("| by hand |") for r in latest[2:]) and not at.dataframe  # no grid while closed
+    assert [e.label for e in at.expander if e.label.startswith("All your runs")] == ["All your runs (12)"]
+    at.session_state["log_all_runs"] = True  # what opening it does
+    at.run()
+    assert len(at.dataframe[0].value) == 12
+
+
+def test_log_edits_a_run_from_its_expander(store):
+    p, token = seeded_profile(store)
+    logbook.record_run(store, p, day=date.today(), distance=5, minutes=30)
+    at = open_with_link(token, "pages/runner/log.py")
+    assert not at.selectbox  # drawn only while the expander is open
+    at.session_state["log_edit_run"] = True
+    at.run()
+    at.selectbox(key="edit_run").select_index(0).run()
+    at.number_input(key=next(n.key for n in at.number_input if n.key.endswith("_km") and n.key != "run_new_km")
+                    ).set_value(6)
+    button(at, "Save changes").click().run()
+    assert not at.exception and [r.km for r in store.list_records(Run, p.id)] == [6]

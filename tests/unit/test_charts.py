@@ -1,5 +1,6 @@
 """The progress figures: what a runner reads off them."""
 
+import re
 from datetime import date, timedelta
 
 from kneeassess import charts
@@ -33,14 +34,16 @@ def test_weekly_pain_names_its_lines_as_weekly_worst():
 
 
 def test_four_weeks_with_the_average_of_the_three_before_as_a_labelled_line():
-    fig = charts.weekly_km_figure([20, 22, 24, 40], "#0f6e6e", "km")
-    assert list(fig.data[0].y) == [20, 22, 24, 40] and list(fig.data[0].marker.color)[-1] == "#0f6e6e"
-    (line,) = fig.layout.shapes
-    assert line.y0 == line.y1 == 22
-    (label,) = fig.layout.annotations
-    assert label.text == "┈ average of the 3 weeks before: 22.0 km"
-    assert label.yref == "paper" and label.y >= 1  # above the plot: never over the bars
-    assert not charts.weekly_km_figure([None, None, None, 12], "#000", "mi").layout.shapes  # nothing to average
+    svg, alt = charts.weekly_km_svg([20, 22, 24, 40], "#0f6e6e", "km")
+    bars = re.findall(r'<rect [^>]*height="([\d.]+)" fill="([^"]+)"', svg)
+    heights = [float(h) for h, _ in bars]
+    assert heights == sorted(heights) and heights[-1] == 2 * heights[0] and [c for _, c in bars][-1] == "#0f6e6e"
+    assert "┈ average of the 3 weeks before: 22.0 km" in svg  # the label above the plot, never over the bars
+    assert svg.count("stroke-dasharray") == 1 and svg.index("stroke-dasharray") < svg.index("<rect")  # under them
+    assert alt == ("Weekly distance in km: 3 weeks before 20, 2 weeks before 22, week before 24, last 7 days 40; "
+                   "average of the 3 weeks before: 22.0 km.")
+    svg, alt = charts.weekly_km_svg([None, None, None, 12], "#000", "mi")
+    assert "stroke-dasharray" not in svg and "average" not in alt  # nothing to average
 
 
 def test_weak_link_lines_are_named_in_words_and_equal_scores_stay_visible():
