@@ -15,6 +15,7 @@ from kneeassess.content import catalogue
 from kneeassess.models import PlanItem
 from kneeassess.records import CheckIn, ExerciseSession, Profile, Run
 from kneeassess.ui import account, forms
+from kneeassess.ui.lazy import drawn_when_open
 from kneeassess.ui.text import DATE_FORMAT, count, day_text
 
 PAIN = list(range(11))
@@ -215,11 +216,7 @@ def edit_run(profile: Profile, runs: list[Run], today: date) -> None:
     otherwise load with every first view of the page."""
     if not runs:
         return
-    edit = st.expander("Edit or delete a run", key="log_edit_run", on_change="rerun")
-    if not edit.open:
-        return
-    with edit:
-        _edit_run(profile, runs, today)
+    drawn_when_open("Edit or delete a run", "log_edit_run", lambda: _edit_run(profile, runs, today))
 
 
 def _edit_run(profile: Profile, runs: list[Run], today: date) -> None:
@@ -234,11 +231,7 @@ def edit_checkin(profile: Profile, checkins: list[CheckIn], today: date) -> None
     """In an expander drawn only while open (as ``edit_run``)."""
     if not checkins:
         return
-    edit = st.expander("Edit or delete a rating", key="log_edit_checkin", on_change="rerun")
-    if not edit.open:
-        return
-    with edit:
-        _edit_checkin(profile, checkins, today)
+    drawn_when_open("Edit or delete a rating", "log_edit_checkin", lambda: _edit_checkin(profile, checkins, today))
 
 
 def _edit_checkin(profile: Profile, checkins: list[CheckIn], today: date) -> None:
@@ -268,19 +261,15 @@ LATEST = 10  # entries in the plain table
 def runs_table(profile: Profile) -> None:
     shown = _latest_runs(profile.id, profile.revision, profile.unit, _profile=profile)
     if shown > LATEST:
-        every = st.expander(f"All your runs ({shown})", key="log_all_runs", on_change="rerun")
-        if every.open:
-            with every:
-                _runs_table(profile.id, profile.revision, profile.unit, _profile=profile)
+        drawn_when_open(f"All your runs ({shown})", "log_all_runs",
+                        lambda: _runs_table(profile.id, profile.revision, profile.unit, _profile=profile))
 
 
 def sessions_table(profile: Profile) -> None:
     shown = _latest_sessions(profile.id, profile.revision, _profile=profile)
     if shown > LATEST:
-        every = st.expander(f"All your exercise sessions ({shown})", key="log_all_sessions", on_change="rerun")
-        if every.open:
-            with every:
-                _sessions_table(profile.id, profile.revision, _profile=profile)
+        drawn_when_open(f"All your exercise sessions ({shown})", "log_all_sessions",
+                        lambda: _sessions_table(profile.id, profile.revision, _profile=profile))
 
 
 def _number(v: float) -> str:

@@ -21,6 +21,7 @@ from kneeassess.records import CheckIn, ExerciseSession, Profile, Run, SavedAsse
 from kneeassess.screening.kujala import MCID
 from kneeassess.screening.phase import weekly_pain
 from kneeassess.ui import account
+from kneeassess.ui.lazy import drawn_when_open
 from kneeassess.ui.results import plan_item
 
 if TYPE_CHECKING:
@@ -45,11 +46,8 @@ def this_week(profile: Profile, show_plan: bool = True) -> None:
     today = date.today()
     if not _this_week(profile.id, profile.revision, today, show_plan, _profile=profile):
         return
-    plan = st.expander(f"This week's plan ({catalogue().sessions_per_week} sessions)", key="progress_plan",
-                       on_change="rerun")
-    if plan.open:
-        with plan:
-            _plan(profile.id, profile.revision, today, _profile=profile)
+    drawn_when_open(f"This week's plan ({catalogue().sessions_per_week} sessions)", "progress_plan",
+                    lambda: _plan(profile.id, profile.revision, today, _profile=profile))
 
 
 TABS = ["Pain and running", "Exercises", "Knee checks"]
