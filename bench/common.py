@@ -196,12 +196,7 @@ def serve(script: Path, cwd: Path, log: Path, env: dict[str, str] | None = None,
                 time.sleep(0.5)
             yield Served(url, proc, log)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop(proc)
 
 
 def app_runner_flags() -> list[str]:
@@ -236,3 +231,13 @@ def staff_env() -> dict[str, str]:
 def app_env(var_dir: Path) -> dict[str, str]:
     """The served app on the bench's seeded SQLite file (never var/ of the checkout)."""
     return {"KNEEASSESS_VAR_DIR": str(var_dir), "KNEEASSESS_DATABASE_URL": "", "KNEEASSESS_DELIVERY_WORKER": "1"}
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate a served process; kill it if it has not ended within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench import probe
-from bench.common import ROOT, app_env, healthy, ms, pct, serve, table, theme_flags
+from bench.common import ROOT, app_env, healthy, ms, pct, serve, stop, table, theme_flags
 
 NGINX = Path("/usr/sbin/nginx")
 TEMPLATE = ROOT / "deploy" / "nginx" / "kneeassess.conf.template"
@@ -93,12 +93,7 @@ def nginx(tmp: Path, replica_1: str, replica_2: str) -> Iterator[str]:
             time.sleep(0.1)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
 
 
 def _crowd(url: str, token: str, sessions: int, runs_files: dict[str, Path]) -> dict:
