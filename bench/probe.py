@@ -5,8 +5,12 @@
 Each finished ``ScriptRunner._run_script`` call appends a line to RUNS_FILE:
 ``<unix time> <wall ms> <CPU ms of the script thread> <script executions> <auto> <fragment>``. Streamlit 1.67 runs
 a ``st.rerun()`` / ``st.switch_page()`` chain inside one such call, so a line is everything one click made the
-server run; the executions of the script body in it are counted by wrapping ``exec_func_with_error_handling``,
-which ``_run_script`` calls once per (re)run of the chain (2 for a click that calls ``st.rerun()``). ``auto`` is 1
+server run; the executions of the script body in it are counted by wrapping ``ScriptRunContext.on_script_start``,
+which ``_run_script`` calls once per pass of the chain that goes on to run the script (2 for a click that calls
+``st.rerun()`` in the script). A widget callback that calls ``st.rerun()`` or ``st.switch_page()`` makes the runner
+start over before the script's first line, so that pass does not count: the click runs the new page's script once.
+(Counting ``exec_func_with_error_handling`` calls, as the bench did until 2026-12, counted that callback-only pass
+too.) ``auto`` is 1
 for a fragment's timer rerun (``st.fragment(run_every=...)``: no click caused it), ``fragment`` 1 for a
 fragment-only run.
 
@@ -28,17 +32,18 @@ from pathlib import Path
 
 def install(path: Path) -> None:
     from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
 
     lock = threading.Lock()
     out = path.open("a", buffering=1)
     analyses = analyses_file(path).open("a", buffering=1)
     local = threading.local()
     original_run = script_runner.ScriptRunner._run_script
-    original_exec = script_runner.exec_func_with_error_handling
+    original_start = ScriptRunContext.on_script_start
 
-    def counted_exec(func, ctx):  # noqa: ANN001, ANN202 - one execution of the script body (or its fragments)
+    def counted_start(self):  # noqa: ANN001, ANN202 - one execution of the script body (or its fragments)
         local.execs = getattr(local, "execs", 0) + 1
-        return original_exec(func, ctx)
+        return original_start(self)
 
     def timed_analysis(original):  # noqa: ANN001, ANN202
         def analyse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
@@ -71,7 +76,7 @@ def install(path: Path) -> None:
             with lock:
                 out.write(f"{time.time():.3f} {took:.2f} {used:.2f} {local.execs} {int(auto)} {int(fragment)}\n")
 
-    script_runner.exec_func_with_error_handling = counted_exec
+    ScriptRunContext.on_script_start = counted_start  # type: ignore[method-assign]
     script_runner.ScriptRunner._run_script = timed
 
 
@@ -82,7 +87,7 @@ class Run:
     at: float  # unix time at its end
     wall_ms: float
     cpu_ms: float
-    execs: int  # executions of the script body (1 per run of a st.rerun() chain)
+    execs: int  # executions of the script body (1 per pass of a st.rerun() chain that reached the script)
     auto: bool  # a fragment's timer rerun: not caused by a click
     fragment: bool
 
