@@ -4,7 +4,7 @@ PY := .venv/bin/python
 .PHONY: bench bench-quick bench-tools test-deploy
 
 bench-tools:
-	$(PY) -m pip install --quiet psutil pyinstrument
+	$(PY) -m pip install --quiet psutil pyinstrument py-spy
 
 # The bench (about 20 minutes on 2 cores; every target of issue 19): prints the tables, writes bench/RESULTS.md
 # and bench/RESULTS.json.

@@ -38,9 +38,9 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench import probe
+from bench import probe, profile
 from bench.browser import STEPS
-from bench.common import ROOT, app_env, median, ms, pct, serve, table, theme_flags
+from bench.common import BENCH_ROOT, ROOT, app_env, median, ms, pct, serve, table, theme_flags
 from bench.load import SETTLE_S, STEP_TIMEOUT_MS, Sampler, level_figures
 
 STEP_TIMEOUT_S = STEP_TIMEOUT_MS / 1000
@@ -515,7 +515,17 @@ def run(token: str, var_dir: Path, log_dir: Path, levels: tuple[int, ...] = (10,
         with serve(ROOT / "app.py", ROOT, log_dir / f"protocol{name}-{n}.log", env=app_env(var_dir),
                    extra=[*theme_flags(), *server_flags], runs_file=runs_file) as srv, \
                 _ClientSampler(srv.proc.pid) as sampler:
-            results.append(asyncio.run(_level(srv.url, token, n, sampler, runs_file)))
+            if n == max(levels):  # where the server's CPU goes at the largest level (py-spy, every thread)
+                with profile.sampled(srv.proc.pid, log_dir / f"protocol{name}-{n}.spy") as raw:
+                    results.append(asyncio.run(_level(srv.url, token, n, sampler, runs_file)))
+                if raw is not None and raw.exists():
+                    out = profile.OUT / f"protocol{name}-{n}-sessions.txt"
+                    profile.OUT.mkdir(exist_ok=True)
+                    out.write_text(f"The server while {n} protocol-level sessions did the knee check (bench part 3b)"
+                                   f"\n\n{profile.summary(raw)}")
+                    results[-1]["profile"] = str(out.relative_to(BENCH_ROOT))
+            else:
+                results.append(asyncio.run(_level(srv.url, token, n, sampler, runs_file)))
     rows = [[r["sessions"], r["failed"], ms(r["click_p50"]), ms(r["click_p95"]), ms(r["progress_p95"]),
              ms(r["open_p95"]), f"{r['server_runs']} / {r['script_runs']}",
              f"{ms(r['server_run_p50'])} / {ms(r['server_run_p95'])}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from bench.common import ms, table
+from bench.common import BENCH_ROOT, ms, table
 
 NOTES = Path(__file__).resolve().parent / "NOTES.md"
 CLICK_MS = 300  # p95 click-to-drawn, every kind of click, one user
@@ -135,6 +135,20 @@ def targets(results: dict) -> str:
     return table(["target (issue 19)", "wanted", "measured", ""], rows) if rows else "(no targets measured)"
 
 
+def _spied(part: dict) -> list[str]:
+    """Where the server's CPU went at the largest level: the head of py-spy's summary (bench/profile.py), in full
+    in the file it names."""
+    level = next((lv for lv in reversed(part["levels"]) if lv.get("profile")), None)
+    if level is None:
+        return []
+    path = BENCH_ROOT / level["profile"]
+    if not path.exists():
+        return []
+    head = path.read_text().split("Functions, own samples:")[0].strip().splitlines()
+    return [f"Where the server's CPU went with {level['sessions']} sessions (py-spy on the server process, every "
+            f"thread; the functions in `{level['profile']}`):", "", "```", *head, "```", ""]
+
+
 def write(results: dict, out: Path) -> None:
     info = results["machine"]
     quick = " (quick run: fewer rounds and sessions, not the reference figures)" if results.get("quick") else ""
@@ -150,8 +164,9 @@ def write(results: dict, out: Path) -> None:
         "",
         table(["", ""], [[k, v] for k, v in info.items()]),
         "",
-        "Docker is not available on this machine (no engine), so the image in `Dockerfile` was not built or "
-        "measured here; the figures are for the app run from the checkout's `.venv`, as `python3 dev.py app` does.",
+        "The figures are for the app run from the checkout's `.venv`, as `python3 dev.py app` does. The image in "
+        "`Dockerfile` is built and started with podman by the test suite (`tests/container`, README \"The image\"); "
+        "the bench does not measure it.",
         "",
         "## Commands",
         "",
@@ -166,7 +181,7 @@ def write(results: dict, out: Path) -> None:
         "KNEEASSESS_BENCH_APP=/path/to/a/copy .venv/bin/python -m bench --out /tmp/RESULTS-copy.md  # another copy",
         "```",
         "",
-        "`make bench` installs the bench's two tools first (`pip install psutil pyinstrument`).",
+        "`make bench` installs the bench's three tools first (`pip install psutil pyinstrument py-spy`).",
         "",
         f"The two-year profile, seeded through the store: {results['seeded']}.",
         "",
@@ -264,6 +279,7 @@ def write(results: dict, out: Path) -> None:
                 "",
             ]
             lines += [f"- failure: {e}" for e in r["errors"]] + ([""] if r["errors"] else [])
+            lines += _spied(r)
     if "replicas" in results:
         r = results["replicas"]
         lines += [
