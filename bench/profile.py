@@ -77,7 +77,7 @@ def run(token: str, runs: int = 10) -> dict:
 # --- The served process under load: py-spy samples every thread of the server (the script threads and the event
 # loop that sends every message), where pyinstrument above sees one script thread of AppTest.
 
-SPY_RATE = 100  # samples a second
+SPY_RATE = 250  # samples a second
 
 
 @contextlib.contextmanager
@@ -125,6 +125,15 @@ def _area(file: str) -> str:
     return known.get(top, "other (stdlib, other libraries)")
 
 
+PER_MESSAGE = {  # Streamlit's path of one element from the script thread to the browser, by function
+    "ScriptRunContext.enqueue": "script thread: an element queued (ScriptRunContext.enqueue, waking the event loop)",
+    "AppSession._handle_scriptrunner_event_on_event_loop": "event loop: the queued element handled",
+    "populate_hash_if_needed": "either: the message hashed for the message cache (populate_hash_if_needed)",
+    "serialize_forward_msg": "event loop: the message serialized (serialize_forward_msg)",
+    "WebSocketsSansIOProtocol.send": "event loop: written to the WebSocket (uvicorn)",
+}
+
+
 def _thread(frame: str) -> str:
     """py-spy's thread frame ``thread (1234): ScriptRunner.scriptThread`` → the kind of thread."""
     name = frame.partition("): ")[2]
@@ -150,6 +159,8 @@ def summary(raw: Path, top: int = 25) -> str:
     areas: collections.Counter[str] = collections.Counter()
     own: collections.Counter[str] = collections.Counter()
     below: collections.Counter[str] = collections.Counter()
+    app: collections.Counter[str] = collections.Counter()
+    messages: collections.Counter[str] = collections.Counter()
     for frames, n in stacks:
         head, calls = (frames[0], frames[1:]) if frames[0].startswith("thread ") else ("", frames)
         threads[_thread(head)] += n
@@ -160,6 +171,10 @@ def summary(raw: Path, top: int = 25) -> str:
         own[f"{name} ({file})"] += n
         for key in {"{} ({})".format(*_frame(f)) for f in calls}:
             below[key] += n
+        for key in {"{} ({})".format(*_frame(f)) for f in calls if _area(_frame(f)[1]).startswith("kneeassess")}:
+            app[key] += n
+        for key in {_frame(f)[0] for f in calls if _frame(f)[0] in PER_MESSAGE}:
+            messages[PER_MESSAGE[key]] += n
 
     def share(counter: collections.Counter[str], limit: int) -> list[str]:
         return [f"  {100 * n / total:5.1f} %  {key}" for key, n in counter.most_common(limit)]
@@ -170,5 +185,7 @@ def summary(raw: Path, top: int = 25) -> str:
         "Threads:", *share(threads, 6), "",
         "Package of the running frame:", *share(areas, 12), "",
         "Functions, own samples:", *share(own, top), "",
+        "Streamlit's work per message (each element a run draws is one), inclusive:", *share(messages, 8), "",
+        "The app's functions, with what they call (inclusive):", *share(app, top), "",
         "Functions, with what they call (inclusive):", *share(below, top), "",
     ])

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -475,7 +476,9 @@ async def crowd(url: str, token: str, sessions: int, started: Callable[[], None]
     return outs, wall, since
 
 
-async def _level(url: str, token: str, sessions: int, sampler: Sampler, runs_file: Path) -> dict:
+async def _level(url: str, token: str, sessions: int, sampler: Sampler, runs_file: Path,
+                 spy: tuple[int, Path] | None = None) -> dict:
+    """One level; with ``spy`` (the server's pid, a file), py-spy samples the server while the sessions click."""
     warm = await warm_up(url, token)
     await asyncio.sleep(SETTLE_S)
     base_rss = sampler.rss_now()
@@ -485,7 +488,8 @@ async def _level(url: str, token: str, sessions: int, sampler: Sampler, runs_fil
         nonlocal n_cpu
         n_cpu = len(sampler.cpu)
 
-    outs, wall, since = await crowd(url, token, sessions, started=mark, close=False)
+    with profile.sampled(*spy) if spy else contextlib.nullcontext():
+        outs, wall, since = await crowd(url, token, sessions, started=mark, close=False)
     server_runs = probe.read(runs_file, since, time.time() + 1)
     script_runs = sum(r.execs for r in probe.runs(runs_file, since, time.time() + 1) if not r.auto)
     busy_cpu, busy_client = sampler.cpu[n_cpu:], sampler.client_cpu[n_cpu:]
@@ -515,17 +519,17 @@ def run(token: str, var_dir: Path, log_dir: Path, levels: tuple[int, ...] = (10,
         with serve(ROOT / "app.py", ROOT, log_dir / f"protocol{name}-{n}.log", env=app_env(var_dir),
                    extra=[*theme_flags(), *server_flags], runs_file=runs_file) as srv, \
                 _ClientSampler(srv.proc.pid) as sampler:
-            if n == max(levels):  # where the server's CPU goes at the largest level (py-spy, every thread)
-                with profile.sampled(srv.proc.pid, log_dir / f"protocol{name}-{n}.spy") as raw:
-                    results.append(asyncio.run(_level(srv.url, token, n, sampler, runs_file)))
-                if raw is not None and raw.exists():
-                    out = profile.OUT / f"protocol{name}-{n}-sessions.txt"
-                    profile.OUT.mkdir(exist_ok=True)
-                    out.write_text(f"The server while {n} protocol-level sessions did the knee check (bench part 3b)"
-                                   f"\n\n{profile.summary(raw)}")
-                    results[-1]["profile"] = str(out.relative_to(BENCH_ROOT))
-            else:
-                results.append(asyncio.run(_level(srv.url, token, n, sampler, runs_file)))
+            # where the server's CPU goes at the largest level: py-spy while the sessions click (not the warm-up)
+            spy = (srv.proc.pid, log_dir / f"protocol{name}-{n}.spy") if n == max(levels) else None
+            results.append(asyncio.run(_level(srv.url, token, n, sampler, runs_file, spy)))
+            if spy is not None and spy[1].exists():
+                out = profile.OUT / f"protocol{name}-{n}-sessions.txt"
+                profile.OUT.mkdir(exist_ok=True)
+                load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+                out.write_text(f"The server while {n} protocol-level sessions did the knee check (bench part 3b; "
+                               f"the warm-up session left out), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+                               f"; load average after it (1, 5, 15 min): {load}\n\n{profile.summary(spy[1])}")
+                results[-1]["profile"] = str(out.relative_to(BENCH_ROOT))
     rows = [[r["sessions"], r["failed"], ms(r["click_p50"]), ms(r["click_p95"]), ms(r["progress_p95"]),
              ms(r["open_p95"]), f"{r['server_runs']} / {r['script_runs']}",
              f"{ms(r['server_run_p50'])} / {ms(r['server_run_p95'])}",
