@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.waiting import stop  # a served process ends as the tests' servers do
+
 BENCH_ROOT = Path(__file__).resolve().parents[1]
 # The app measured: this checkout, or another copy of it (KNEEASSESS_BENCH_APP=/path/to/copy, e.g. to measure a
 # proposed fix before it is made here; its kneeassess package is imported instead of this one's).
@@ -233,11 +235,3 @@ def app_env(var_dir: Path) -> dict[str, str]:
     return {"KNEEASSESS_VAR_DIR": str(var_dir), "KNEEASSESS_DATABASE_URL": "", "KNEEASSESS_DELIVERY_WORKER": "1"}
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    """Terminate a served process; kill it if it has not ended within 10 s."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from bench import probe
 from bench.common import ROOT, app_env, healthy, ms, pct, serve, stop, table, theme_flags
+from tests.deploy.nginx import render
 
 NGINX = Path("/usr/sbin/nginx")
 TEMPLATE = ROOT / "deploy" / "nginx" / "kneeassess.conf.template"
@@ -51,15 +52,6 @@ http {{
     include {tmp}/kneeassess.conf;
 }}
 """
-
-
-def render(template: str, values: dict[str, str]) -> str:
-    """What ``envsubst '${A} ${B}...'`` does (as the deploy test renders it): only these variables."""
-    for name, value in values.items():
-        template = template.replace("${" + name + "}", value)
-    if "${KNEEASSESS_" in template:
-        raise RuntimeError("a variable of the nginx template was not given")
-    return template
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ Every such read in the suite goes through ``wait_until``: poll until the answer 
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -43,3 +44,13 @@ def wait_until(
                 return result
             raise NotInTime(f"{what or 'the condition'} not met within {timeout:g} s (last value: {result!r})")
         time.sleep(interval)
+
+
+def stop(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Terminate a process and wait for it; kill it if it has not ended within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)

@@ -22,6 +22,7 @@ from playwright.sync_api import Page, expect
 from kneeassess import leads, profiles
 from kneeassess.storage.sql import SqlStore
 from tests.conftest import ROOT, free_port, missing_setup
+from tests.deploy.nginx import render
 from tests.e2e.conftest import PHONE, _healthy, serve, wait_idle
 from tests.e2e.ui import keyed, no_app_error, press, quick_screening, shoot, tick
 from tests.waiting import wait_until
@@ -51,14 +52,6 @@ http {{
     include {tmp}/kneeassess.conf;
 }}
 """
-
-
-def render(template: str, values: dict[str, str]) -> str:
-    """What ``envsubst '${A} ${B}...'`` does: only these variables, nginx's own $variables untouched."""
-    for name, value in values.items():
-        template = template.replace("${" + name + "}", value)
-    assert "${KNEEASSESS_" not in template, "a variable of the template was not given"
-    return template
 
 
 @pytest.fixture

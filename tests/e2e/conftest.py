@@ -19,7 +19,7 @@ import pytest
 
 from kneeassess.ui.app_setup import theme_flags
 from tests.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EXPECT_TIMEOUT_MS, ROOT, free_port  # noqa: F401 (re-exported)
-from tests.waiting import NotInTime, wait_until
+from tests.waiting import NotInTime, stop, wait_until
 
 START_TIMEOUT_S = 60
 READY_TIMEOUT_S = 150  # the first run of app.py, cold imports included, on a busy machine (Streamlit's own limit: 60 s)
@@ -90,12 +90,7 @@ def serve(log_name: str, env: dict[str, str] | None = None) -> Iterator[str]:
                 yield url
                 break
             finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=10)
+                stop(proc)
     text = log_path.read_text()
     assert "Traceback" not in text, f"the server logged a traceback ({log_path}):\n{text}"
 
