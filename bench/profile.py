@@ -140,7 +140,7 @@ def _thread(frame: str) -> str:
     if name.startswith("ScriptRunner"):
         return "script threads (running a session's page)"
     if name == "MainThread":
-        return "main thread (Tornado's event loop: WebSocket messages, HTTP)"
+        return "main thread (the server's event loop, uvicorn: WebSocket messages, HTTP)"
     return f"other threads ({name.split('_')[0] or 'unnamed'})"
 
 
@@ -166,14 +166,15 @@ def summary(raw: Path, top: int = 25) -> str:
         threads[_thread(head)] += n
         if not calls:
             continue
-        name, file = _frame(calls[-1])
+        parsed = [_frame(f) for f in calls]
+        name, file = parsed[-1]
         areas[_area(file)] += n
         own[f"{name} ({file})"] += n
-        for key in {"{} ({})".format(*_frame(f)) for f in calls}:
+        for key in {f"{fn} ({ff})" for fn, ff in parsed}:
             below[key] += n
-        for key in {"{} ({})".format(*_frame(f)) for f in calls if _area(_frame(f)[1]).startswith("kneeassess")}:
+        for key in {f"{fn} ({ff})" for fn, ff in parsed if _area(ff).startswith("kneeassess")}:
             app[key] += n
-        for key in {_frame(f)[0] for f in calls if _frame(f)[0] in PER_MESSAGE}:
+        for key in {fn for fn, _ in parsed if fn in PER_MESSAGE}:
             messages[PER_MESSAGE[key]] += n
 
     def share(counter: collections.Counter[str], limit: int) -> list[str]:
