@@ -6,13 +6,14 @@ import os
 import re
 import socket
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
 from kneeassess.settings import Settings, current, install, using
+from tests import browser_log
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -93,6 +94,21 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         manager.unregister(plugin)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    browser_log.start()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None],
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed browser test's report ends with what its pages did (tests/browser_log.py)."""
+    report = yield
+    if report.failed and "browser" in getattr(item, "fixturenames", ()) and (events := browser_log.report()):
+        report.sections.append(("browser events", events))
+    return report
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _saved:
         terminalreporter.section("screenshots")
@@ -111,6 +127,7 @@ def browser() -> Iterator[object]:
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser_log.watch_browser(chromium)
         try:
             yield chromium
         finally:

@@ -26,7 +26,19 @@ from kneeassess.staff_auth import hash_passcode
 from kneeassess.storage import NotFound, open_store
 from tests.e2e.a11y import BrowserErrors, axe_violations, describe
 from tests.e2e.conftest import PHONE, serve, wait_idle
-from tests.e2e.ui import keyed, no_app_error, open_row, pill, press, quick_screening, radio, shoot_at, staff_file, tick
+from tests.e2e.ui import (
+    keyed,
+    no_app_error,
+    open_expander,
+    open_row,
+    pill,
+    press,
+    quick_screening,
+    radio,
+    shoot_at,
+    staff_file,
+    tick,
+)
 from tests.factories import safe
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -230,7 +242,7 @@ def test_runner_books_and_staff_follow_it_up(desktop: Callable[[], Page], slug: 
 
     # erase the first runner on request
     open_row(page, RUNNER)
-    main.locator('[data-testid="stExpander"] summary', has_text="Erase this person").click()
+    open_expander(main, "Erase this person")
     erase = page.get_by_role("button", name="Erase", exact=True)
     expect(erase).to_be_disabled()
     tick(page, f"erase_ok_{first.id}")

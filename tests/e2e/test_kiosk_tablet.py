@@ -24,7 +24,7 @@ from kneeassess.staff_auth import hash_passcode
 from kneeassess.storage import open_store
 from tests.conftest import ROOT, missing_setup
 from tests.e2e.conftest import PHONE, serve, wait_idle
-from tests.e2e.ui import Taps, keyed, no_app_error, press, shoot_at, tick
+from tests.e2e.ui import Taps, keyed, no_app_error, open_expander, press, shoot_at, tick
 
 TABLET = {"width": 820, "height": 1180}
 PASSCODE = "tablet-passcode-5"
@@ -344,7 +344,7 @@ def test_an_urgent_sign_goes_straight_to_the_advice(kiosk: Page, slug: str, arti
 def test_leaving_kiosk_mode_needs_the_staff_passcode(kiosk: Page, slug: str, artifacts: Path) -> None:
     page = kiosk
     open_kiosk(page, slug)
-    page.locator('[data-testid="stExpander"] summary', has_text="Staff").click()
+    open_expander(page, "Staff")
     field = keyed(page, "kiosk_passcode").locator("input")
     field.fill("not-the-passcode")
     press(page, "Leave kiosk mode")

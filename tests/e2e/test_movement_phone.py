@@ -20,7 +20,7 @@ from kneeassess.staff_auth import hash_passcode
 from kneeassess.storage import open_store
 from tests.conftest import missing_setup
 from tests.e2e.conftest import serve, wait_idle
-from tests.e2e.ui import expect_step, keyed, no_app_error, open_app, press, shoot, shoot_at, slide, tick
+from tests.e2e.ui import expect_step, keyed, no_app_error, open_app, open_expander, press, shoot, shoot_at, slide, tick
 from tests.movement.conftest import VIDEO
 
 ANALYSIS_MS = 180_000  # the pose estimation of 65 frames, on a machine shared with other test runs
@@ -68,7 +68,7 @@ def test_film_measure_confirm_and_find_the_figures(phone: Page, artifacts: Path)
     expect(main.get_by_text(re.compile(r"Right leg, deepest squat: knee \d+°"))).to_be_visible()
     expect(main.locator(".st-key-movement_reps")).to_be_visible()  # the angle over the repetitions
     expect(main.get_by_text("the single-leg squat is the better test", exact=False)).to_be_visible()
-    main.locator('[data-testid="stExpander"] summary', has_text="What this figure cannot tell").click()
+    open_expander(main, "What this figure cannot tell")
     expect(main.get_by_text("not the angle of your knee joint", exact=False)).to_be_visible()
     shoot(page, artifacts, "03-figures")
 
@@ -83,7 +83,7 @@ def test_film_measure_confirm_and_find_the_figures(phone: Page, artifacts: Path)
     expect_step(page, 7, "Your results")
     hip = main.locator('[data-testid="stVerticalBlock"]').filter(
         has=page.get_by_text("Hip stabilisers", exact=True)).last
-    hip.locator('[data-testid="stExpander"] summary', has_text="Why?").click()
+    open_expander(hip, "Why?")
     expect(hip.get_by_text("Knee drifted inwards in the single-leg squat (right)")).to_be_visible()
     expect(hip.get_by_text(re.compile(r"Movement check \(video\), knee inwards at the deepest point: left \d+° "
                                       r"outwards, right \d+° inwards"))).to_be_visible()

@@ -19,6 +19,7 @@ from tests.e2e.ui import (
     keyed,
     no_app_error,
     open_app,
+    open_expander,
     pill,
     press,
     radio,
@@ -93,7 +94,7 @@ def test_hip_weak_link_runner_on_a_phone(phone: Page, artifacts: Path) -> None:
         main.locator('[data-testid="stVerticalBlock"]').filter(has=page.get_by_text("Hip stabilisers", exact=True)).last
     )
     expect(hip).to_contain_text("Likely weak link")
-    hip.locator('[data-testid="stExpander"] summary', has_text="Why?").click()
+    open_expander(hip, "Why?")
     expect(hip.get_by_text("Knee drifted inwards in the single-leg squat (right)")).to_be_visible()
 
     expect(main.get_by_text(re.compile(r"Last week you ran 36 km, 71\.4% more"))).to_be_visible()
@@ -102,7 +103,7 @@ def test_hip_weak_link_runner_on_a_phone(phone: Page, artifacts: Path) -> None:
     # the knee-score step was skipped: the results say it could not be judged, and show no score
     expect(main.get_by_text("You answered 0 of 13 knee-score questions")).to_be_visible()
     expect(main.locator('[data-testid="stMetric"]')).to_have_count(0)
-    main.locator('[data-testid="stExpander"] summary', has_text="What we could not judge").click()
+    open_expander(main, "What we could not judge")
     expect(main.get_by_text("Your knee score: you answered 0 of 13 questions.")).to_be_visible()
 
     side_plank = (

@@ -76,6 +76,16 @@ def type_number(page: Page, key: str, value: int | float) -> None:
     expect(field).to_have_value(str(value))
 
 
+def open_expander(scope: Page | Locator, label: str) -> None:
+    """Open the expander labelled ``label`` as a person would, and wait until it has finished opening: Streamlit
+    animates its height, and a tap on its content while it still grows can land on something else."""
+    summary = scope.locator('[data-testid="stExpander"] summary', has_text=label)
+    summary.click()
+    details = summary.locator("xpath=..")
+    expect(details).to_have_attribute("open", "")
+    summary.page.wait_for_function("d => d.open && !d.style.height", arg=details.element_handle())
+
+
 def press(page: Page, label: str) -> None:
     """Tap a button by its visible text (the one the runner can see; there is only one of each)."""
     button = page.get_by_role("button", name=label, exact=True)
