@@ -130,8 +130,9 @@ def test_private_link_opens_home_results_and_booking_on_another_phone(
     search.fill(name)
     search.press("Enter")  # the list holds every test's requests: show this one
     wait_idle(staff)
-    expect(staff.locator('[class*="st-key-requests_"] [data-testid="stDataFrame"] tbody tr', has_text=name)
-           ).to_have_count(1)
+    rows = staff.locator('[class*="st-key-requests_"] [data-testid="stDataFrame"] tbody tr')
+    expect(rows).to_have_count(1)  # the search has been applied (before it, the list has every test's requests)
+    expect(rows.filter(has_text=name)).to_have_count(1)
     open_row(staff, name)
     expect(staff.get_by_role("heading", name=f"Request #{request.id}", exact=True)).to_be_visible()
     expect(staff.get_by_text("assessment attached yes", exact=False)).to_be_visible()

@@ -113,7 +113,8 @@ def open_row(page: Page, name: str) -> None:
     """Click the selection box of the request's row in the list (rows are 35 px high under a 35 px header)."""
     table = page.locator('[class*="st-key-requests_"] [data-testid="stDataFrame"]')
     expect(table.locator("tbody tr", has_text=name)).to_have_count(1)  # the grid has drawn its rows
-    names = [row.inner_text() for row in table.locator("tbody tr").all()]
+    # one read of every row (the list is a fragment redrawn every 15 s: reading row by row can meet a redraw)
+    names = table.locator("tbody tr").evaluate_all("rows => rows.map(row => row.innerText)")
     (index,) = [i for i, text in enumerate(names) if name in text]
     box = table.bounding_box()
     assert box is not None
