@@ -5,6 +5,11 @@ app's connection dropped, or the server took too long; the screenshot cannot tel
 run's Chromium opens is watched: when it opened and closed, each websocket to the app (``/_stcore/stream``) opening
 and closing, every message the page sent on it (a click, a form's submission, a rerun), the messages it received
 (counted, one line per burst), console errors and page errors. Times are seconds from the start of the test.
+
+Messages are read with Streamlit's wire format (its protobuf classes; tests only, the app never imports them): a
+sent rerun names the widgets whose values it changes (by key: ``q_signs_left=['knee_in']``), and a burst says how
+its script runs ended (``finished``, ``stopped for a rerun``), so a tap whose value the server never saw, or saw
+and then lost, shows in the report.
 """
 
 from __future__ import annotations
@@ -50,23 +55,80 @@ def _watch_page(page: Any) -> None:
     page.on("close", lambda _: _note(f"{name}: closed"))
 
 
+def _widget_key(widget_id: str) -> str:
+    """A widget's key from its id (``$$ID-<hash>-<key>``), or the id when it has none."""
+    parts = widget_id.split("-", 2)
+    return parts[2] if len(parts) == 3 and parts[2] != "None" else widget_id[:24]
+
+
+def _widget_value(state: Any) -> str:
+    kind = state.WhichOneof("value")
+    if kind is None:
+        return "?"
+    value = getattr(state, kind)
+    if hasattr(value, "data"):  # the array values
+        value = list(value.data)
+    return repr(value)[:80]
+
+
+def _sent(payload: str | bytes, last: dict[str, str]) -> str:
+    """What a sent message asks for: a rerun with the widget values it changes (against this page's last rerun)."""
+    try:
+        from streamlit.proto.BackMsg_pb2 import BackMsg  # the wire format, to read what the page sent
+
+        msg = BackMsg.FromString(payload if isinstance(payload, bytes) else payload.encode())
+    except Exception:  # noqa: BLE001 - not a Streamlit message: say its size only
+        return f"sent a message ({len(payload)} bytes)"
+    kind = msg.WhichOneof("type")
+    if kind != "rerun_script":
+        return f"sent {kind}"
+    states = {_widget_key(w.id): _widget_value(w) for w in msg.rerun_script.widget_states.widgets}
+    changed = [f"{k}={v}" for k, v in states.items() if last.get(k) != v]
+    last.clear()
+    last.update(states)
+    page = msg.rerun_script.page_name or msg.rerun_script.page_script_hash[:8]
+    return f"sent a rerun of {page or 'the page'}: " + (", ".join(changed)[:400] or "no widget changed")
+
+
+def _received(payload: str | bytes) -> str:
+    """A run's start or end in a received message, or ""."""
+    try:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = ForwardMsg.FromString(payload if isinstance(payload, bytes) else payload.encode())
+    except Exception:  # noqa: BLE001
+        return ""
+    kind = msg.WhichOneof("type")
+    if kind == "new_session":
+        return "run started"
+    if kind == "script_finished":
+        return {0: "finished", 1: "compile error", 2: "stopped for a rerun", 3: "fragment finished"}.get(
+            msg.script_finished, str(msg.script_finished))
+    return ""
+
+
 def _watch_socket(name: str, ws: Any) -> None:
     if "/_stcore/stream" not in ws.url:
         return
     _note(f"{name}: websocket opened")
-    burst = {"frames": 0, "bytes": 0, "line": -1}  # received messages in a row: one line, updated
+    burst: dict[str, Any] = {"frames": 0, "bytes": 0, "line": -1, "runs": []}  # received in a row: one line
+    last_sent: dict[str, str] = {}
 
     def on_receive(payload: str | bytes) -> None:
         if burst["line"] < 0 or burst["line"] != len(_lines) - 1:  # something else happened since: a new burst
             _note("")
-            burst.update(frames=0, bytes=0, line=len(_lines) - 1)
+            burst.update(frames=0, bytes=0, line=len(_lines) - 1, runs=[])
         burst["frames"] += 1
         burst["bytes"] += len(payload)
+        if event := _received(payload):
+            burst["runs"].append(event)
+        runs = f": {', '.join(burst['runs'])}" if burst["runs"] else ""
         stamp = _lines[burst["line"]][:9]  # the burst's start, as _note wrote it
-        _lines[burst["line"]] = f"{stamp}  {name}: received {burst['frames']} messages ({burst['bytes']} bytes)"
+        _lines[burst["line"]] = (f"{stamp}  {name}: received {burst['frames']} messages ({burst['bytes']} bytes)"
+                                 f"{runs}")
 
     def on_send(payload: str | bytes) -> None:
-        _note(f"{name}: sent a message ({len(payload)} bytes)")
+        _note(f"{name}: {_sent(payload, last_sent)}")
 
     ws.on("framereceived", on_receive)
     ws.on("framesent", on_send)
