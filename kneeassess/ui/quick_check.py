@@ -67,7 +67,13 @@ def timer_s() -> int:
     return settings().kiosk_test_timer_s
 
 
-# --- callbacks: each tap changes the state once -------------------------------------------------------------
+# --- taps -------------------------------------------------------------------------------------------------
+# A chip's answer is copied from the chip into the quick check's answers as the screen is drawn (``_set``,
+# ``_set_distance``, ``_set_signs``), not in the chip's on_change callback: Streamlit 1.67 cuts a callback short at
+# its first ``st.session_state`` read when the next tap has already arrived, and does not call it again (the next
+# run sees the chip unchanged). Two quick taps on a busy server lost the first tap's answer while its chip showed
+# it picked (tests/stress.sh, 2026-12-03; tests/e2e/test_quick_taps.py shows the cut). Drawn, the answers always
+# match the chips on screen. Buttons keep their callbacks: a cut there loses nothing that the screen still shows.
 
 
 def _go(screen: str) -> None:
@@ -103,13 +109,24 @@ def _set_distance(which: str) -> None:
         q.answers |= quick.usual_weeks(value, None) if which == "last_week" else quick.usual_weeks(None, value)
 
 
-def _set_signs(side: str) -> None:
-    q = state()
+def _last_tap_wins(picked: list[str]) -> list[str]:
+    """"None of these" and a sign both picked: the last tap wins."""
+    if len(picked) > 1 and quick.NONE_SEEN in picked:
+        return [quick.NONE_SEEN] if picked[-1] == quick.NONE_SEEN else [p for p in picked if p != quick.NONE_SEEN]
+    return picked
+
+
+def _tidy_signs(side: str) -> None:
+    """On a tap: drop "None of these" or the signs from the chips, whichever the tap contradicts."""
     key = f"q_signs_{side}"
     picked = list(st.session_state.get(key) or [])
-    if len(picked) > 1 and quick.NONE_SEEN in picked:  # "none" and a sign: the last tap wins
-        picked = [quick.NONE_SEEN] if picked[-1] == quick.NONE_SEEN else [p for p in picked if p != quick.NONE_SEEN]
-        st.session_state[key] = picked
+    if _last_tap_wins(picked) != picked:
+        st.session_state[key] = _last_tap_wins(picked)
+
+
+def _set_signs(side: str) -> None:
+    q = state()
+    picked = _last_tap_wins(list(st.session_state.get(f"q_signs_{side}") or []))
     for b in quick.SQUAT_SIGNS:
         q.answers.pop(f"{b}_{side}", None)
     if picked:
@@ -143,13 +160,14 @@ def safety_screen(q: Quick) -> None:
               key="q_safety_next", on_click=_after_safety, icon=":material/arrow_forward:")
 
 
-def _pills(label: str, options: list[Any], aid: str, q: Quick, fmt: Any = str, on_change: Any = None,
+def _pills(label: str, options: list[Any], aid: str, q: Quick, fmt: Any = str, record: Any = None,
            args: tuple[Any, ...] | None = None, current: Any = None) -> None:
+    """One question's chips (one answer), and its answer recorded from them (``record``, default ``_set``)."""
     key = f"q_{aid}"
     if key not in st.session_state and current is not None:
         st.session_state[key] = current
-    st.pills(label, options, selection_mode="single", format_func=fmt, key=key,
-             on_change=on_change or _set, args=args if args is not None else (aid,))
+    st.pills(label, options, selection_mode="single", format_func=fmt, key=key)
+    (record or _set)(*(args if args is not None else (aid,)))
 
 
 def knee_screen(q: Quick) -> None:
@@ -158,7 +176,8 @@ def knee_screen(q: Quick) -> None:
     if key not in st.session_state and q.answers.get("pain_location"):
         st.session_state[key] = q.answers["pain_location"]
     st.pills("Where does it hurt? Choose all that apply.", [o.value for o in loc.options], selection_mode="multi",
-             default=None, format_func=loc.option_label, key=key, on_change=_set, args=("pain_location",))
+             default=None, format_func=loc.option_label, key=key)
+    _set("pain_location")
     pains = list(quick.PAIN_CHIPS)
     _pills("Worst knee pain during or after running, last 7 days (0 = none, 10 = worst)", pains, "pain_run_worst",
            q, current=q.answers.get("pain_run_worst"))
@@ -169,9 +188,9 @@ def knee_screen(q: Quick) -> None:
     def km(v: int) -> str:
         return f"{v}+ km" if v == chips[-1] else f"{v} km"
 
-    _pills("How far did you run in the last 7 days?", chips, "last_week", q, fmt=km, on_change=_set_distance,
+    _pills("How far did you run in the last 7 days?", chips, "last_week", q, fmt=km, record=_set_distance,
            args=("last_week",), current=q.answers.get("km_week_0"))
-    _pills("And in a usual week before that?", chips, "usual_week", q, fmt=km, on_change=_set_distance,
+    _pills("And in a usual week before that?", chips, "usual_week", q, fmt=km, record=_set_distance,
            args=("usual_week",), current=q.answers.get("km_week_1"))
     left, right = st.columns([2, 1])
     left.button("Next: the self-test", type="primary", width="stretch", key="q_knee_next", on_click=_go,
@@ -242,7 +261,8 @@ def test_screen(q: Quick) -> None:
             done = q.answers.get(f"sls_knee_in_{side}") is not None
             st.session_state[key] = seen or ([quick.NONE_SEEN] if done else [])
         st.pills(f"What did you see on the {side} leg?", list(labels), selection_mode="multi", default=None,
-                 format_func=lambda v: labels[v], key=key, on_change=_set_signs, args=(side,))
+                 format_func=lambda v: labels[v], key=key, on_change=_tidy_signs, args=(side,))
+        _set_signs(side)
         _pills(f"Knee pain during the squats, {side} leg (0 to 10)", list(quick.PAIN_CHIPS), f"sls_pain_{side}", q,
                current=q.answers.get(f"sls_pain_{side}"))
     left, right = st.columns([2, 1])

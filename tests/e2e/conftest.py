@@ -52,8 +52,10 @@ def ready(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def serve(log_name: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free port; yield its URL; stop it and check its log for tracebacks."""
+def serve(log_name: str, env: dict[str, str] | None = None, script: Path | None = None,
+          flags: tuple[str, ...] = ()) -> Iterator[str]:
+    """Run ``streamlit run app.py`` (or ``script``, with the app's .streamlit/config.toml all the same) on a free
+    port, with ``flags`` after the usual ones; yield its URL; stop it and check its log for tracebacks."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / log_name
     python = ROOT / ".venv" / "bin" / "python"
@@ -61,13 +63,14 @@ def serve(log_name: str, env: dict[str, str] | None = None) -> Iterator[str]:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         cmd = [
-            str(python) if python.exists() else sys.executable, "-m", "streamlit", "run", "app.py",
+            str(python) if python.exists() else sys.executable, "-m", "streamlit", "run", str(script or "app.py"),
             "--server.headless", "true",
             "--server.port", str(port),
             "--server.address", "127.0.0.1",
             "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
             *theme_flags(),  # as dev.py starts it
+            *flags,
         ]  # fmt: skip
         with log_path.open("w") as log:
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
