@@ -120,8 +120,8 @@ def _tidy_signs(side: str) -> None:
     """On a tap: drop "None of these" or the signs from the chips, whichever the tap contradicts."""
     key = f"q_signs_{side}"
     picked = list(st.session_state.get(key) or [])
-    if _last_tap_wins(picked) != picked:
-        st.session_state[key] = _last_tap_wins(picked)
+    if (tidy := _last_tap_wins(picked)) != picked:
+        st.session_state[key] = tidy
 
 
 def _set_signs(side: str) -> None:
