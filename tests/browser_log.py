@@ -55,6 +55,22 @@ def _watch_page(page: Any) -> None:
     page.on("close", lambda _: _note(f"{name}: closed"))
 
 
+RUN_ENDS = {"FINISHED_SUCCESSFULLY": "finished", "FINISHED_WITH_COMPILE_ERROR": "compile error",
+            "FINISHED_EARLY_FOR_RERUN": "stopped for a rerun",
+            "FINISHED_FRAGMENT_RUN_SUCCESSFULLY": "fragment finished"}
+
+
+def _decode(payload: str | bytes, *, sent: bool) -> Any:
+    """The Streamlit message in a websocket frame (a BackMsg the page sent, a ForwardMsg it received), or None."""
+    try:
+        from streamlit.proto.BackMsg_pb2 import BackMsg  # the wire format (imported here: browser tests only)
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        return (BackMsg if sent else ForwardMsg).FromString(payload if isinstance(payload, bytes) else payload.encode())
+    except Exception:  # noqa: BLE001 - not a Streamlit message
+        return None
+
+
 def _widget_key(widget_id: str) -> str:
     """A widget's key from its id (``$$ID-<hash>-<key>``), or the id when it has none."""
     parts = widget_id.split("-", 2)
@@ -73,11 +89,8 @@ def _widget_value(state: Any) -> str:
 
 def _sent(payload: str | bytes, last: dict[str, str]) -> str:
     """What a sent message asks for: a rerun with the widget values it changes (against this page's last rerun)."""
-    try:
-        from streamlit.proto.BackMsg_pb2 import BackMsg  # the wire format, to read what the page sent
-
-        msg = BackMsg.FromString(payload if isinstance(payload, bytes) else payload.encode())
-    except Exception:  # noqa: BLE001 - not a Streamlit message: say its size only
+    msg = _decode(payload, sent=True)
+    if msg is None:  # not a Streamlit message: say its size only
         return f"sent a message ({len(payload)} bytes)"
     kind = msg.WhichOneof("type")
     if kind != "rerun_script":
@@ -92,18 +105,13 @@ def _sent(payload: str | bytes, last: dict[str, str]) -> str:
 
 def _received(payload: str | bytes) -> str:
     """A run's start or end in a received message, or ""."""
-    try:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        msg = ForwardMsg.FromString(payload if isinstance(payload, bytes) else payload.encode())
-    except Exception:  # noqa: BLE001
-        return ""
-    kind = msg.WhichOneof("type")
+    msg = _decode(payload, sent=False)
+    kind = msg.WhichOneof("type") if msg is not None else None
     if kind == "new_session":
         return "run started"
     if kind == "script_finished":
-        return {0: "finished", 1: "compile error", 2: "stopped for a rerun", 3: "fragment finished"}.get(
-            msg.script_finished, str(msg.script_finished))
+        status = msg.ScriptFinishedStatus.Name(msg.script_finished)
+        return RUN_ENDS.get(status, status)
     return ""
 
 
