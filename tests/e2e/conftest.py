@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from kneeassess.ui.app_setup import theme_flags
+from tests import browser_log
 from tests.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EXPECT_TIMEOUT_MS, ROOT, free_port  # noqa: F401 (re-exported)
 from tests.waiting import NotInTime, stop, wait_until
 
@@ -125,7 +126,15 @@ def phone(browser, app_url: str) -> Iterator[object]:
 
 
 def wait_idle(page) -> None:
-    """Wait until the app is connected, its script has finished and nothing is still loading."""
+    """Wait until the app is connected, has answered the page's last request (tests/browser_log.py: a click's
+    rerun has started and finished, not just "no script running", which a click leaves unchanged until the
+    server answers), its script is not running and nothing is still loading."""
     page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]', timeout=IDLE_TIMEOUT_MS)
+
+    def answered() -> bool:
+        page.wait_for_timeout(20)  # Playwright hands over the page's websocket events while the test waits on it
+        return browser_log.answered(page)
+
+    wait_until(answered, IDLE_TIMEOUT_MS / 1000, interval=0, what="the app answering the page's last request")
     page.wait_for_selector(f'{APP}[data-test-script-state="notRunning"]', timeout=IDLE_TIMEOUT_MS)
     page.wait_for_selector('[data-testid="stSkeleton"]', state="detached", timeout=IDLE_TIMEOUT_MS)
