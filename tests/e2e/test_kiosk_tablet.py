@@ -25,6 +25,7 @@ from kneeassess.storage import open_store
 from tests.conftest import ROOT, missing_setup
 from tests.e2e.conftest import PHONE, serve, wait_idle
 from tests.e2e.ui import Taps, keyed, no_app_error, open_expander, press, shoot_at, tick
+from tests.qr_reader import decode_qr
 
 TABLET = {"width": 820, "height": 1180}
 PASSCODE = "tablet-passcode-5"
@@ -166,18 +167,6 @@ def expect_no_menu(page: Page) -> None:
 
 def qr_image(page: Page) -> Locator:
     return page.locator("#ka-qr")
-
-
-def decode_qr(png: bytes) -> str:
-    """The text of the QR code in this picture, read the way a phone's camera app reads it ("" if none)."""
-    try:
-        import cv2
-        import numpy as np
-    except ImportError:
-        missing_setup("opencv-python-headless is not installed (pip install opencv-python-headless)")
-    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
-    text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    return text
 
 
 def browser_storage(page: Page) -> str:
