@@ -8,10 +8,10 @@ from tests.conftest import missing_setup
 def decode_qr(png: bytes) -> str:
     """The text of the QR code in this picture ("" if none is read).
 
-    OpenCV's classic reader misses about 1 valid code in 50 of the kiosk's links (each holds a random token, so
-    every code differs: stress run 9 of 2026-12-03 met one, a 1-in-40 flake of the kiosk test); a phone's camera
-    reads them all, and so does OpenCV's ArUco-based reader (tests/render/test_qr_codes.py). The classic reader is
-    asked first, the other when it reads nothing."""
+    OpenCV's classic reader misses about 1 valid code in 50 of the kiosk's links (27 of 1,500 random ones; each
+    link holds a random token, so every code differs). With two orientations that failed about 1 stress run in 25:
+    run 9 of 2026-12-03. OpenCV's ArUco-based reader read all 1,500 (tests/render/test_qr_codes.py). The classic
+    reader is asked first, the other when it reads nothing."""
     try:
         import cv2
         import numpy as np

@@ -1,6 +1,7 @@
 """The kiosk's hand-off QR code reads back as the runner's private link, for any token: 300 random links, as the
-PNG the app makes and as the tablet shows it (330 px wide, nearest-neighbour scaling), through the reader the
-browser tests use (tests/qr_reader.py). OpenCV's classic reader alone misses some of these."""
+PNG the app makes and scaled as a browser shows it (330 px, the kiosk's width, and 297 px, a narrower column;
+nearest-neighbour, as its pixelated rendering), through the reader the browser tests use (tests/qr_reader.py).
+OpenCV's classic reader alone misses some of these."""
 
 from __future__ import annotations
 
