@@ -29,6 +29,7 @@ _lines: list[str] = []
 _start = [time.monotonic()]
 _pages: dict[int, str] = {}
 _asks: dict[int, dict[str, bool]] = {}  # id(page) -> whether its last rerun is unanswered ("asked"), see answered()
+_reruns: dict[int, int] = {}  # id(page) -> how many reruns it has sent (a click, a typed value; not a timer's)
 
 
 def start() -> None:
@@ -51,6 +52,12 @@ def answered(page: Any) -> bool:
     return ask is None or not (ask["fresh"] or ask["asked"])
 
 
+def reruns_sent(page: Any) -> int:
+    """How many reruns this page has sent so far (fragment timers aside): a click that changed a widget's value
+    sends one, so a test can tell a click the page never acted on (the count stays) from a slow answer."""
+    return _reruns.get(id(page), 0)
+
+
 def _note(text: str) -> None:
     _lines.append(f"{time.monotonic() - _start[0]:8.2f}s  {text}")  # the stamp: 9 characters
 
@@ -70,7 +77,8 @@ def _watch_page(page: Any) -> None:
     # without a rerun)
     page.on("domcontentloaded", lambda _: ask.update(fresh=True, asked=False))
     page.on("framenavigated", lambda frame: frame == page.main_frame and _note(f"{name}: at {frame.url}"))
-    page.on("websocket", lambda ws: _watch_socket(name, ws, ask))
+    _reruns[id(page)] = 0
+    page.on("websocket", lambda ws: _watch_socket(name, ws, ask, id(page)))
     page.on("console", lambda msg: msg.type == "error" and _note(f"{name}: console error: {msg.text[:300]}"))
     page.on("pageerror", lambda error: _note(f"{name}: page error: {str(error)[:300]}"))
     page.on("crash", lambda _: _note(f"{name}: CRASHED"))
@@ -137,7 +145,7 @@ def _received(msg: Any) -> str:
     return ""
 
 
-def _watch_socket(name: str, ws: Any, ask: dict[str, bool]) -> None:
+def _watch_socket(name: str, ws: Any, ask: dict[str, bool], page_id: int) -> None:
     if "/_stcore/stream" not in ws.url:
         return
     _note(f"{name}: websocket opened")
@@ -165,6 +173,7 @@ def _watch_socket(name: str, ws: Any, ask: dict[str, bool]) -> None:
         msg = _decode(payload, sent=True)
         if msg is not None and msg.WhichOneof("type") == "rerun_script" and not msg.rerun_script.is_auto_rerun:
             ask.update(fresh=False, asked=True, started=False)
+            _reruns[page_id] += 1
         _note(f"{name}: {_sent(msg, payload, last_sent)}")
 
     def on_close(_: Any) -> None:

@@ -24,7 +24,7 @@ from kneeassess import events, leads
 from kneeassess.staff_auth import hash_passcode
 from kneeassess.storage import open_store
 from tests.e2e.conftest import serve, wait_idle
-from tests.e2e.ui import keyed, no_app_error, pill, press, quick_screening, radio, shoot_at, staff_file, tick
+from tests.e2e.ui import click_row, keyed, no_app_error, pill, press, quick_screening, radio, shoot_at, staff_file, tick
 
 DESKTOP = {"width": 1440, "height": 900}
 PASSCODE = "growth-passcode-4"
@@ -61,13 +61,6 @@ def table_rows(table: Locator) -> dict[str, list[str]]:
         if cells:
             rows[cells[0]] = cells[1:]
     return rows
-
-
-def click_row(table: Locator, index: int) -> None:
-    """Click the selection box of row ``index`` (0: the first under the header) of a data frame."""
-    box = table.locator('[data-testid="stDataFrame"]').bounding_box()
-    assert box is not None
-    table.page.mouse.click(box["x"] + 16, box["y"] + 35 * (index + 1) + 17)  # rows are 35 px high
 
 
 def test_a_working_day_and_its_funnel(browser: Browser, server: str, db_url: str, artifacts: Path) -> None:
@@ -111,7 +104,7 @@ def test_a_working_day_and_its_funnel(browser: Browser, server: str, db_url: str
     assert layout_width is not None and layout_width["width"] >= 1200  # the wide layout (capped at 1200 px)
     shoot_at(page, artifacts, "01-staff-home", DESKTOP)
 
-    click_row(new_table, 0)
+    click_row(new_table.locator('[data-testid="stDataFrame"]'), 0)
     expect(main.get_by_role("heading", name=f"Request #{request.id}", exact=True)).to_be_visible()
     expect(main.get_by_test_id("stText").filter(has_text=f"Name: {RUNNER}")).to_be_visible()  # typed text: plain
     wait_idle(page)

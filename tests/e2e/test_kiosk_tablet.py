@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Error, Locator, Page, expect
 
 from kneeassess import events, profiles
 from kneeassess.records import SavedAssessment
@@ -370,9 +370,47 @@ def test_the_private_link_itself_then_my_profile(browser, kiosk_server: str) -> 
         phone.close()
 
 
+# In every page of the context: when the kiosk page began its reset (the navigation its countdown starts) and when
+# "I am still here" was tapped, in the tab's sessionStorage (it outlives the page the reset replaces). The countdown
+# of the test server lasts 5 s; on a loaded machine a test's tap can reach the page after it, while the page the
+# reset replaces is still on screen (stress run 18 of 2026-12-03): the order, read in the page, tells that apart
+# from a reset that ignored the tap.
+ORDER_OF_STAY_AND_RESET = """
+window.navigation && window.navigation.addEventListener('navigate', (event) => {
+  if (!event.destination.sameDocument && !sessionStorage.getItem('ka-test-reset-began')) {
+    sessionStorage.setItem('ka-test-reset-began', String(Date.now()));  // the page replaced, not a history entry
+  }
+});
+document.addEventListener('pointerdown', (event) => {
+  if (event.target && event.target.id === 'ka-stay') { sessionStorage.setItem('ka-test-stay', String(Date.now())); }
+}, {capture: true});
+"""
+
+
+def tapped_after_the_reset_began(page: Page) -> bool:
+    """Whether the last tap on "I am still here" came after the kiosk's reset had begun (see
+    ``ORDER_OF_STAY_AND_RESET``); the stamps are then cleared for the next try."""
+    for _ in range(20):
+        try:
+            began, stay = page.evaluate("""() => {
+                const stamps = [sessionStorage.getItem('ka-test-reset-began'), sessionStorage.getItem('ka-test-stay')];
+                sessionStorage.removeItem('ka-test-reset-began');
+                sessionStorage.removeItem('ka-test-stay');
+                return stamps;
+            }""")
+            break
+        except Error:  # the page was being replaced as we asked: ask the new one (same tab, same storage)
+            page.wait_for_load_state()
+    else:
+        raise AssertionError("the kiosk page could not be read after the tap")
+    assert stay is not None, "the tap on 'I am still here' did not reach the page"
+    return began is not None and int(began) <= int(stay)
+
+
 def test_the_reset_waits_for_the_squat_timer_and_fires_when_idle(browser, idle_kiosk_server: str, slug: str,
                                                                  artifacts: Path) -> None:  # noqa: ANN001
     context = tablet_context(browser, idle_kiosk_server)
+    context.add_init_script(ORDER_OF_STAY_AND_RESET)
     page = context.new_page()
     try:
         open_kiosk(page, slug)
@@ -411,13 +449,24 @@ def test_the_reset_waits_for_the_squat_timer_and_fires_when_idle(browser, idle_k
         expect_welcome(page)
 
         # idle on an ordinary screen: the countdown, "I am still here" keeps the answers, then the reset
-        press(page, "Start the quick check")
-        expect_screen(page, "Safety check")
-        press(page, "None of these apply to me")
-        expect_screen(page, "Your knee")
-        chip(page, "q_pain_run_worst", "5").tap()
-        expect(overlay).to_be_visible(timeout=(IDLE_TIMEOUT_S + 2) * 1000)
-        page.locator("#ka-stay").tap()
+        page.evaluate("sessionStorage.removeItem('ka-test-reset-began')")  # the reset above began one
+        for attempt in range(1, 4):
+            press(page, "Start the quick check")
+            expect_screen(page, "Safety check")
+            press(page, "None of these apply to me")
+            expect_screen(page, "Your knee")
+            chip(page, "q_pain_run_worst", "5").tap()
+            expect(overlay).to_be_visible(timeout=(IDLE_TIMEOUT_S + 2) * 1000)
+            page.locator("#ka-stay").tap()
+            if not tapped_after_the_reset_began(page):
+                break
+            # the tap reached the page only after the countdown had ended and the reset had begun (the test was
+            # late, not the app): wait for the fresh page and do it again
+            assert attempt < 3, "three taps on 'I am still here' all came after the countdown had ended"
+            page.wait_for_function("window.__visitor === undefined", timeout=(IDLE_TIMEOUT_S + 5) * 1000)
+            wait_idle(page)
+            expect_welcome(page)
+            page.evaluate("window.__visitor = true")
         expect(overlay).to_have_count(0)
         expect(chip(page, "q_pain_run_worst", "5")).to_have_attribute("aria-checked", "true")
         page.evaluate("window.__visitor = true")

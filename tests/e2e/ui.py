@@ -10,9 +10,12 @@ from pathlib import Path
 
 from playwright.sync_api import Download, Locator, Page, expect
 
+from tests import browser_log
 from tests.e2e.conftest import IDLE_TIMEOUT_MS, PHONE, wait_idle
+from tests.waiting import NotInTime, wait_until
 
 STEP = re.compile(r"^Step \d of 7$")
+SELECT_WAIT_S = 5  # a data frame's row click sends its rerun at once; nothing after this long: it was dropped
 
 
 # --- finding and using widgets ------------------------------------------------------------------------------
@@ -110,17 +113,44 @@ def staff_file(page: Page, label: str, file_name: str) -> Download:
 
 
 def open_row(page: Page, name: str) -> None:
-    """Click the selection box of the request's row in the list (rows are 35 px high under a 35 px header)."""
+    """Click the selection box of the request's row in the list, and wait for the app's answer."""
     table = page.locator('[class*="st-key-requests_"] [data-testid="stDataFrame"]')
     expect(table.locator("tbody tr", has_text=name)).to_have_count(1)  # the grid has drawn its rows
     # one read of every row (the list is a fragment redrawn every 15 s: reading row by row can meet a redraw)
     names = table.locator("tbody tr").evaluate_all("rows => rows.map(row => row.innerText)")
     (index,) = [i for i, text in enumerate(names) if name in text]
-    box = table.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 16, box["y"] + 35 * (index + 1) + 17)
-    wait_idle(page)
+    click_row(table, index)
     no_app_error(page)
+
+
+def click_row(table: Locator, index: int, tries: int = 3) -> None:
+    """Click the selection box of row ``index`` (0: the first under the header) of a data frame
+    (``[data-testid="stDataFrame"]``) with the mouse, as a person does, and wait for the app's answer.
+
+    The grid is drawn on a canvas, so the click goes to a position (rows are 35 px high under a 35 px header). A
+    selection sends a rerun at once; a click the grid drops sends nothing (stress run 17 of 2026-12-03: under load,
+    a click just after the page had been resized to a phone's width and back selected nothing, and the request
+    never opened). So when the page has sent no rerun after ``SELECT_WAIT_S``, the click is given again: nothing was
+    selected, so a second click cannot undo a selection."""
+    page = table.page
+    for attempt in range(1, tries + 1):
+        before = browser_log.reruns_sent(page)
+        table.scroll_into_view_if_needed()
+        box = table.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 16, box["y"] + 35 * (index + 1) + 17)
+
+        def sent(before: int = before) -> bool:
+            page.wait_for_timeout(20)  # Playwright hands over the page's websocket events while the test waits
+            return browser_log.reruns_sent(page) > before
+
+        try:
+            wait_until(sent, SELECT_WAIT_S, interval=0, what=f"a rerun after click {attempt} on row {index}")
+            break
+        except NotInTime:
+            if attempt == tries:
+                raise
+    wait_idle(page)
 
 
 # --- where we are, and screenshots --------------------------------------------------------------------------
