@@ -109,6 +109,13 @@ def expect_welcome(page: Page) -> None:
     no_app_error(page)
 
 
+def expect_reset_to_welcome(page: Page, within_s: float) -> None:
+    """This page (marked with ``window.__visitor = true``) is replaced by the kiosk's reset, then the welcome shows."""
+    page.wait_for_function("window.__visitor === undefined", timeout=within_s * 1000)
+    wait_idle(page)
+    expect_welcome(page)
+
+
 def expect_screen(page: Page, title: str) -> None:
     expect(page.locator('[data-testid="stMain"] h2', has_text=re.compile(rf"^{re.escape(title)}$"))).to_be_visible()
     wait_idle(page)
@@ -444,14 +451,12 @@ def test_the_reset_waits_for_the_squat_timer_and_fires_when_idle(browser, idle_k
         assert page.evaluate("window.__timerAtWarning") == "Time is up: what did you see?"
         expect(left).to_have_text(re.compile(r"^\d$"))
         page.screenshot(path=artifacts / "02-countdown.png")
-        page.wait_for_function("window.__visitor === undefined", timeout=(IDLE_TIMEOUT_S + 5) * 1000)
-        wait_idle(page)
-        expect_welcome(page)
+        expect_reset_to_welcome(page, within_s=IDLE_TIMEOUT_S + 5)
 
         # idle on an ordinary screen: the countdown, "I am still here" keeps the answers, then the reset
         page.evaluate("sessionStorage.removeItem('ka-test-reset-began')")  # the reset above began one
         for attempt in range(1, 4):
-            page.evaluate("window.__visitor = true")  # gone only when this page is replaced (a retry waits for it)
+            page.evaluate("window.__visitor = true")  # gone only when this page is replaced (the reset waits read it)
             press(page, "Start the quick check")
             expect_screen(page, "Safety check")
             press(page, "None of these apply to me")
@@ -464,15 +469,10 @@ def test_the_reset_waits_for_the_squat_timer_and_fires_when_idle(browser, idle_k
             # the tap reached the page only after the countdown had ended and the reset had begun (the test was
             # late, not the app): wait for the fresh page and do it again
             assert attempt < 3, "three taps on 'I am still here' all came after the countdown had ended"
-            page.wait_for_function("window.__visitor === undefined", timeout=(IDLE_TIMEOUT_S + 5) * 1000)
-            wait_idle(page)
-            expect_welcome(page)
+            expect_reset_to_welcome(page, within_s=IDLE_TIMEOUT_S + 5)
         expect(overlay).to_have_count(0)
         expect(chip(page, "q_pain_run_worst", "5")).to_have_attribute("aria-checked", "true")
-        page.evaluate("window.__visitor = true")
-        page.wait_for_function("window.__visitor === undefined", timeout=(IDLE_TIMEOUT_S + 5) * 1000)
-        wait_idle(page)
-        expect_welcome(page)
+        expect_reset_to_welcome(page, within_s=IDLE_TIMEOUT_S + 5)
         page.screenshot(path=artifacts / "03-after-reset.png")
     finally:
         context.close()
@@ -496,9 +496,7 @@ def test_the_qr_screen_waits_longer(browser, idle_kiosk_server: str, slug: str) 
         expect(qr_image(page)).to_be_visible()
         expect(page.locator("#ka-idle")).to_have_count(0)
         page.evaluate("window.__visitor = true")  # after three times the idle time it clears itself all the same
-        page.wait_for_function("window.__visitor === undefined", timeout=(3 * IDLE_TIMEOUT_S + 5) * 1000)
-        wait_idle(page)
-        expect_welcome(page)
+        expect_reset_to_welcome(page, within_s=3 * IDLE_TIMEOUT_S + 5)
     finally:
         context.close()
 
